@@ -1,0 +1,67 @@
+"""socialmap: a regional social map and referral-route directory."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from socialmap.config import PROJECT_ROOT, from_environment
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory. Init steps run in this order:
+
+    1. settings (defaults < SOCIALMAP_* environment < ``config``)
+    2. database and migrations (SpatiaLite loaded per connection)
+    3. translations
+    4. blueprints, error pages, CLI
+    """
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    _configure(app, config or {})
+
+    from socialmap.db import engine_options, prepare_engine
+    from socialmap.extensions import babel, db, migrate
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
+    import socialmap.catalogue.models  # noqa: F401  (register tables)
+
+    db.init_app(app)
+    with app.app_context():
+        prepare_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+
+    from socialmap.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+
+    from socialmap import web
+    web.init_app(app)
+
+    from socialmap.catalogue.views import bp as catalogue_bp
+    app.register_blueprint(catalogue_bp)
+
+    from socialmap.cli import register
+    register(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict) -> None:
+    settings = from_environment()
+    settings.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = settings.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'socialmap.sqlite'}"
+    app.config.update(settings)
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config["BABEL_DEFAULT_LOCALE"] = settings["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = settings["TIMEZONE"]
+    app.config.setdefault("SEARCH_INDEX_DIR", None)
+    if not app.config["SEARCH_INDEX_DIR"]:
+        app.config["SEARCH_INDEX_DIR"] = str(Path(app.instance_path) / "search-index")

@@ -1,0 +1,4 @@
+"""Public catalogue pages."""
+from flask import Blueprint
+
+bp = Blueprint("catalogue", __name__)

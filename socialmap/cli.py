@@ -1,0 +1,6 @@
+"""Command groups of ``flask --app socialmap``."""
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    pass

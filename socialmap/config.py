@@ -1,0 +1,46 @@
+"""Configuration: defaults, overridden by SOCIALMAP_* environment variables.
+
+Every setting can be set as ``SOCIALMAP_<NAME>`` (e.g. ``SOCIALMAP_DATABASE_URL``);
+values are parsed as JSON when they look like JSON (numbers, true/false), else
+kept as strings. A ``config`` mapping passed to ``create_app`` wins over both.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+DEFAULTS: dict[str, object] = {
+    # The embedded default: a SpatiaLite file under instance/ (set in create_app).
+    "DATABASE_URL": None,
+    "SPATIALITE_LIBRARY_PATH": "mod_spatialite",
+    "SECRET_KEY": "dev-only-change-me",
+    "DEFAULT_LOCALE": "nl",
+    "LANGUAGES": ["nl", "en"],
+    "TIMEZONE": "Europe/Amsterdam",
+    "REGION_NAME": "Amsterdam",
+    "SEARCH_INDEX_DIR": None,  # default: instance/search-index
+    # Map tiles come from a configurable server; the app serves Leaflet itself.
+    "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "TILE_ATTRIBUTION": "&copy; OpenStreetMap contributors",
+}
+
+
+def _parse(value: str) -> object:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, object]:
+    """The settings: DEFAULTS overridden by SOCIALMAP_* variables."""
+    environ = os.environ if environ is None else environ
+    settings = dict(DEFAULTS)
+    for name, value in environ.items():
+        if name.startswith("SOCIALMAP_"):
+            settings[name.removeprefix("SOCIALMAP_")] = _parse(value)
+    return settings

@@ -1,0 +1,76 @@
+"""Cross-cutting HTTP concerns: error pages, security headers, template helpers."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from socialmap.catalogue import vocabulary as voc
+from socialmap.i18n import _, current_locale, localized, pick
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def content_security_policy() -> str:
+    """Only what the pages use: our own scripts/styles, map tiles from the tile server."""
+    from flask import current_app
+
+    tile_origin = _origin(current_app.config["TILE_URL"])
+    return "; ".join([
+        "default-src 'self'",
+        f"img-src 'self' data: {tile_origin}".strip(),
+        "script-src 'self'",
+        "style-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ])
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Language", current_locale())
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(exc: HTTPException):
+    if _wants_json():
+        return {"error": exc.name, "message": exc.description, "status": exc.code}, exc.code
+    return render_template("errors/error.html", code=exc.code, title=exc.name,
+                           message=exc.description), exc.code
+
+
+def _unexpected_error(exc: Exception):
+    """Log the traceback; show the visitor a plain page without it."""
+    from flask import current_app
+
+    from socialmap.extensions import db
+
+    db.session.rollback()
+    current_app.logger.exception("unhandled error on %s", request.path)
+    message = _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")
+    if _wants_json():
+        return {"error": "Internal Server Error", "message": message, "status": 500}, 500
+    return render_template("errors/error.html", code=500, title=_("Fout"), message=message), 500
