@@ -55,11 +55,32 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _error_texts(code: int | None) -> tuple[str, str]:
+    texts = {
+        400: (_("Dat klopt niet helemaal"), _("Uw zoekvraag of formulier bevat iets wat we niet begrijpen.")),
+        404: (_("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer). Misschien is de dienst gestopt.")),
+        405: (_("Dat kan hier niet"), _("Deze pagina kan niet op deze manier worden gebruikt.")),
+    }
+    return texts.get(code or 0, (_("Er ging iets mis"), _("Probeer het later opnieuw.")))
+
+
 def _http_error(exc: HTTPException):
+    """Our own words for the common errors; a specific message (e.g. which
+    parameter is wrong) is kept when the code raised one."""
+    title, default = _error_texts(exc.code)
+    message = exc.description if getattr(exc, "socialmap_message", False) else default
     if _wants_json():
         return {"error": exc.name, "message": exc.description, "status": exc.code}, exc.code
-    return render_template("errors/error.html", code=exc.code, title=exc.name,
-                           message=exc.description), exc.code
+    return render_template("errors/error.html", code=exc.code, title=title, message=message), exc.code
+
+
+def bad_request(message: str):
+    """A 400 whose message (already translated) is shown to the visitor as is."""
+    from werkzeug.exceptions import BadRequest
+
+    exc = BadRequest(message)
+    exc.socialmap_message = True
+    return exc
 
 
 def _unexpected_error(exc: Exception):

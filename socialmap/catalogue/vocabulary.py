@@ -105,5 +105,5 @@ LANGUAGES = {
     "tw": _l("Twi"), "ak": _l("Akan"), "srn": _l("Sranantongo"), "pap": _l("Papiamento"),
     "am": _l("Amhaars"), "ku": _l("Koerdisch"), "sgn": _l("Nederlandse Gebarentaal"),
     "it": _l("Italiaans"), "hu": _l("Hongaars"), "el": _l("Grieks"), "ps": _l("Pasjtoe"),
-    "yue": _l("Kantonees"), "vi": _l("Vietnamees"), "bn": _l("Bengaals"), "id": _l("Indonesisch"),
+    "he": _l("Hebreeuws"), "sw": _l("Swahili"), "prs": _l("Dari"), "yue": _l("Kantonees"), "vi": _l("Vietnamees"), "bn": _l("Bengaals"), "id": _l("Indonesisch"),
 }

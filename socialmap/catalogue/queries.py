@@ -1,0 +1,130 @@
+"""Reads of the catalogue. Spatial questions are answered by the database,
+through its spatial index (see :mod:`socialmap.geo`)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from socialmap import geo
+from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
+                                        ServiceFacet, service_area, service_location)
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def area_by_code(session: Session, code: str) -> AreaUnit | None:
+    return session.scalar(select(AreaUnit).where(AreaUnit.code == code))
+
+
+def neighbourhood_at(session: Session, lon: float, lat: float) -> AreaUnit | None:
+    """The buurt that contains the point, or None outside the mapped region."""
+    pt = geo.sql_point(lon, lat)
+    return session.scalar(
+        select(AreaUnit)
+        .where(AreaUnit.level == "neighbourhood",
+               geo.index_filter("area_unit", "geom", AreaUnit.id, pt, dialect(session), AreaUnit.geom),
+               func.ST_Contains(AreaUnit.geom, pt))
+        .limit(1)
+    )
+
+
+def ancestor_ids(area: AreaUnit) -> list[int]:
+    return [area.id] + [a.id for a in area.ancestors()]
+
+
+def services_serving(session: Session, area: AreaUnit, active_only: bool = True) -> list[Service]:
+    """Services whose service area includes ``area``: it, or a wijk, municipality,
+    region or country that contains it (an indexed join, no geometry needed)."""
+    query = (select(Service).join(service_area, service_area.c.service_id == Service.id)
+             .where(service_area.c.area_id.in_(ancestor_ids(area)))
+             .distinct().order_by(Service.name))
+    if active_only:
+        query = query.where(Service.status != "ended")
+    return list(session.scalars(query))
+
+
+def services_located_in(session: Session, area: AreaUnit) -> list[Service]:
+    """Services with a location inside ``area`` (a buurt, wijk or municipality)."""
+    ids = [area.id]
+    frontier = [area]
+    while frontier:  # the buurten under a wijk or municipality (at most 3 levels)
+        children = [c for a in frontier for c in a.children]
+        ids += [c.id for c in children]
+        frontier = children
+    query = (select(Service).join(service_location).join(Location)
+             .where(Location.neighbourhood_id.in_(ids)).distinct().order_by(Service.name))
+    return list(session.scalars(query))
+
+
+def locations_within(session: Session, lon: float, lat: float, metres: float) -> list[tuple[Location, float]]:
+    """Locations within ``metres`` of a point, nearest first, with their distance."""
+    d = dialect(session)
+    pt = geo.sql_point(lon, lat)
+    frame = geo.sql_box(*geo.bbox_around(lon, lat, metres), d)
+    distance = geo.distance_m(Location.geom, pt, d).label("distance")
+    rows = session.execute(
+        select(Location, distance)
+        .where(geo.index_filter("location", "geom", Location.id, frame, d, Location.geom))
+        .order_by(distance)
+    ).all()
+    return [(loc, dist) for loc, dist in rows if dist <= metres]
+
+
+def areas_intersecting(session: Session, level: str, wkt: str) -> list[AreaUnit]:
+    """Area units of ``level`` whose polygon meets the given WKT geometry."""
+    d = dialect(session)
+    shape = func.ST_GeomFromText(wkt, geo.SRID)
+    from shapely import wkt as shapely_wkt
+
+    frame = geo.sql_box(*shapely_wkt.loads(wkt).bounds, d)
+    return list(session.scalars(
+        select(AreaUnit).where(
+            AreaUnit.level == level,
+            geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom),
+            func.ST_Intersects(AreaUnit.geom, shape))
+        .order_by(AreaUnit.code)))
+
+
+def service_detail(session: Session, key: str) -> Service | None:
+    return session.scalar(
+        select(Service).where(Service.key == key).options(
+            selectinload(Service.organisation), selectinload(Service.facets),
+            selectinload(Service.needs), selectinload(Service.locations).selectinload(Location.neighbourhood),
+            selectinload(Service.areas_served), selectinload(Service.contacts),
+            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))
+
+
+@dataclass(frozen=True)
+class RegionCounts:
+    services: int
+    organisations: int
+    neighbourhoods: int
+    districts: int
+    per_domain: dict[str, int]
+
+
+def region_counts(session: Session) -> RegionCounts:
+    """Counts for the home page: active services per domain and the region's size."""
+    live = Service.status != "ended"
+    per_domain = Counter(dict(session.execute(
+        select(ServiceFacet.code, func.count()).join(Service)
+        .where(ServiceFacet.facet == "domain", live).group_by(ServiceFacet.code)).all()))
+    level_count = dict(session.execute(select(AreaUnit.level, func.count()).group_by(AreaUnit.level)).all())
+    return RegionCounts(
+        services=session.scalar(select(func.count()).select_from(Service).where(live)) or 0,
+        organisations=session.scalar(select(func.count()).select_from(Organisation)) or 0,
+        neighbourhoods=level_count.get("neighbourhood", 0),
+        districts=level_count.get("district", 0),
+        per_domain=dict(per_domain),
+    )
+
+
+def need_tree(session: Session) -> list[NeedTerm]:
+    """Top-level needs with their children loaded, in taxonomy order."""
+    return list(session.scalars(select(NeedTerm).where(NeedTerm.parent_id.is_(None))
+                                .options(selectinload(NeedTerm.children)).order_by(NeedTerm.position)))
