@@ -18,12 +18,14 @@ def create_app(config: dict | None = None) -> Flask:
     3. translations
     4. blueprints, error pages, CLI
     """
+    settings = from_environment()
+    settings.update(config or {})
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(settings.get("INSTANCE_DIR") or PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    _configure(app, config or {})
+    _configure(app, settings)
 
     from socialmap.db import engine_options, prepare_engine
     from socialmap.extensions import babel, db, migrate
@@ -53,9 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _configure(app: Flask, overrides: dict) -> None:
-    settings = from_environment()
-    settings.update(overrides)
+def _configure(app: Flask, settings: dict) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     url = settings.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'socialmap.sqlite'}"
     app.config.update(settings)

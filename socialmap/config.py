@@ -22,7 +22,8 @@ DEFAULTS: dict[str, object] = {
     "LANGUAGES": ["nl", "en"],
     "TIMEZONE": "Europe/Amsterdam",
     "REGION_NAME": "Amsterdam",
-    "SEARCH_INDEX_DIR": None,  # default: instance/search-index
+    "INSTANCE_DIR": None,  # default: instance/ in the project
+    "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
     # Map tiles come from a configurable server; the app serves Leaflet itself.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_ATTRIBUTION": "&copy; OpenStreetMap contributors",

@@ -40,9 +40,8 @@ def ancestor_ids(area: AreaUnit) -> list[int]:
 def services_serving(session: Session, area: AreaUnit, active_only: bool = True) -> list[Service]:
     """Services whose service area includes ``area``: it, or a wijk, municipality,
     region or country that contains it (an indexed join, no geometry needed)."""
-    query = (select(Service).join(service_area, service_area.c.service_id == Service.id)
-             .where(service_area.c.area_id.in_(ancestor_ids(area)))
-             .distinct().order_by(Service.name))
+    serving = select(service_area.c.service_id).where(service_area.c.area_id.in_(ancestor_ids(area)))
+    query = select(Service).where(Service.id.in_(serving)).order_by(Service.name)
     if active_only:
         query = query.where(Service.status != "ended")
     return list(session.scalars(query))
@@ -56,8 +55,9 @@ def services_located_in(session: Session, area: AreaUnit) -> list[Service]:
         children = [c for a in frontier for c in a.children]
         ids += [c.id for c in children]
         frontier = children
-    query = (select(Service).join(service_location).join(Location)
-             .where(Location.neighbourhood_id.in_(ids)).distinct().order_by(Service.name))
+    located = (select(service_location.c.service_id).join(Location)
+               .where(Location.neighbourhood_id.in_(ids)))
+    query = select(Service).where(Service.id.in_(located)).order_by(Service.name)
     return list(session.scalars(query))
 
 

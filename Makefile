@@ -1,0 +1,22 @@
+# The two commands of the README, and a few more for developers.
+.PHONY: run test test-fast bench translations screenshots
+
+PORT ?= 5000
+
+run:  ## set up, load the Amsterdam demo region, serve on http://127.0.0.1:5000
+	scripts/bootstrap.sh
+	.venv/bin/flask --app socialmap demo setup
+	.venv/bin/flask --app socialmap run --host 127.0.0.1 --port $(PORT)
+
+test:  ## set up (incl. PostgreSQL/PostGIS, Chromium) and run every test
+	scripts/bootstrap.sh --test
+	SOCIALMAP_TEST_POSTGRES_URL=$$(scripts/postgres.sh) SOCIALMAP_REQUIRE_POSTGIS=1 \
+	  .venv/bin/python -m pytest $(PYTEST_ARGS)
+
+test-fast:  ## SpatiaLite only, no browser
+	.venv/bin/python -m pytest -m "not postgis and not browser" $(PYTEST_ARGS)
+
+translations:  ## extract strings and update the catalogues (then translate, then compile)
+	.venv/bin/pybabel extract -q -F babel.cfg -k _l -o socialmap/translations/messages.pot .
+	.venv/bin/pybabel update -q -i socialmap/translations/messages.pot -d socialmap/translations
+	.venv/bin/pybabel compile -q -d socialmap/translations
