@@ -17,6 +17,6 @@ test-fast:  ## SpatiaLite only, no browser
 	.venv/bin/python -m pytest -m "not postgis and not browser" $(PYTEST_ARGS)
 
 translations:  ## extract strings and update the catalogues (then translate, then compile)
-	.venv/bin/pybabel extract -q -F babel.cfg -k _l -o socialmap/translations/messages.pot .
-	.venv/bin/pybabel update -q -i socialmap/translations/messages.pot -d socialmap/translations
+	.venv/bin/pybabel extract -F babel.cfg -k _l -o socialmap/translations/messages.pot .
+	.venv/bin/pybabel update -i socialmap/translations/messages.pot -d socialmap/translations
 	.venv/bin/pybabel compile -q -d socialmap/translations

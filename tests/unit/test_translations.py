@@ -1,0 +1,35 @@
+"""English is complete: every interface string in the code has a translation."""
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+PO = ROOT / "socialmap" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+
+
+def test_every_string_in_the_code_is_translated(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+                    "-k", "_l", "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    wanted = {m.id for m in _read(pot) if m.id}
+    catalogue = {m.id: m for m in _read(PO) if m.id}
+    missing = sorted(str(i) for i in wanted - set(catalogue))
+    untranslated = sorted(str(i) for i in wanted & set(catalogue)
+                          if not catalogue[i].string or catalogue[i].fuzzy)
+    assert missing == [], "run `make translations` and translate: " + repr(missing)
+    assert untranslated == [], repr(untranslated)
+
+
+def test_placeholders_survive_translation():
+    import re
+
+    for m in _read(PO):
+        if m.id and m.string:
+            assert set(re.findall(r"%\(\w+\)[sd]", str(m.id))) == set(re.findall(r"%\(\w+\)[sd]", str(m.string))), m.id
+
+
+def _read(path: Path):
+    with path.open("rb") as fh:
+        return read_po(fh)
