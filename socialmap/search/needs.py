@@ -1,0 +1,142 @@
+"""From people's own words to needs and service kinds.
+
+"geldzorgen", "in de schulden", "money worries", "rouwgroup" (a typo) map onto
+need codes (fin.worries, fin.debt, mental.grief) and service kinds
+(grief_group) through the taxonomy's labels and lay synonyms. A phrase
+matches when each of its terms is in the query, allowing typing errors on
+longer words. Used by the search and by the route finder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from socialmap.catalogue.kinds import service_kinds
+from socialmap.search.analysis import edit_distance, raw_tokens, terms, typo_allowance
+
+
+@dataclass(frozen=True)
+class Phrase:
+    code: str
+    words: str  # as written in the taxonomy, for "why it matched"
+    lang: str
+    terms: tuple[str, ...]
+
+
+@dataclass
+class Match:
+    code: str
+    words: list[str] = field(default_factory=list)
+    weight: float = 0.0
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What a query was understood to ask for."""
+
+    needs: dict[str, Match]
+    kinds: dict[str, Match]
+    query_terms: frozenset[str]
+
+    @property
+    def need_codes(self) -> list[str]:
+        return sorted(self.needs, key=lambda c: -self.needs[c].weight)
+
+    @property
+    def kind_codes(self) -> list[str]:
+        return sorted(self.kinds, key=lambda c: -self.kinds[c].weight)
+
+
+def _phrases_of(code: str, label: dict, synonyms: dict) -> list[Phrase]:
+    found = []
+    for lang, text in (label or {}).items():
+        found.append((lang, text))
+    for lang, words in (synonyms or {}).items():
+        found += [(lang, w) for w in words or []]
+    phrases = []
+    for lang, text in found:
+        t = tuple(dict.fromkeys(terms(str(text), lang)))
+        if t:
+            phrases.append(Phrase(code, str(text), lang, t))
+    return phrases
+
+
+class NeedMatcher:
+    """Matches query text against need and kind phrases (built once per taxonomy)."""
+
+    def __init__(self, need_rows: list[tuple[str, dict, dict]], kind_rows: list[tuple[str, dict, dict]]):
+        self.need_phrases = [p for row in need_rows for p in _phrases_of(*row)]
+        self.kind_phrases = [p for row in kind_rows for p in _phrases_of(*row)]
+        vocabulary: dict[str, set[str]] = {}
+        for p in self.need_phrases + self.kind_phrases:
+            for t in p.terms:
+                vocabulary.setdefault(t[:2], set()).add(t)
+        self._vocabulary = vocabulary
+
+    def query_terms(self, text: str) -> frozenset[str]:
+        """Query terms in both languages, each also corrected to known words within
+        its typo allowance ("rouwgroup" -> "rouwgroep")."""
+        found: set[str] = set()
+        for lang in ("nl", "en"):
+            found.update(terms(text, lang))
+        # Typo correction works on whole words too: a misspelt compound
+        # does not split, its corrected form does.
+        for token in raw_tokens(text):
+            for corrected in self._corrections(token):
+                found.update(terms(corrected, "nl"))
+        for t in list(found):
+            found.update(self._corrections(t))
+        return frozenset(found)
+
+    def _corrections(self, term: str) -> set[str]:
+        limit = typo_allowance(term)
+        if not limit:
+            return set()
+        candidates = self._vocabulary.get(term[:2], set()) | self._vocabulary.get(term[:1] + "*", set())
+        return {c for c in candidates if c != term and edit_distance(term, c, limit) <= limit}
+
+    def interpret(self, text: str) -> Interpretation:
+        qterms = self.query_terms(text)
+        return Interpretation(self._match(self.need_phrases, qterms), self._match(self.kind_phrases, qterms), qterms)
+
+    @staticmethod
+    def _match(phrases: list[Phrase], qterms: frozenset[str]) -> dict[str, Match]:
+        matches: dict[str, Match] = {}
+        for p in phrases:
+            if all(t in qterms for t in p.terms):
+                m = matches.setdefault(p.code, Match(p.code))
+                if p.words not in m.words:
+                    m.words.append(p.words)
+                m.weight = max(m.weight, float(len(p.terms)))
+        return matches
+
+
+def build_matcher(session) -> NeedMatcher:
+    from sqlalchemy import select
+
+    from socialmap.catalogue.models import NeedTerm
+
+    rows = []
+    for need in session.scalars(select(NeedTerm).order_by(NeedTerm.position)):
+        label = {"nl": need.label, **{lang: t.get("label") for lang, t in (need.translations or {}).items()
+                                       if t.get("label")}}
+        rows.append((need.code, label, need.synonyms or {}))
+    kinds = [(code, k.get("label") or {}, k.get("synonyms") or {}) for code, k in service_kinds().items()]
+    return NeedMatcher(rows, kinds)
+
+
+_cache: dict[str, tuple[object, NeedMatcher]] = {}
+
+
+def matcher_for(session) -> NeedMatcher:
+    """The matcher for this database, rebuilt when the taxonomy changes."""
+    from sqlalchemy import func, select
+
+    from socialmap.catalogue.models import NeedTerm
+
+    url = str(session.get_bind().url)
+    stamp = session.execute(select(func.count(NeedTerm.id), func.max(NeedTerm.id))).one()
+    cached = _cache.get(url)
+    if cached is None or cached[0] != tuple(stamp):
+        cached = (tuple(stamp), build_matcher(session))
+        _cache[url] = cached
+    return cached[1]
