@@ -176,5 +176,9 @@ def demo_session(demo_app):
 
 
 @pytest.fixture
-def client(demo_app):
-    return demo_app.test_client()
+def client(demo_apps, request):
+    """A test client on the demo region. It does not push an app context itself:
+    requests share ``g`` with a pushed context, and Flask-Babel caches the
+    locale there, which would leak one request's language into the next."""
+    kind = request.getfixturevalue("backend") if "backend" in request.fixturenames else "spatialite"
+    return demo_apps(kind).test_client()

@@ -1,0 +1,162 @@
+"""Search documents built from the database with a few bulk queries.
+
+One document per live (not ended) service: its texts in Dutch and English,
+its codes (needs with their ancestors, kinds, domains, access, ...), the
+area codes it serves, its locations, and a checksum of all of that, so
+``search check`` can compare index and database field by field.
+
+Each document goes to one *shard*: the municipality whose areas it serves,
+or ``wide`` for services that serve a region, the country or several
+municipalities. A search near a place reads only that place's municipality
+shard and the (filtered) wide shard.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from socialmap.catalogue.kinds import service_kinds
+from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
+                                        ServiceFacet, service_area, service_location, service_need)
+from socialmap.geo import from_db
+
+WIDE = "wide"
+AGE_MIN, AGE_MAX = 0, 200
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+class AreaTree:
+    """Area codes, levels and parents held in memory (a few thousand rows at most
+    per region; ~15,000 nationally) to find municipalities and ancestors fast."""
+
+    def __init__(self, session: Session):
+        self.code, self.level, self.parent = {}, {}, {}
+        for area_id, code, level, parent_id in session.execute(
+                select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id)):
+            self.code[area_id], self.level[area_id], self.parent[area_id] = code, level, parent_id
+
+    def municipality_of(self, area_id: int) -> str | None:
+        node = area_id
+        while node is not None:
+            if self.level[node] == "municipality":
+                return self.code[node]
+            node = self.parent[node]
+        return None
+
+    def ancestor_codes(self, area_id: int) -> list[str]:
+        codes, node = [], area_id
+        while node is not None:
+            codes.append(self.code[node])
+            node = self.parent[node]
+        return codes
+
+
+def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
+    municipalities = set()
+    for area_id in area_ids:
+        if tree.level[area_id] in ("region", "country"):
+            return WIDE
+        municipalities.add(tree.municipality_of(area_id))
+    if len(municipalities) == 1 and None not in municipalities:
+        return municipalities.pop()
+    return WIDE
+
+
+def build_documents(session: Session, service_ids: list[int] | None = None,
+                    tree: AreaTree | None = None) -> list[dict]:
+    """Documents for the given services (all live services when None)."""
+    tree = tree or AreaTree(session)
+    query = select(Service.id, Service.key, Service.name, Service.summary, Service.description,
+                   Service.translations, Service.status, Service.cost_type, Service.min_age,
+                   Service.max_age, Service.waiting_weeks, Service.open_24_7,
+                   Organisation.name).join(Organisation).where(Service.status != "ended")
+    rows = []
+    if service_ids is None:
+        rows = session.execute(query).all()
+    else:
+        for chunk in _chunks(sorted(set(service_ids))):
+            rows += session.execute(query.where(Service.id.in_(chunk))).all()
+    ids = [r[0] for r in rows]
+    if not ids:
+        return []
+    in_ids = (lambda col: True) if service_ids is None else None
+
+    def where_ids(col, chunk):
+        return col.in_(chunk)
+
+    facets: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    needs: dict[int, list[str]] = defaultdict(list)
+    areas: dict[int, list[int]] = defaultdict(list)
+    locations: dict[int, list] = defaultdict(list)
+    need_parent = dict(session.execute(select(NeedTerm.code, NeedTerm.parent_id)).all())
+    need_code = dict(session.execute(select(NeedTerm.id, NeedTerm.code)).all())
+    for chunk in ([None] if in_ids else list(_chunks(ids))):
+        def q(stmt, col):
+            return stmt if chunk is None else stmt.where(where_ids(col, chunk))
+        for sid, facet, code in session.execute(q(select(ServiceFacet.service_id, ServiceFacet.facet,
+                                                         ServiceFacet.code), ServiceFacet.service_id)):
+            facets[sid][facet].append(code)
+        for sid, need_id in session.execute(q(select(service_need.c.service_id, service_need.c.need_id),
+                                              service_need.c.service_id)):
+            needs[sid].append(need_code[need_id])
+        for sid, area_id in session.execute(q(select(service_area.c.service_id, service_area.c.area_id),
+                                              service_area.c.service_id)):
+            areas[sid].append(area_id)
+        for sid, key, street, number, postcode, city, geom in session.execute(
+                q(select(service_location.c.service_id, Location.key, Location.street, Location.house_number,
+                         Location.postcode, Location.city, Location.geom)
+                  .join(Location, Location.id == service_location.c.location_id), service_location.c.service_id)):
+            pt = from_db(geom)
+            locations[sid].append([round(pt.x, 6), round(pt.y, 6), f"{street} {number}, {postcode or ''} {city}".replace("  ", " "), key])
+
+    parent_code = {code: need_code.get(pid) for code, pid in need_parent.items()}
+    kinds_vocab = service_kinds()
+    docs = []
+    for (sid, key, name, summary, description, translations, status, cost, min_age, max_age,
+         waiting, open_24_7, org_name) in rows:
+        en = (translations or {}).get("en") or {}
+        f = facets[sid]
+        need_codes = sorted(set(needs[sid]))
+        with_ancestors = set(need_codes)
+        for code in need_codes:
+            parent = parent_code.get(code)
+            while parent:
+                with_ancestors.add(parent)
+                parent = parent_code.get(parent)
+        kind_codes = sorted(f.get("kind", []))
+        kind_labels = [kinds_vocab.get(k, {}).get("label", {}) for k in kind_codes]
+        served = sorted({tree.code[a] for a in areas[sid]})
+        doc = {
+            "id": str(sid), "key": key, "shard": shard_for(areas[sid], tree),
+            "name_nl": name, "name_en": en.get("name") or "",
+            "summary_nl": summary or "", "summary_en": en.get("summary") or "",
+            "description_nl": description or "", "description_en": en.get("description") or "",
+            "org": org_name,
+            "kindwords_nl": " ".join(k.get("nl", "") for k in kind_labels),
+            "kindwords_en": " ".join(k.get("en", "") for k in kind_labels),
+            "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
+            "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
+            "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
+            "groups": sorted(f.get("group", [])), "cost": cost, "status": status,
+            "min_age": AGE_MIN if min_age is None else min_age, "max_age": AGE_MAX if max_age is None else max_age,
+            "waiting_weeks": -1 if waiting is None else waiting, "open_24_7": bool(open_24_7),
+            "serves": served, "locations": sorted(locations[sid], key=lambda loc: loc[3]),
+            "has_en": bool(en.get("name")),
+        }
+        doc["checksum"] = checksum(doc)
+        docs.append(doc)
+    return docs
+
+
+def checksum(doc: dict) -> str:
+    content = {k: v for k, v in doc.items() if k != "checksum"}
+    return hashlib.sha1(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -1,0 +1,250 @@
+"""The search index on disk: one Whoosh index per shard in one directory,
+a shard map (service id -> shard) and a manifest describing what was indexed.
+
+The index is derived from the database: it is written only after a commit
+(see :mod:`socialmap.search.indexer`) or rebuilt whole by ``search reindex``,
+and never read to decide what to write to the database.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import Term
+
+from socialmap.search.analysis import dutch_analyzer, english_analyzer
+
+MANIFEST = "manifest.json"
+SHARD_MAP = "shards.json"
+SCHEMA_VERSION = 1
+
+
+def make_schema() -> Schema:
+    nl, en = dutch_analyzer(), english_analyzer()
+    kw = dict(scorable=False, commas=False, lowercase=False)
+    return Schema(
+        id=ID(stored=True, unique=True), key=ID(stored=True),
+        name_nl=TEXT(analyzer=nl, stored=True, field_boost=3.0),
+        name_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
+        summary_nl=TEXT(analyzer=nl, stored=True, field_boost=1.5),
+        summary_en=TEXT(analyzer=en, stored=True, field_boost=1.5),
+        description_nl=TEXT(analyzer=nl), description_en=TEXT(analyzer=en),
+        org=TEXT(analyzer=nl, stored=True),
+        kindwords_nl=TEXT(analyzer=nl, field_boost=2.0), kindwords_en=TEXT(analyzer=en, field_boost=2.0),
+        needs=KEYWORD(stored=True, **kw), direct_needs=STORED, kinds=KEYWORD(stored=True, **kw),
+        domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
+        formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
+        groups=KEYWORD(stored=True, **kw), serves=KEYWORD(stored=True, **kw),
+        cost=ID(stored=True), status=ID(stored=True),
+        min_age=NUMERIC(stored=True), max_age=NUMERIC(stored=True),
+        waiting_weeks=NUMERIC(stored=True, signed=True), open_24_7=BOOLEAN(stored=True),
+        has_en=BOOLEAN(stored=True), locations=STORED, checksum=STORED,
+    )
+
+
+KEYWORD_FIELDS = ("needs", "kinds", "domains", "access", "formats", "languages", "groups", "serves")
+
+
+def to_whoosh(doc: dict) -> dict:
+    out = {k: v for k, v in doc.items() if k != "shard"}
+    for f in KEYWORD_FIELDS:
+        out[f] = " ".join(doc[f])
+    return out
+
+
+@dataclass
+class Manifest:
+    schema_version: int = SCHEMA_VERSION
+    built_at: float = 0.0
+    fingerprint: list = field(default_factory=list)  # see indexer.db_fingerprint
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def services(self) -> int:
+        return sum(self.counts.values())
+
+
+class SearchIndex:
+    """Access to the shards in ``directory``; searchers are cached and reopened
+    when a shard changes."""
+
+    def __init__(self, directory: str | os.PathLike):
+        self.directory = Path(directory)
+        self._schema = None
+        self._searchers: dict[str, object] = {}
+        self._lock = threading.RLock()
+
+    @property
+    def schema(self) -> Schema:
+        if self._schema is None:
+            self._schema = make_schema()
+        return self._schema
+
+    # --- state ---------------------------------------------------------------
+    def exists(self) -> bool:
+        return (self.directory / MANIFEST).exists()
+
+    def manifest(self) -> Manifest | None:
+        try:
+            data = json.loads((self.directory / MANIFEST).read_text())
+        except (OSError, ValueError):
+            return None
+        return Manifest(**data)
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        tmp = self.directory / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(manifest.__dict__, indent=1, sort_keys=True))
+        tmp.replace(self.directory / MANIFEST)
+
+    def shard_map(self) -> dict[str, str]:
+        try:
+            return json.loads((self.directory / SHARD_MAP).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _write_shard_map(self, mapping: dict[str, str]) -> None:
+        tmp = self.directory / (SHARD_MAP + ".tmp")
+        tmp.write_text(json.dumps(mapping, sort_keys=True))
+        tmp.replace(self.directory / SHARD_MAP)
+
+    def shards(self) -> list[str]:
+        m = self.manifest()
+        return sorted(m.counts) if m else []
+
+    # --- reading -------------------------------------------------------------
+    def searcher(self, shard: str):
+        """A cached searcher for one shard (None if the shard does not exist)."""
+        with self._lock:
+            current = self._searchers.get(shard)
+            if current is not None:
+                if current.up_to_date():
+                    return current
+                fresh = current.refresh()
+                self._searchers[shard] = fresh
+                return fresh
+            if not whoosh_index.exists_in(self.directory, indexname=shard):
+                return None
+            searcher = whoosh_index.open_dir(self.directory, indexname=shard, schema=self.schema).searcher()
+            self._searchers[shard] = searcher
+            return searcher
+
+    def close(self) -> None:
+        with self._lock:
+            for s in self._searchers.values():
+                s.close()
+            self._searchers.clear()
+
+    # --- writing -------------------------------------------------------------
+    def rebuild(self, docs: list[dict], fingerprint: list, processes: int = 1) -> Manifest:
+        """Write every shard afresh into a new directory, then swap it in."""
+        by_shard: dict[str, list[dict]] = defaultdict(list)
+        for doc in docs:
+            by_shard[doc["shard"]].append(doc)
+        staging = self.directory.with_name(self.directory.name + ".new")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        jobs = sorted(by_shard.items(), key=lambda kv: -len(kv[1]))
+        if processes > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(processes) as pool:
+                # Largest shards first, spread over the processes.
+                batches = [jobs[i::processes] for i in range(processes)]
+                list(pool.map(_write_shards, [str(staging)] * len(batches), batches))
+        else:
+            _write_shards(str(staging), jobs)
+        manifest = Manifest(built_at=time.time(), fingerprint=list(fingerprint),
+                            counts={s: len(d) for s, d in by_shard.items()})
+        old = SearchIndex(staging)
+        old._write_shard_map({doc["id"]: doc["shard"] for doc in docs})
+        old.write_manifest(manifest)
+        self.close()
+        backup = self.directory.with_name(self.directory.name + ".old")
+        shutil.rmtree(backup, ignore_errors=True)
+        if self.directory.exists():
+            self.directory.rename(backup)
+        staging.rename(self.directory)
+        shutil.rmtree(backup, ignore_errors=True)
+        return manifest
+
+    def apply(self, upserts: list[dict], deletes: list[str], fingerprint: list) -> None:
+        """Write changed documents and remove deleted ones (after a commit)."""
+        if not self.exists():
+            return  # nothing to keep current; `search reindex` builds it
+        with self._lock:
+            mapping = self.shard_map()
+            manifest = self.manifest() or Manifest()
+            touched: dict[str, tuple[list[dict], list[str]]] = defaultdict(lambda: ([], []))
+            for sid in deletes:
+                if sid in mapping:
+                    touched[mapping.pop(sid)][1].append(sid)
+            for doc in upserts:
+                old = mapping.get(doc["id"])
+                if old and old != doc["shard"]:
+                    touched[old][1].append(doc["id"])
+                touched[doc["shard"]][0].append(doc)
+                mapping[doc["id"]] = doc["shard"]
+            for shard, (docs, removed) in touched.items():
+                if whoosh_index.exists_in(self.directory, indexname=shard):
+                    ix = whoosh_index.open_dir(self.directory, indexname=shard, schema=self.schema)
+                else:
+                    ix = whoosh_index.create_in(self.directory, self.schema, indexname=shard)
+                with ix.writer(timeout=30) as writer:
+                    for sid in removed:
+                        writer.delete_by_term("id", sid)
+                    for doc in docs:
+                        writer.update_document(**to_whoosh(doc))
+                with ix.searcher() as s:
+                    manifest.counts[shard] = s.doc_count()
+            manifest.counts = {k: v for k, v in manifest.counts.items() if v}
+            manifest.fingerprint = list(fingerprint)
+            self._write_shard_map(mapping)
+            self.write_manifest(manifest)
+
+    def stored(self) -> dict[str, dict]:
+        """Every indexed document's stored fields, by service id (for ``check``)."""
+        found = {}
+        for shard in self.shards():
+            searcher = self.searcher(shard)
+            if searcher is None:
+                continue
+            for fields in searcher.all_stored_fields():
+                found[fields["id"]] = dict(fields, shard=shard)
+        return found
+
+
+def _write_shards(directory: str, jobs: list[tuple[str, list[dict]]]) -> None:
+    schema = make_schema()
+    for shard, docs in jobs:
+        ix = whoosh_index.create_in(directory, schema, indexname=shard)
+        writer = ix.writer(limitmb=256)
+        for doc in docs:
+            writer.add_document(**to_whoosh(doc))
+        writer.commit()
+
+
+_registry: dict[str, SearchIndex] = {}
+_registry_lock = threading.Lock()
+
+
+def index_at(directory: str | os.PathLike) -> SearchIndex:
+    """One SearchIndex object per directory in this process (shares searchers)."""
+    key = str(Path(directory).resolve())
+    with _registry_lock:
+        if key not in _registry:
+            _registry[key] = SearchIndex(key)
+        return _registry[key]
+
+
+def has_term(searcher, fieldname: str, text: str) -> bool:
+    return searcher.doc_frequency(fieldname, text) > 0 if searcher else False
+
+
+__all__ = ["SearchIndex", "Manifest", "index_at", "make_schema", "Term"]

@@ -1,0 +1,124 @@
+"""Where is the person? A 4-digit postcode, a buurt/wijk/municipality name, or a point.
+
+Postcodes resolve to their centroid (data/postcodes/pc4_centroids.csv), and
+every point to the buurt that contains it, so ranking can ask "does this
+service serve the person's buurt?".
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from socialmap.catalogue import queries
+from socialmap.catalogue.models import AreaUnit
+from socialmap.config import DATA_DIR
+from socialmap.geo import from_db
+
+POSTCODE = re.compile(r"^\s*(\d{4})\s*([a-zA-Z]{2})?\s*$")
+NL_BOUNDS = (3.2, 50.7, 7.3, 53.7)  # lon/lat box: rows outside are known errors
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: a point, the buurt there (if mapped) and its ancestors' codes."""
+
+    kind: str  # postcode | area | point
+    label: str
+    lon: float
+    lat: float
+    neighbourhood_code: str | None = None
+    neighbourhood_name: str | None = None
+    area_code: str | None = None  # the area searched by name (buurt, wijk or municipality)
+    municipality_code: str | None = None
+    serving_codes: tuple[str, ...] = field(default_factory=tuple)  # codes whose services serve this place
+
+
+@lru_cache(maxsize=1)
+def postcode_centroids() -> dict[str, tuple[float, float, str]]:
+    """pc4 -> (lon, lat, place name)."""
+    found = {}
+    with open(DATA_DIR / "postcodes" / "pc4_centroids.csv", newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            lon, lat = float(row["lon"]), float(row["lat"])
+            if NL_BOUNDS[0] <= lon <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lat <= NL_BOUNDS[3]:
+                found[row["pc4"]] = (lon, lat, row["city"])
+    return found
+
+
+def _serving(area: AreaUnit | None) -> tuple[str | None, tuple[str, ...]]:
+    if area is None:
+        return None, ()
+    chain = [area] + area.ancestors()
+    municipality = next((a.code for a in chain if a.level == "municipality"), None)
+    return municipality, tuple(a.code for a in chain)
+
+
+def place_at(session: Session, lon: float, lat: float, kind: str = "point", label: str = "") -> Place:
+    buurt = queries.neighbourhood_at(session, lon, lat)
+    municipality, codes = _serving(buurt)
+    return Place(kind, label or (buurt.name if buurt else f"{lat:.4f}, {lon:.4f}"), lon, lat,
+                 buurt.code if buurt else None, buurt.name if buurt else None, buurt.code if buurt else None,
+                 municipality, codes)
+
+
+def resolve(session: Session, text: str) -> Place | None:
+    """A postcode or an area name; None when nothing matches."""
+    text = (text or "").strip()
+    m = POSTCODE.match(text)
+    if m:
+        hit = postcode_centroids().get(m.group(1))
+        if hit is None:
+            return None
+        lon, lat, city = hit
+        return place_at(session, lon, lat, "postcode", f"{m.group(1)} {city}")
+    area = find_area(session, text)
+    if area is None:
+        return None
+    shape = from_db(area.geom)
+    point = shape.representative_point() if shape is not None else None
+    if area.level == "neighbourhood":
+        municipality, codes = _serving(area)
+        return Place("area", area.name, point.x, point.y, area.code, area.name, area.code, municipality, codes)
+    municipality, codes = _serving(area)
+    # A wijk or municipality: serving codes are the area and its ancestors; the
+    # ranking treats services serving any buurt inside it as local too.
+    return Place("area", area.name, point.x if point else 0.0, point.y if point else 0.0, None, None,
+                 area.code, municipality, codes)
+
+
+def find_area(session: Session, name: str) -> AreaUnit | None:
+    """An area by code or exact name (case-insensitive); buurt before wijk before municipality."""
+    name = name.strip()
+    if not name:
+        return None
+    found = session.scalars(select(AreaUnit).where(
+        or_(AreaUnit.code == name.upper(), func.lower(AreaUnit.name) == name.lower()),
+        AreaUnit.level.in_(("neighbourhood", "district", "municipality")))).all()
+    order = {"neighbourhood": 0, "district": 1, "municipality": 2}
+    return min(found, key=lambda a: order[a.level]) if found else None
+
+
+def suggest(session: Session, prefix: str, limit: int = 8) -> list[AreaUnit]:
+    """Areas whose name starts with (then contains) ``prefix``, for type-ahead."""
+    prefix = (prefix or "").strip().lower()
+    if len(prefix) < 2:
+        return []
+    levels = ("neighbourhood", "district", "municipality")
+    starts = session.scalars(select(AreaUnit).where(
+        func.lower(AreaUnit.name).like(f"{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels))
+        .order_by(AreaUnit.name).limit(limit)).all()
+    if len(starts) >= limit:
+        return list(starts)
+    contains = session.scalars(select(AreaUnit).where(
+        func.lower(AreaUnit.name).like(f"%{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels),
+        AreaUnit.id.notin_([a.id for a in starts] or [-1])).order_by(AreaUnit.name).limit(limit - len(starts))).all()
+    return list(starts) + list(contains)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
