@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
     import socialmap.catalogue.models  # noqa: F401  (register tables)
+    import socialmap.search.indexer  # noqa: F401  (index after commit)
 
     db.init_app(app)
     with app.app_context():
@@ -52,7 +53,27 @@ def create_app(config: dict | None = None) -> Flask:
 
     from socialmap.cli import register
     register(app)
+    _check_search_index(app)
     return app
+
+
+def _check_search_index(app: Flask) -> None:
+    """Say at start when the search index is missing or behind the database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from socialmap.extensions import db
+    from socialmap.search.indexer import current_index, health
+
+    with app.app_context():
+        try:
+            state, message = health(db.session, current_index())
+        except SQLAlchemyError:
+            state, message = "unknown", "the database is not set up: run `flask --app socialmap demo setup`"
+        finally:
+            db.session.remove()
+    app.extensions["search_health"] = (state, message)
+    if message:
+        app.logger.warning(message)
 
 
 def _configure(app: Flask, settings: dict) -> None:

@@ -23,6 +23,7 @@ from socialmap.transaction import unit_of_work
 areas_cli = AppGroup("areas", help="Area units: municipalities, wijken, buurten.")
 catalogue_cli = AppGroup("catalogue", help="The catalogue: needs taxonomy, organisations, services.")
 demo_cli = AppGroup("demo", help="The Amsterdam demo region.")
+search_cli = AppGroup("search", help="The search index (derived from the database).")
 
 DEMO_BUURTEN = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
 MUNICIPALITIES = DATA_DIR / "areas" / "gemeenten_2023.geojson"
@@ -33,7 +34,7 @@ DEMO_REGION = ("RG-AMA", "Amsterdam-Amstelland", ["GM0363"])
 
 
 def register(app: Flask) -> None:
-    for group in (areas_cli, catalogue_cli, demo_cli):
+    for group in (areas_cli, catalogue_cli, demo_cli, search_cli):
         app.cli.add_command(group)
 
 
@@ -139,11 +140,15 @@ def setup_demo(force: bool = False) -> bool:
     from socialmap.interop.catalogue_yaml import load_catalogue
     from socialmap.interop.taxonomy import load_needs
 
+    from socialmap.search.indexer import current_index, health, reindex
+
     upgrade(directory=current_app.extensions["migrate"].directory)
     stamp = Path(current_app.instance_path) / "demo-loaded.sha256"
     digest = demo_inputs_digest()
     loaded = db.session.scalar(select(Service.id).limit(1)) is not None
     if not force and loaded and stamp.exists() and stamp.read_text() == f"{db.engine.url}|{digest}":
+        if health(db.session, current_index())[0] != "ok":
+            reindex(db.session, current_index())
         return False
     with unit_of_work():
         import_neighbourhoods(db.session, DEMO_BUURTEN, municipality_names=municipality_names())
@@ -151,6 +156,7 @@ def setup_demo(force: bool = False) -> bool:
         ensure_region(db.session, code, name, members)
         load_needs(db.session, NEEDS_FILE)
         load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS)
+    reindex(db.session, current_index())
     stamp.write_text(f"{db.engine.url}|{digest}")
     return True
 
@@ -164,3 +170,35 @@ def demo_setup_cmd(force: bool) -> None:
     except ImportFailed as exc:
         _fail(exc)
     click.echo("demo region loaded" if changed else "demo region up to date")
+
+
+@search_cli.command("reindex")
+@click.option("--processes", default=1, show_default=True, help="Write shards in this many processes.")
+def reindex_cmd(processes: int) -> None:
+    """Rebuild the search index from the database."""
+    import time
+
+    from socialmap.search.indexer import current_index, reindex
+
+    started = time.perf_counter()
+    manifest = reindex(db.session, current_index(), processes=processes)
+    click.echo(f"indexed {manifest.services} services in {len(manifest.counts)} shard(s) "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
+@search_cli.command("check")
+def check_cmd() -> None:
+    """Compare the index with the database (counts and content checksums); exit 1 on drift."""
+    from socialmap.search.indexer import check, current_index
+
+    report = check(db.session, current_index())
+    click.echo(f"database: {report['database']} services, index: {report['index']} documents")
+    for name in ("missing", "extra", "different"):
+        if report[name]:
+            click.echo(f"{name} ({len(report[name])}): service ids {', '.join(report[name][:20])}"
+                       + (" ..." if len(report[name]) > 20 else ""))
+    if not report["ok"]:
+        raise click.ClickException("the index has drifted from the database: run `flask --app socialmap "
+                                   "search reindex`" if current_index().exists() else
+                                   "the search index is missing: run `flask --app socialmap search reindex`")
+    click.echo("index and database agree")

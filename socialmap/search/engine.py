@@ -275,17 +275,10 @@ def _explain(session: Session, hits: list[Hit], interpretation, locale: str) -> 
         h.matched_kinds = [k for k in interpretation.kind_codes if k in h.kinds]
         terms_hit = h._matched_terms  # type: ignore[attr-defined]
         words = []
-        for token in dict.fromkeys(raw_tokens(interpretation_text(interpretation))):
+        for token in dict.fromkeys(raw_tokens(interpretation.text)):
             if stem(token, "nl") in terms_hit or stem(token, "en") in terms_hit:
                 words.append(token)
         h.matched_words = words
-
-
-def interpretation_text(interpretation: Interpretation) -> str:
-    return getattr(interpretation, "text", "") or ""
-
-
-_label_cache: dict[tuple[str, str], tuple[int, dict]] = {}
 
 
 def need_labels(session: Session, locale: str) -> dict[str, str]:

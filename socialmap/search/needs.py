@@ -36,6 +36,7 @@ class Interpretation:
     needs: dict[str, Match]
     kinds: dict[str, Match]
     query_terms: frozenset[str]
+    text: str = ""
 
     @property
     def need_codes(self) -> list[str]:
@@ -96,7 +97,8 @@ class NeedMatcher:
 
     def interpret(self, text: str) -> Interpretation:
         qterms = self.query_terms(text)
-        return Interpretation(self._match(self.need_phrases, qterms), self._match(self.kind_phrases, qterms), qterms)
+        return Interpretation(self._match(self.need_phrases, qterms), self._match(self.kind_phrases, qterms), qterms,
+                              text)
 
     @staticmethod
     def _match(phrases: list[Phrase], qterms: frozenset[str]) -> dict[str, Match]:

@@ -1,0 +1,127 @@
+"""Keeping the index in step with the database, after commits only.
+
+During a transaction, flushes record which services changed. Just before the
+commit, their documents are built (the session can still read); just after a
+successful commit they are written to the index. A rollback drops them, so a
+write the database did not keep never reaches the index.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from socialmap.catalogue.models import (Contact, Location, NeedTerm, Organisation, ScheduleException,
+                                        ScheduleRule, Service, ServiceFacet, service_location)
+from socialmap.search.documents import build_documents
+from socialmap.search.index import SearchIndex, index_at
+
+log = logging.getLogger(__name__)
+CHANGED = "search_changed"
+PENDING = "search_pending"
+CHILDREN = (ServiceFacet, Contact, ScheduleRule, ScheduleException)
+
+
+def db_fingerprint(session: Session) -> list:
+    """A cheap summary of the catalogue, to notice an index that fell behind."""
+    count, max_id, max_updated = session.execute(
+        select(func.count(Service.id), func.max(Service.id), func.max(Service.updated_at))
+        .where(Service.status != "ended")).one()
+    return [count, max_id, str(max_updated) if max_updated else None]
+
+
+def current_index() -> SearchIndex | None:
+    if not has_app_context():
+        return None
+    return index_at(current_app.config["SEARCH_INDEX_DIR"])
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _flush_context) -> None:
+    changed = session.info.setdefault(CHANGED, {"services": set(), "orgs": set(), "locations": set(),
+                                                "deleted": set(), "needs": False})
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Service):
+            (changed["deleted"] if obj in session.deleted else changed["services"]).add(obj.id)
+        elif isinstance(obj, CHILDREN):
+            changed["services"].add(obj.service_id)
+        elif isinstance(obj, Organisation):
+            changed["orgs"].add(obj.id)
+        elif isinstance(obj, Location):
+            changed["locations"].add(obj.id)
+        elif isinstance(obj, NeedTerm):
+            changed["needs"] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _prepare(session: Session) -> None:
+    changed = session.info.get(CHANGED)
+    if not changed or current_index() is None:
+        return
+    session.flush()
+    changed = session.info.pop(CHANGED, None) or changed
+    ids = {i for i in changed["services"] if i is not None}
+    if changed["orgs"]:
+        ids.update(session.scalars(select(Service.id).where(Service.organisation_id.in_(changed["orgs"]))))
+    if changed["locations"]:
+        ids.update(session.scalars(select(service_location.c.service_id)
+                                   .where(service_location.c.location_id.in_(changed["locations"]))))
+    if changed["needs"]:
+        ids.update(session.scalars(select(Service.id)))  # need ancestors are in every document
+    deleted = {str(i) for i in changed["deleted"] if i is not None}
+    if not ids and not deleted:
+        return
+    docs = build_documents(session, sorted(ids))
+    kept = {d["id"] for d in docs}
+    deleted |= {str(i) for i in ids} - kept  # ended services leave the index
+    session.info[PENDING] = (docs, sorted(deleted), db_fingerprint(session), current_index())
+
+
+@event.listens_for(Session, "after_commit")
+def _apply(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if pending is None:
+        return
+    docs, deleted, fingerprint, index = pending
+    try:
+        index.apply(docs, deleted, fingerprint)
+    except Exception:  # the database is right; the index can be rebuilt
+        log.exception("search index update failed; run `flask --app socialmap search reindex`")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop(session: Session) -> None:
+    session.info.pop(CHANGED, None)
+    session.info.pop(PENDING, None)
+
+
+def reindex(session: Session, index: SearchIndex, processes: int = 1):
+    """Rebuild the whole index from the database."""
+    docs = build_documents(session)
+    return index.rebuild(docs, db_fingerprint(session), processes=processes)
+
+
+def check(session: Session, index: SearchIndex) -> dict:
+    """Compare index and database: counts and per-service content checksums."""
+    docs = {d["id"]: d for d in build_documents(session)}
+    stored = index.stored() if index.exists() else {}
+    missing = sorted(set(docs) - set(stored), key=int)
+    extra = sorted(set(stored) - set(docs), key=int)
+    different = sorted((i for i in set(docs) & set(stored)
+                        if docs[i]["checksum"] != stored[i].get("checksum")
+                        or docs[i]["shard"] != stored[i]["shard"]), key=int)
+    return {"database": len(docs), "index": len(stored), "missing": missing, "extra": extra,
+            "different": different, "ok": index.exists() and not (missing or extra or different)}
+
+
+def health(session: Session, index: SearchIndex) -> tuple[str, str | None]:
+    """('ok' | 'missing' | 'stale', message saying what to do) -- cheap, for app start."""
+    fix = "run `flask --app socialmap search reindex`"
+    if not index.exists():
+        return "missing", f"the search index is missing: {fix}"
+    manifest = index.manifest()
+    if manifest is None or manifest.fingerprint != db_fingerprint(session):
+        return "stale", f"the search index is behind the database: {fix}"
+    return "ok", None
