@@ -20,6 +20,17 @@ def _dutch_holidays(year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("NL", years=year, language="nl"))
 
 
+def local_now(timezone: str | None = None) -> datetime:
+    """Wall-clock time in the region (opening hours are local times)."""
+    from zoneinfo import ZoneInfo
+
+    if timezone is None:
+        from flask import current_app
+
+        timezone = current_app.config["TIMEZONE"]
+    return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
+
+
 def public_holiday(day: date) -> str | None:
     """The name of the Dutch public holiday on ``day``, if it is one."""
     return _dutch_holidays(day.year).get(day)

@@ -1,21 +1,13 @@
 """Public catalogue pages: thin handlers over queries, rendered from templates."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 
 from socialmap.catalogue import presenters, queries, schedule
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.extensions import db
 
 bp = Blueprint("catalogue", __name__)
-
-
-def local_now() -> datetime:
-    """Wall-clock time in the region (opening hours are local times)."""
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(tzinfo=None)
 
 
 @bp.app_context_processor
@@ -34,7 +26,7 @@ def service(key: str):
     svc = queries.service_detail(db.session, key)
     if svc is None:
         abort(404)
-    now = local_now()
+    now = schedule.local_now()
     return render_template("catalogue/service.html", service=svc, now=now,
                            open_now=schedule.is_open_at(svc, now),
                            today_spans=schedule.spans_on(svc, now.date()),
