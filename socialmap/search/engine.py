@@ -233,6 +233,7 @@ def _to_hit(fields: dict, score: float, matched: set, request: SearchRequest, in
         waiting_weeks=None if fields["waiting_weeks"] < 0 else fields["waiting_weeks"],
         locations=fields["locations"] or [], serves=fields["serves"].split(), score=score)
     hit._needs = fields["needs"].split()  # type: ignore[attr-defined]
+    hit._direct_needs = fields["direct_needs"]  # type: ignore[attr-defined]
     hit._matched_terms = matched  # type: ignore[attr-defined]
     place = request.place
     if place is not None:
@@ -255,13 +256,21 @@ def _rank(hits: list[Hit], request: SearchRequest, interpretation) -> None:
         relevance = h.score / top if interpretation is not None else 0.0
         local = 0.0
         if request.place is not None:
-            local += 0.3 if h.serves_here else 0.0
+            # Not meant for this place (e.g. another district's team): shown, but lower.
+            local += 0.3 if h.serves_here else -0.2
             if h.distance_m is not None:
                 local += 0.15 * max(0.0, 1.0 - h.distance_m / radius)
             elif h.serves_here:
                 local += 0.05  # phone or online, and meant for this place
+        focus = 0.0
+        if interpretation is not None and interpretation.needs:
+            # A service made for the need (few needs, this one among them) before
+            # one that lists it among many (a neighbourhood team).
+            direct = h._direct_needs  # type: ignore[attr-defined]
+            hits_direct = sum(1 for c in interpretation.needs if c in direct)
+            focus = 0.15 * hits_direct / max(len(direct), 1) ** 0.5
         penalty = 0.15 if h.status != "active" else 0.0
-        h.score = round((0.65 if interpretation is not None else 0.0) * relevance + local - penalty, 6)
+        h.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
     hits.sort(key=lambda h: (-h.score, h.distance_m if h.distance_m is not None else math.inf, h.name))
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from socialmap.catalogue.kinds import service_kinds
-from socialmap.search.analysis import edit_distance, raw_tokens, terms, typo_allowance
+from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, edit_distance, raw_tokens, split_compound,
+                                       stem, typo_allowance)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ def _phrases_of(code: str, label: dict, synonyms: dict) -> list[Phrase]:
         found += [(lang, w) for w in words or []]
     phrases = []
     for lang, text in found:
-        t = tuple(dict.fromkeys(terms(str(text), lang)))
+        stop = ENGLISH_STOP if lang == "en" else DUTCH_STOP
+        t = tuple(dict.fromkeys(stem(w, lang) for w in raw_tokens(str(text)) if w not in stop))
         if t:
             phrases.append(Phrase(code, str(text), lang, t))
     return phrases
@@ -73,32 +75,57 @@ class NeedMatcher:
                 vocabulary.setdefault(t[:2], set()).add(t)
         self._vocabulary = vocabulary
 
+    def _token_terms(self, token: str) -> tuple[set[str], set[str]]:
+        """(whole-word terms, compound-part terms) of one query word, typos corrected."""
+        whole = {stem(token, "nl"), stem(token, "en")} - {""}
+        whole |= {c for t in list(whole) for c in self._corrections(t)}
+        parts = {stem(p, "nl") for p in split_compound(token)}
+        for corrected in self._corrections(token):  # a misspelt compound does not split
+            parts |= {stem(p, "nl") for p in split_compound(corrected)} | {stem(corrected, "nl")}
+        parts |= {c for t in list(parts) for c in self._corrections(t)}
+        return whole, parts - whole
+
     def query_terms(self, text: str) -> frozenset[str]:
-        """Query terms in both languages, each also corrected to known words within
-        its typo allowance ("rouwgroup" -> "rouwgroep")."""
+        """Every term the query may mean: words, compound parts, typo corrections."""
         found: set[str] = set()
-        for lang in ("nl", "en"):
-            found.update(terms(text, lang))
-        # Typo correction works on whole words too: a misspelt compound
-        # does not split, its corrected form does.
         for token in raw_tokens(text):
-            for corrected in self._corrections(token):
-                found.update(terms(corrected, "nl"))
-        for t in list(found):
-            found.update(self._corrections(t))
+            if token in DUTCH_STOP or token in ENGLISH_STOP:
+                continue
+            whole, parts = self._token_terms(token)
+            found |= whole | parts
         return frozenset(found)
 
     def _corrections(self, term: str) -> set[str]:
         limit = typo_allowance(term)
         if not limit:
             return set()
-        candidates = self._vocabulary.get(term[:2], set()) | self._vocabulary.get(term[:1] + "*", set())
+        candidates = self._vocabulary.get(term[:2], set())
         return {c for c in candidates if c != term and edit_distance(term, c, limit) <= limit}
 
     def interpret(self, text: str) -> Interpretation:
-        qterms = self.query_terms(text)
-        return Interpretation(self._match(self.need_phrases, qterms), self._match(self.kind_phrases, qterms), qterms,
-                              text)
+        """Needs and kinds the words name. A compound's parts count only for words
+        that name nothing whole: "schuldhulp" finds debts through "schuld", but
+        "huisarts" (a GP) does not find housing through "huis"."""
+        tokens = [t for t in raw_tokens(text) if t not in DUTCH_STOP and t not in ENGLISH_STOP]
+        split = {t: self._token_terms(t) for t in tokens}
+        whole_terms = frozenset(w for whole, _ in split.values() for w in whole)
+        needs = self._match(self.need_phrases, whole_terms)
+        kinds = self._match(self.kind_phrases, whole_terms)
+        explained = {t for t, (whole, _) in split.items()
+                     if any(set(p.terms) & whole for p in self._matched_phrases(whole_terms))}
+        extra = frozenset(p for t, (_, parts) in split.items() if t not in explained for p in parts)
+        if extra:
+            for code, m in self._match(self.need_phrases, whole_terms | extra).items():
+                needs.setdefault(code, m)
+            for code, m in self._match(self.kind_phrases, whole_terms | extra).items():
+                kinds.setdefault(code, m)
+        # A broad need adds nothing when a narrower one under it matched ("money worries").
+        needs = {c: m for c, m in needs.items() if not any(o.startswith(c + ".") for o in needs)}
+        all_terms = whole_terms | frozenset(p for _, parts in split.values() for p in parts)
+        return Interpretation(needs, kinds, all_terms, text)
+
+    def _matched_phrases(self, qterms: frozenset[str]) -> list[Phrase]:
+        return [p for p in self.need_phrases + self.kind_phrases if all(t in qterms for t in p.terms)]
 
     @staticmethod
     def _match(phrases: list[Phrase], qterms: frozenset[str]) -> dict[str, Match]:
