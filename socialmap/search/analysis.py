@@ -114,6 +114,7 @@ def _split(word: str, depth: int) -> list[str] | None:
     return best
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str, lang: str = "nl") -> str:
     return (_english if lang == "en" else _dutch).stem(word)
 

@@ -6,9 +6,10 @@ area codes it serves, its locations, and a checksum of all of that, so
 ``search check`` can compare index and database field by field.
 
 Each document goes to one *shard*: the municipality whose areas it serves,
-or ``wide`` for services that serve a region, the country or several
-municipalities. A search near a place reads only that place's municipality
-shard and the (filtered) wide shard.
+else the region it serves in, else ``wide`` (the country, several regions).
+A search near a place reads only the shards of the municipalities around it,
+its region's shard and the wide shard -- the last two filtered to services
+that serve the place.
 """
 from __future__ import annotations
 
@@ -52,6 +53,14 @@ class AreaTree:
             node = self.parent[node]
         return None
 
+    def region_of(self, area_id: int) -> str | None:
+        node = area_id
+        while node is not None:
+            if self.level[node] == "region":
+                return self.code[node]
+            node = self.parent[node]
+        return None
+
     def ancestor_codes(self, area_id: int) -> list[str]:
         codes, node = [], area_id
         while node is not None:
@@ -61,13 +70,18 @@ class AreaTree:
 
 
 def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
-    municipalities = set()
-    for area_id in area_ids:
-        if tree.level[area_id] in ("region", "country"):
-            return WIDE
-        municipalities.add(tree.municipality_of(area_id))
-    if len(municipalities) == 1 and None not in municipalities:
+    """The municipality whose areas the service serves; else the one region it
+    serves in; else ``wide`` (the country, or several regions)."""
+    area_ids = list(area_ids)
+    if any(tree.level[a] == "country" for a in area_ids):
+        return WIDE
+    municipalities = {tree.municipality_of(a) for a in area_ids if tree.level[a] != "region"}
+    if len(municipalities) == 1 and None not in municipalities and \
+            not any(tree.level[a] == "region" for a in area_ids):
         return municipalities.pop()
+    regions = {tree.region_of(a) for a in area_ids}
+    if len(regions) == 1 and None not in regions:
+        return regions.pop()
     return WIDE
 
 

@@ -18,13 +18,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from whoosh.query import And, Every, FuzzyTerm, NumericRange, Or, Term
+from whoosh.query import And, Every, NumericRange, Or, Term
 
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Service
-from socialmap.search.analysis import raw_tokens, stem, terms, typo_allowance
+from socialmap.search.analysis import raw_tokens, split_compound, stem, terms, typo_allowance
 from socialmap.search.documents import WIDE
-from socialmap.search.index import SearchIndex
+from socialmap.search.index import Row, SearchIndex
 from socialmap.search.needs import Interpretation, matcher_for
 from socialmap.search.places import Place
 
@@ -107,58 +107,92 @@ class SearchResponse:
 
 
 def search(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResponse:
+    if not index.exists():
+        return SearchResponse([], 0, 1, 1, request.per_page, None, request.place, request.radius_m,
+                              [], Counter(), index_missing=True)
     interpretation = matcher_for(session).interpret(request.text) if request.text.strip() else None
-    query = _text_query(request.text, interpretation) if interpretation else Every()
+    query = _text_query(request.text, interpretation, index) if interpretation else Every()
     base_filter = _filter_query(request.filters)
     shards = _shards(session, index, request)
-    if not index.exists():
-        return SearchResponse([], 0, 1, 1, request.per_page, interpretation, request.place, request.radius_m,
-                              [], Counter(), index_missing=True)
+    place = request.place
 
-    raw: list[tuple[float, dict, set]] = []
+    # Rank on cached per-shard columns; build full hits only for the page shown.
+    candidates: list[Candidate] = []
     for shard in shards:
         searcher = index.searcher(shard)
         if searcher is None:
             continue
+        columns = index.columns(shard)
         shard_filter = base_filter
-        if shard == WIDE and request.place is not None:
-            serving = Or([Term("serves", c) for c in request.place.serving_codes]) \
-                if request.place.serving_codes else None
-            shard_filter = And([f for f in (base_filter, serving) if f is not None]) if serving else base_filter
-        results = searcher.search(query, filter=shard_filter, limit=None, terms=interpretation is not None)
-        for hit in results:
-            matched = {t[1].decode() if isinstance(t[1], bytes) else t[1] for t in hit.matched_terms()} \
-                if interpretation is not None else set()
-            raw.append((hit.score, hit.fields(), matched))
+        if place is not None and not shard.startswith("GM"):
+            # Region and country shards: only what serves the place.
+            serving = Or([Term("serves", c) for c in place.serving_codes]) if place.serving_codes else None
+            if serving is None:
+                continue
+            shard_filter = And([base_filter, serving]) if base_filter is not None else serving
+        results = searcher.search(query, filter=shard_filter, limit=None)
+        for docnum, score in results.items():
+            candidates.append(Candidate(score, shard, docnum, columns[docnum]))
 
-    hits = [_to_hit(fields, score, matched, request, interpretation) for score, fields, matched in raw]
-    if request.place is not None:
-        hits = [h for h in hits if h.serves_here or (h.distance_m is not None and h.distance_m <= request.radius_m)]
+    if place is not None:
+        for c in candidates:
+            _locate(c, place)
+        candidates = [c for c in candidates
+                      if c.serves_here or (c.distance_m is not None and c.distance_m <= request.radius_m)]
     if request.filters.open_now or request.filters.open_today:
-        hits = _open_filter(session, hits, request)
-    _rank(hits, request, interpretation)
-    _explain(session, hits, interpretation, request.locale)
+        candidates = _open_filter(session, candidates, request)
+    _rank(candidates, request, interpretation)
 
-    total = len(hits)
+    total = len(candidates)
     pages = max(1, math.ceil(total / request.per_page))
     page = min(max(1, request.page), pages)
     start = (page - 1) * request.per_page
-    domain_counts = Counter(d for h in hits for d in h.domains)
-    return SearchResponse(hits[start:start + request.per_page], total, page, pages, request.per_page,
-                          interpretation, request.place, request.radius_m, shards, domain_counts)
+    shown = candidates[start:start + request.per_page]
+    hits = [_to_hit(index.searcher(c.shard).stored_fields(c.docnum), c, request) for c in shown]
+    _explain(session, hits, shown, interpretation, request.locale)
+    domain_counts = Counter(d for c in candidates for d in c.row.domains)
+    return SearchResponse(hits, total, page, pages, request.per_page, interpretation, place,
+                          request.radius_m, shards, domain_counts)
 
 
-def _text_query(text: str, interpretation: Interpretation):
+@dataclass
+class Candidate:
+    score: float
+    shard: str
+    docnum: int
+    row: "Row"
+    distance_m: float | None = None
+    nearest: list | None = None
+    serves_here: bool | None = None
+
+
+def _locate(c: Candidate, place: Place) -> None:
+    row = c.row
+    if row.locations:
+        best = None
+        for loc in row.locations:
+            d = geo.haversine_m(place.lon, place.lat, loc[0], loc[1])
+            if best is None or d < best[0]:
+                best = (d, loc)
+        c.distance_m, c.nearest = best
+    codes = place.serving_set
+    c.serves_here = not codes.isdisjoint(row.serves) or (
+        place.neighbourhood_code is None and place.area_code is not None
+        and any(_within(code, place.area_code) for code in row.serves))
+
+
+def _text_query(text: str, interpretation: Interpretation, index: SearchIndex):
     whole = {stem(t, "nl") for t in raw_tokens(text)} | {stem(t, "en") for t in raw_tokens(text)}
     nl_terms, en_terms = set(terms(text, "nl")), set(terms(text, "en"))
     corrected = set(interpretation.query_terms) - nl_terms - en_terms
+    known = index.vocabulary()
     parts = []
     for t in nl_terms | corrected:
         boost = 1.0 if t in whole else 0.5 if t in nl_terms else 0.7
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
-        if typo_allowance(t) and t not in corrected:
-            parts += [FuzzyTerm(f, t, maxdist=typo_allowance(t), prefixlength=2, boost=0.4)
-                      for f in FUZZY_FIELDS[:3]]
+        # Words the index does not hold may be typos: match near spellings.
+        if t not in known and typo_allowance(t):
+            parts += [Term(f, near, boost=0.4) for near in index.near_terms(t) for f in FUZZY_FIELDS[:3]]
     for t in en_terms:
         parts += [Term(f, t, boost=1.0) for f in EN_FIELDS]
     for code, match in interpretation.needs.items():
@@ -198,7 +232,7 @@ def _shards(session: Session, index: SearchIndex, request: SearchRequest) -> lis
     place = request.place
     if place is None:
         return available
-    wanted = {WIDE}
+    wanted = {WIDE} | {c for c in place.serving_codes if c.startswith("RG")}
     if place.municipality_code:
         wanted.add(place.municipality_code)
     wanted.update(municipalities_near(session, place.lon, place.lat, request.radius_m))
@@ -221,98 +255,98 @@ def _within(code: str, area_code: str) -> bool:
     return code[2:].startswith(area_code[2:]) and code[:2] in {"GM": ("WK", "BU"), "WK": ("BU",)}.get(area_code[:2], ())
 
 
-def _to_hit(fields: dict, score: float, matched: set, request: SearchRequest, interpretation) -> Hit:
+def _to_hit(fields: dict, c: Candidate, request: SearchRequest) -> Hit:
     en = request.locale == "en" and fields.get("name_en")
+    summary_en = request.locale == "en" and fields.get("summary_en")
     hit = Hit(
         id=int(fields["id"]), key=fields["key"],
         name=fields["name_en"] if en else fields["name_nl"], name_lang="en" if en else "nl",
-        summary=fields["summary_en"] if en and fields.get("summary_en") else fields["summary_nl"],
-        summary_lang="en" if en and fields.get("summary_en") else "nl",
+        summary=fields["summary_en"] if summary_en else fields["summary_nl"],
+        summary_lang="en" if summary_en else "nl",
         organisation=fields["org"], kinds=fields["kinds"].split(), domains=fields["domains"].split(),
         access=fields["access"].split(), cost=fields["cost"], status=fields["status"],
         waiting_weeks=None if fields["waiting_weeks"] < 0 else fields["waiting_weeks"],
-        locations=fields["locations"] or [], serves=fields["serves"].split(), score=score)
-    hit._needs = fields["needs"].split()  # type: ignore[attr-defined]
-    hit._direct_needs = fields["direct_needs"]  # type: ignore[attr-defined]
-    hit._matched_terms = matched  # type: ignore[attr-defined]
-    place = request.place
-    if place is not None:
-        if hit.locations:
-            distances = [(geo.haversine_m(place.lon, place.lat, loc[0], loc[1]), loc) for loc in hit.locations]
-            hit.distance_m, hit.nearest = min(distances, key=lambda d: d[0])
-        codes = set(place.serving_codes)
-        hit.serves_here = bool(codes.intersection(hit.serves)) or (
-            place.neighbourhood_code is None and place.area_code is not None
-            and any(_within(c, place.area_code) for c in hit.serves))
-    elif hit.locations:
-        hit.nearest = hit.locations[0]
+        locations=fields["locations"] or [], serves=fields["serves"].split(), score=c.score,
+        distance_m=c.distance_m, serves_here=c.serves_here,
+        nearest=c.nearest or ((fields["locations"] or [None])[0]))
     return hit
 
 
-def _rank(hits: list[Hit], request: SearchRequest, interpretation) -> None:
-    top = max((h.score for h in hits), default=0.0) or 1.0
+def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -> None:
+    top = max((c.score for c in candidates), default=0.0) or 1.0
     radius = request.radius_m or DEFAULT_RADIUS
-    for h in hits:
-        relevance = h.score / top if interpretation is not None else 0.0
+    wanted = list(interpretation.needs) if interpretation is not None else []
+    for c in candidates:
+        relevance = c.score / top if interpretation is not None else 0.0
         local = 0.0
         if request.place is not None:
             # Not meant for this place (e.g. another district's team): shown, but lower.
-            local += 0.3 if h.serves_here else -0.2
-            if h.distance_m is not None:
-                local += 0.15 * max(0.0, 1.0 - h.distance_m / radius)
-            elif h.serves_here:
+            local += 0.3 if c.serves_here else -0.2
+            if c.distance_m is not None:
+                local += 0.15 * max(0.0, 1.0 - c.distance_m / radius)
+            elif c.serves_here:
                 local += 0.05  # phone or online, and meant for this place
         focus = 0.0
-        if interpretation is not None and interpretation.needs:
+        if wanted:
             # A service made for the need (few needs, this one among them) before
             # one that lists it among many (a neighbourhood team).
-            direct = h._direct_needs  # type: ignore[attr-defined]
-            hits_direct = sum(1 for c in interpretation.needs if c in direct)
-            focus = 0.15 * hits_direct / max(len(direct), 1) ** 0.5
-        penalty = 0.15 if h.status != "active" else 0.0
-        h.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
-    hits.sort(key=lambda h: (-h.score, h.distance_m if h.distance_m is not None else math.inf, h.name))
+            direct = c.row.direct_needs
+            focus = 0.15 * sum(1 for code in wanted if code in direct) / max(len(direct), 1) ** 0.5
+        penalty = 0.15 if c.row.status != "active" else 0.0
+        c.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
+    candidates.sort(key=lambda c: (-c.score, c.distance_m if c.distance_m is not None else math.inf, c.row.key))
 
 
-def _explain(session: Session, hits: list[Hit], interpretation, locale: str) -> None:
+def _explain(session: Session, hits: list[Hit], shown: list[Candidate], interpretation, locale: str) -> None:
+    """Why each shown hit matched: the needs and kinds it answers, the words found."""
     if interpretation is None:
         return
     labels = need_labels(session, locale)
-    for h in hits:
-        service_needs = set(h._needs)  # type: ignore[attr-defined]
-        h.matched_needs = [labels.get(c, c) for c in interpretation.need_codes if c in service_needs]
-        h.matched_kinds = [k for k in interpretation.kind_codes if k in h.kinds]
-        terms_hit = h._matched_terms  # type: ignore[attr-defined]
-        words = []
-        for token in dict.fromkeys(raw_tokens(interpretation.text)):
-            if stem(token, "nl") in terms_hit or stem(token, "en") in terms_hit:
-                words.append(token)
-        h.matched_words = words
+    tokens = [t for t in dict.fromkeys(raw_tokens(interpretation.text))]
+    for hit, c in zip(hits, shown):
+        hit.matched_needs = [labels.get(code, code) for code in interpretation.need_codes if code in c.row.needs]
+        hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]
+        text = hit.name + " " + hit.summary
+        text_terms = set(terms(text, "nl")) | set(terms(text, "en"))
+        hit.matched_words = [t for t in tokens if stem(t, "nl") in text_terms or stem(t, "en") in text_terms
+                             or any(stem(p, "nl") in text_terms for p in split_compound(t))]
+
+
+_labels: dict[tuple[str, str], tuple[tuple, dict]] = {}
 
 
 def need_labels(session: Session, locale: str) -> dict[str, str]:
-    rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
-    return {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows}
+    """Need labels in ``locale`` (Dutch fallback), cached until the taxonomy changes."""
+    from sqlalchemy import func
+
+    key = (str(session.get_bind().url), locale)
+    stamp = tuple(session.execute(select(func.count(NeedTerm.id), func.max(NeedTerm.id))).one())
+    cached = _labels.get(key)
+    if cached is None or cached[0] != stamp:
+        rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
+        cached = (stamp, {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows})
+        _labels[key] = cached
+    return cached[1]
 
 
-def _open_filter(session: Session, hits: list[Hit], request: SearchRequest) -> list[Hit]:
+def _open_filter(session: Session, candidates: list[Candidate], request: SearchRequest) -> list[Candidate]:
     from socialmap.catalogue import schedule
 
     now = request.now or datetime.now()
-    ids = [h.id for h in hits]
+    ids = [c.row.id for c in candidates]
     services = {}
     for i in range(0, len(ids), 900):
         chunk = ids[i:i + 900]
         services.update({s.id: s for s in session.scalars(select(Service).where(Service.id.in_(chunk)).options(
             selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))})
     keep = []
-    for h in hits:
-        svc = services.get(h.id)
+    for c in candidates:
+        svc = services.get(c.row.id)
         if svc is None:
             continue
         if request.filters.open_now and not schedule.is_open_at(svc, now):
             continue
         if request.filters.open_today and not schedule.is_open_on(svc, now.date()):
             continue
-        keep.append(h)
+        keep.append(c)
     return keep

@@ -61,6 +61,31 @@ def to_whoosh(doc: dict) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class Row:
+    """What ranking needs of one document, held in memory per shard."""
+
+    id: int
+    key: str
+    serves: frozenset
+    locations: list
+    needs: frozenset
+    direct_needs: tuple
+    kinds: tuple
+    domains: tuple
+    status: str
+
+
+def _row(fields: dict) -> Row:
+    return Row(int(fields["id"]), fields["key"], frozenset(fields["serves"].split()), fields["locations"] or [],
+               frozenset(fields["needs"].split()), tuple(fields["direct_needs"] or ()),
+               tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"])
+
+
+TEXT_FIELDS = ("name_nl", "summary_nl", "kindwords_nl", "description_nl", "org",
+               "name_en", "summary_en", "description_en", "kindwords_en")
+
+
 @dataclass
 class Manifest:
     schema_version: int = SCHEMA_VERSION
@@ -81,6 +106,9 @@ class SearchIndex:
         self.directory = Path(directory)
         self._schema = None
         self._searchers: dict[str, object] = {}
+        self._columns: dict[str, tuple[object, dict[int, Row]]] = {}
+        self._vocabulary: tuple[object, frozenset[str], dict[str, set[str]]] | None = None
+        self._manifest: tuple[float, Manifest | None] | None = None
         self._lock = threading.RLock()
 
     @property
@@ -94,11 +122,18 @@ class SearchIndex:
         return (self.directory / MANIFEST).exists()
 
     def manifest(self) -> Manifest | None:
+        """The manifest, re-read only when the file changed."""
+        path = self.directory / MANIFEST
         try:
-            data = json.loads((self.directory / MANIFEST).read_text())
-        except (OSError, ValueError):
+            mtime = path.stat().st_mtime_ns
+        except OSError:
             return None
-        return Manifest(**data)
+        if self._manifest is None or self._manifest[0] != mtime:
+            try:
+                self._manifest = (mtime, Manifest(**json.loads(path.read_text())))
+            except (OSError, ValueError, TypeError):
+                return None
+        return self._manifest[1]
 
     def write_manifest(self, manifest: Manifest) -> None:
         tmp = self.directory / (MANIFEST + ".tmp")
@@ -137,11 +172,56 @@ class SearchIndex:
             self._searchers[shard] = searcher
             return searcher
 
+    def columns(self, shard: str) -> dict[int, Row]:
+        """docnum -> Row for the shard's current searcher (built once per index version)."""
+        searcher = self.searcher(shard)
+        with self._lock:
+            cached = self._columns.get(shard)
+            if cached is None or cached[0] is not searcher:
+                rows = {docnum: _row(fields) for docnum, fields in searcher.reader().iter_docs()}
+                cached = (searcher, rows)
+                self._columns[shard] = cached
+            return cached[1]
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every term in the text fields of all shards (to tell typos from known words)."""
+        return self._vocab()[0]
+
+    def near_terms(self, term: str) -> list[str]:
+        """Indexed terms within the typo allowance of ``term`` (same first letter)."""
+        from socialmap.search.analysis import edit_distance, typo_allowance
+
+        limit = typo_allowance(term)
+        bucket = self._vocab()[1].get(term[:1], ())
+        return sorted(t for t in bucket if abs(len(t) - len(term)) <= limit
+                      and edit_distance(term, t, limit) <= limit)
+
+    def _vocab(self) -> tuple[frozenset[str], dict[str, set[str]]]:
+        manifest = self.manifest()
+        with self._lock:
+            if self._vocabulary is None or self._vocabulary[0] is not manifest:
+                words: set[str] = set()
+                for shard in self.shards():
+                    searcher = self.searcher(shard)
+                    if searcher is None:
+                        continue
+                    reader = searcher.reader()
+                    for fieldname in TEXT_FIELDS:
+                        words.update(t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
+                buckets: dict[str, set[str]] = defaultdict(set)
+                for w in words:
+                    buckets[w[:1]].add(w)
+                self._vocabulary = (manifest, frozenset(words), dict(buckets))
+            return self._vocabulary[1], self._vocabulary[2]
+
     def close(self) -> None:
         with self._lock:
             for s in self._searchers.values():
                 s.close()
             self._searchers.clear()
+            self._columns.clear()
+            self._vocabulary = None
+            self._manifest = None
 
     # --- writing -------------------------------------------------------------
     def rebuild(self, docs: list[dict], fingerprint: list, processes: int = 1) -> Manifest:

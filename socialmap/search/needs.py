@@ -74,6 +74,17 @@ class NeedMatcher:
             for t in p.terms:
                 vocabulary.setdefault(t[:2], set()).add(t)
         self._vocabulary = vocabulary
+        # Phrases by their first term: a phrase can only match if that term is in the query.
+        self._need_index = self._by_first_term(self.need_phrases)
+        self._kind_index = self._by_first_term(self.kind_phrases)
+        self._cache: dict[str, Interpretation] = {}
+
+    @staticmethod
+    def _by_first_term(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
+        index: dict[str, list[Phrase]] = {}
+        for p in phrases:
+            index.setdefault(p.terms[0], []).append(p)
+        return index
 
     def _token_terms(self, token: str) -> tuple[set[str], set[str]]:
         """(whole-word terms, compound-part terms) of one query word, typos corrected."""
@@ -106,18 +117,28 @@ class NeedMatcher:
         """Needs and kinds the words name. A compound's parts count only for words
         that name nothing whole: "schuldhulp" finds debts through "schuld", but
         "huisarts" (a GP) does not find housing through "huis"."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        result = self._interpret(text)
+        if len(self._cache) > 5000:
+            self._cache.clear()
+        self._cache[text] = result
+        return result
+
+    def _interpret(self, text: str) -> Interpretation:
         tokens = [t for t in raw_tokens(text) if t not in DUTCH_STOP and t not in ENGLISH_STOP]
         split = {t: self._token_terms(t) for t in tokens}
         whole_terms = frozenset(w for whole, _ in split.values() for w in whole)
-        needs = self._match(self.need_phrases, whole_terms)
-        kinds = self._match(self.kind_phrases, whole_terms)
+        needs = self._match(self._need_index, whole_terms)
+        kinds = self._match(self._kind_index, whole_terms)
         explained = {t for t, (whole, _) in split.items()
                      if any(set(p.terms) & whole for p in self._matched_phrases(whole_terms))}
         extra = frozenset(p for t, (_, parts) in split.items() if t not in explained for p in parts)
         if extra:
-            for code, m in self._match(self.need_phrases, whole_terms | extra).items():
+            for code, m in self._match(self._need_index, whole_terms | extra).items():
                 needs.setdefault(code, m)
-            for code, m in self._match(self.kind_phrases, whole_terms | extra).items():
+            for code, m in self._match(self._kind_index, whole_terms | extra).items():
                 kinds.setdefault(code, m)
         # A broad need adds nothing when a narrower one under it matched ("money worries").
         needs = {c: m for c, m in needs.items() if not any(o.startswith(c + ".") for o in needs)}
@@ -125,12 +146,13 @@ class NeedMatcher:
         return Interpretation(needs, kinds, all_terms, text)
 
     def _matched_phrases(self, qterms: frozenset[str]) -> list[Phrase]:
-        return [p for p in self.need_phrases + self.kind_phrases if all(t in qterms for t in p.terms)]
+        return [p for index in (self._need_index, self._kind_index) for t in qterms
+                for p in index.get(t, ()) if all(x in qterms for x in p.terms)]
 
     @staticmethod
-    def _match(phrases: list[Phrase], qterms: frozenset[str]) -> dict[str, Match]:
+    def _match(index: dict[str, list[Phrase]], qterms: frozenset[str]) -> dict[str, Match]:
         matches: dict[str, Match] = {}
-        for p in phrases:
+        for p in (p for t in qterms for p in index.get(t, ())):
             if all(t in qterms for t in p.terms):
                 m = matches.setdefault(p.code, Match(p.code))
                 if p.words not in m.words:

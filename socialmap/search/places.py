@@ -37,6 +37,10 @@ class Place:
     municipality_code: str | None = None
     serving_codes: tuple[str, ...] = field(default_factory=tuple)  # codes whose services serve this place
 
+    @property
+    def serving_set(self) -> frozenset[str]:
+        return frozenset(self.serving_codes)
+
 
 @lru_cache(maxsize=1)
 def postcode_centroids() -> dict[str, tuple[float, float, str]]:
