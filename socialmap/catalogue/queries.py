@@ -21,16 +21,23 @@ def area_by_code(session: Session, code: str) -> AreaUnit | None:
     return session.scalar(select(AreaUnit).where(AreaUnit.code == code))
 
 
-def neighbourhood_at(session: Session, lon: float, lat: float) -> AreaUnit | None:
-    """The buurt that contains the point, or None outside the mapped region."""
+def neighbourhood_ref_at(session: Session, lon: float, lat: float) -> tuple[int, str] | None:
+    """(id, code) of the buurt that contains the point: one indexed query, no ORM objects."""
     pt = geo.sql_point(lon, lat)
-    return session.scalar(
-        select(AreaUnit)
+    row = session.execute(
+        select(AreaUnit.id, AreaUnit.code)
         .where(AreaUnit.level == "neighbourhood",
                geo.index_filter("area_unit", "geom", AreaUnit.id, pt, dialect(session), AreaUnit.geom),
                func.ST_Contains(AreaUnit.geom, pt))
         .limit(1)
-    )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def neighbourhood_at(session: Session, lon: float, lat: float) -> AreaUnit | None:
+    """The buurt that contains the point, or None outside the mapped region."""
+    ref = neighbourhood_ref_at(session, lon, lat)
+    return session.get(AreaUnit, ref[0]) if ref else None
 
 
 def ancestor_ids(area: AreaUnit) -> list[int]:

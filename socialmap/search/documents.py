@@ -40,10 +40,11 @@ class AreaTree:
     per region; ~15,000 nationally) to find municipalities and ancestors fast."""
 
     def __init__(self, session: Session):
-        self.code, self.level, self.parent = {}, {}, {}
-        for area_id, code, level, parent_id in session.execute(
-                select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id)):
+        self.code, self.level, self.parent, self.name = {}, {}, {}, {}
+        for area_id, code, level, parent_id, name in session.execute(
+                select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id, AreaUnit.name)):
             self.code[area_id], self.level[area_id], self.parent[area_id] = code, level, parent_id
+            self.name[area_id] = name
 
     def municipality_of(self, area_id: int) -> str | None:
         node = area_id

@@ -63,11 +63,30 @@ def _serving(area: AreaUnit | None) -> tuple[str | None, tuple[str, ...]]:
 
 
 def place_at(session: Session, lon: float, lat: float, kind: str = "point", label: str = "") -> Place:
-    buurt = queries.neighbourhood_at(session, lon, lat)
-    municipality, codes = _serving(buurt)
-    return Place(kind, label or (buurt.name if buurt else f"{lat:.4f}, {lon:.4f}"), lon, lat,
-                 buurt.code if buurt else None, buurt.name if buurt else None, buurt.code if buurt else None,
-                 municipality, codes)
+    """The place at a point: its buurt and the chain of areas above it (from memory)."""
+    ref = queries.neighbourhood_ref_at(session, lon, lat)
+    if ref is None:
+        return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat)
+    tree = area_tree(session)
+    codes = tuple(tree.ancestor_codes(ref[0]))
+    municipality = tree.municipality_of(ref[0])
+    return Place(kind, label or tree.name[ref[0]], lon, lat, ref[1], tree.name[ref[0]], ref[1], municipality, codes)
+
+
+_trees: dict[str, tuple[tuple, "AreaTree"]] = {}
+
+
+def area_tree(session: Session):
+    """The area hierarchy in memory, reloaded when areas are added or removed."""
+    from socialmap.search.documents import AreaTree
+
+    url = str(session.get_bind().url)
+    stamp = tuple(session.execute(select(func.count(AreaUnit.id), func.max(AreaUnit.id))).one())
+    cached = _trees.get(url)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, AreaTree(session))
+        _trees[url] = cached
+    return cached[1]
 
 
 def resolve(session: Session, text: str) -> Place | None:
