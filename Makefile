@@ -19,4 +19,4 @@ test-fast:  ## SpatiaLite only, no browser
 translations:  ## extract strings and update the catalogues (then translate, then compile)
 	.venv/bin/pybabel extract -F babel.cfg -k _l -o socialmap/translations/messages.pot .
 	.venv/bin/pybabel update -i socialmap/translations/messages.pot -d socialmap/translations
-	.venv/bin/pybabel compile -q -d socialmap/translations
+	.venv/bin/pybabel compile -d socialmap/translations

@@ -55,6 +55,6 @@ for po in socialmap/translations/*/LC_MESSAGES/messages.po; do
   [ -e "$po" ] || continue
   mo="${po%.po}.mo"
   if [ ! -e "$mo" ] || [ "$po" -nt "$mo" ]; then
-    .venv/bin/pybabel compile -q -i "$po" -o "$mo"
+    .venv/bin/pybabel compile -i "$po" -o "$mo" >/dev/null 2>&1 || { echo "could not compile $po" >&2; exit 1; }
   fi
 done
