@@ -4,9 +4,9 @@
 set -euo pipefail
 pgver=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$pgver main$"; then
-  pg_createcluster "$pgver" main >/dev/null
+  pg_createcluster "$pgver" main >/dev/null 2>&1
 fi
-pg_ctlcluster "$pgver" main start 2>/dev/null || true
+pg_ctlcluster "$pgver" main start >/dev/null 2>&1 || true
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 && break
   sleep 0.5
