@@ -16,6 +16,12 @@ test:  ## set up (incl. PostgreSQL/PostGIS, Chromium) and run every test
 test-fast:  ## SpatiaLite only, no browser
 	.venv/bin/python -m pytest -m "not postgis and not browser" $(PYTEST_ARGS)
 
+bench:  ## synthetic national catalogue (cached in .bench/), then search timings: socialmap vs plain Whoosh vs PostgreSQL
+	scripts/bootstrap.sh --test
+	url=$$(scripts/postgres.sh) && \
+	  BENCH_POSTGRES_URL=$$url timeout 1200 .venv/bin/python -m bench.generate && \
+	  BENCH_POSTGRES_URL=$$url timeout 1500 .venv/bin/python -m bench.run $(BENCH_ARGS)
+
 translations:  ## extract strings and update the catalogues (then translate, then compile)
 	.venv/bin/pybabel extract -F babel.cfg -k _l -o socialmap/translations/messages.pot .
 	.venv/bin/pybabel update -i socialmap/translations/messages.pot -d socialmap/translations

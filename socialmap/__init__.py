@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
     import socialmap.catalogue.models  # noqa: F401  (register tables)
+    import socialmap.routes.models  # noqa: F401  (referral routes' tables)
     import socialmap.search.indexer  # noqa: F401  (index after commit)
 
     db.init_app(app)
@@ -50,6 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     from socialmap.catalogue.views import bp as catalogue_bp
     app.register_blueprint(catalogue_bp)
+    from socialmap.routes.views import api_bp as routes_api_bp
+    from socialmap.routes.views import bp as routes_bp
+    app.register_blueprint(routes_bp)  # referral routes: pages
+    app.register_blueprint(routes_api_bp)  # referral routes: /api/v1/routes, /api/v1/route-finder
+    from socialmap.api.views import bp as api_bp
+    from socialmap.maps.views import bp as maps_bp
+    from socialmap.search.views import bp as search_bp
+    for blueprint in (search_bp, maps_bp, api_bp):
+        app.register_blueprint(blueprint)
 
     from socialmap.cli import register
     register(app)

@@ -36,6 +36,9 @@ DEMO_REGION = ("RG-AMA", "Amsterdam-Amstelland", ["GM0363"])
 def register(app: Flask) -> None:
     for group in (areas_cli, catalogue_cli, demo_cli, search_cli):
         app.cli.add_command(group)
+    from socialmap.routes.cli import routes_cli  # referral routes: load, check
+
+    app.cli.add_command(routes_cli)
 
 
 def _fail(exc: ImportFailed) -> None:
@@ -124,7 +127,10 @@ def stats_cmd() -> None:
 def demo_inputs_digest() -> str:
     """A checksum over every input of the demo region (to skip an unchanged reload)."""
     h = hashlib.sha256()
-    for path in [DEMO_BUURTEN, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml"))]:
+    from socialmap.routes.cli import route_inputs
+
+    for path in [DEMO_BUURTEN, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml")),
+                 *route_inputs()]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -156,6 +162,10 @@ def setup_demo(force: bool = False) -> bool:
         ensure_region(db.session, code, name, members)
         load_needs(db.session, NEEDS_FILE)
         load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS)
+        from socialmap.routes.cli import DEMO_ROUTES
+        from socialmap.routes.loader import load_routes, route_files
+
+        load_routes(db.session, route_files([DEMO_ROUTES]))  # referral routes, after the catalogue
     reindex(db.session, current_index())
     stamp.write_text(f"{db.engine.url}|{digest}")
     return True

@@ -1,0 +1,1 @@
+"""The search benchmark of issue 3 (see docs/benchmark.md): ``make bench``."""

@@ -1,0 +1,152 @@
+"""Reading the route finder's criteria from a form, a query string or JSON.
+
+Every parameter is checked; each problem names the parameter and says why, so
+the form can show it at the field and the API can answer 400 with it. Only
+these parameters are read, and nothing of them is logged or kept.
+
+Parameters: ``needs`` (need codes, repeated or comma-separated), ``q`` (the
+need in the person's own words), ``postcode`` / ``buurt`` / ``place`` (a
+4-digit postcode, or a buurt by CBS code or name), ``age`` (0-120),
+``urgency`` (routine, soon, urgent, crisis) and ``flags`` (codes, repeated or
+comma-separated).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from socialmap.catalogue.models import AreaUnit, NeedTerm
+from socialmap.i18n import _
+from socialmap.routes import vocabulary as voc
+from socialmap.routes.finder import Criteria, Origin
+
+MAX_TEXT = 200
+INVALID = "<invalid>"
+PARAMETERS = ("needs", "q", "postcode", "buurt", "place", "age", "urgency", "flags")
+
+
+class CriteriaError(Exception):
+    """Invalid criteria: ``errors`` maps each parameter to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    criteria: Criteria
+    origin: Origin
+    place_label: str
+    text: str
+
+
+def _values(source, name: str) -> list[str]:
+    """All values of a parameter from a MultiDict or a JSON object, split on commas."""
+    if hasattr(source, "getlist"):
+        raw = source.getlist(name)
+    else:
+        value = source.get(name)
+        raw = value if isinstance(value, list) else ([] if value is None else [value])
+    found = []
+    for item in raw:
+        if not isinstance(item, (str, int)) or isinstance(item, bool):
+            found.append(INVALID)  # a value of the wrong type: fails every check below
+            continue
+        found += [part.strip() for part in str(item).split(",") if part.strip()]
+    return found
+
+
+def _single(source, name: str) -> str | None:
+    values = _values(source, name)
+    return values[0] if values else None
+
+
+def parse(session: Session, source) -> Parsed:
+    """Criteria and place from ``source``; raises CriteriaError naming every bad parameter."""
+    from socialmap.search.needs import matcher_for
+
+    errors: dict[str, str] = {}
+    if not hasattr(source, "getlist") and not isinstance(source, dict):
+        raise CriteriaError({"body": _("Verwacht een JSON-object met de criteria.")})
+
+    known = set(session.scalars(select(NeedTerm.code)))
+    chosen = _values(source, "needs")
+    bad = [n for n in chosen if n not in known]
+    if bad:
+        errors["needs"] = _("Onbekende hulpvraag-code(s): %(codes)s.", codes=", ".join(str(b) for b in bad))
+
+    text = _single(source, "q") or ""
+    if len(text) > MAX_TEXT:
+        errors["q"] = _("Gebruik hoogstens %(n)d tekens.", n=MAX_TEXT)
+        text = ""
+    understood: list[tuple[str, tuple[str, ...]]] = []
+    if text:
+        interpretation = matcher_for(session).interpret(text)
+        understood = [(code, tuple(interpretation.needs[code].words)) for code in interpretation.need_codes]
+        if not understood and not chosen:
+            errors["q"] = _("We herkennen hierin geen hulpvraag. Kies er een uit de lijst of gebruik andere woorden.")
+
+    age = None
+    age_text = _single(source, "age")
+    if age_text not in (None, ""):
+        try:
+            age = int(age_text)
+            if not 0 <= age <= 120:
+                raise ValueError
+        except ValueError:
+            errors["age"] = _("Vul een leeftijd in jaren in, van 0 tot 120.")
+            age = None
+
+    urgency = _single(source, "urgency") or None
+    if urgency is not None and urgency not in voc.URGENCY:
+        errors["urgency"] = _("Kies een van: %(codes)s.", codes=", ".join(voc.URGENCY))
+        urgency = None
+
+    flags = _values(source, "flags")
+    bad_flags = [f for f in flags if f not in voc.FLAGS]
+    if bad_flags:
+        errors["flags"] = _("Onbekende situatie(s): %(codes)s.", codes=", ".join(str(f) for f in bad_flags))
+
+    origin, label = None, ""
+    for name in ("buurt", "postcode", "place"):
+        value = _single(source, name)
+        if value:
+            origin, label, problem = resolve_place(session, value)
+            if problem:
+                errors[name] = problem
+            break
+    else:
+        errors["place"] = _("Vul een postcode of buurt in: de route hangt af van waar iemand woont.")
+
+    needs = tuple(dict.fromkeys([n for n in chosen if n in known] + [code for code, _words in understood]))
+    situations = {"professional_dilemma", "specialist_care_ending"} & set(flags)
+    if not needs and urgency != "crisis" and not situations and not ({"q", "needs"} & set(errors)):
+        errors["needs"] = _("Kies minstens één hulpvraag, of beschrijf die in eigen woorden.")
+    if errors:
+        raise CriteriaError(errors)
+    criteria = Criteria(needs=needs, understood=tuple(understood), age=age, urgency=urgency,
+                        flags=frozenset(f for f in flags if f in voc.FLAGS))
+    return Parsed(criteria, origin, label, text)
+
+
+def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str | None]:
+    """(origin, label, problem): a postcode's centre, or a buurt's."""
+    from socialmap.routes.finder import origin_of_buurt
+    from socialmap.search import places
+
+    if len(text) > 100:
+        return None, "", _("Dat is te lang voor een postcode of buurtnaam.")
+    place = places.resolve(session, text)
+    if place is None:
+        return None, "", _("Onbekende postcode of buurt: %(text)s.", text=text)
+    if place.neighbourhood_code is None:
+        if place.kind == "postcode":
+            return None, "", _("Postcode %(text)s ligt buiten de regio van deze kaart.", text=text)
+        return None, "", _("%(text)s is geen buurt. Vul een postcode of een buurtnaam in.", text=text)
+    buurt = session.scalar(select(AreaUnit).where(AreaUnit.code == place.neighbourhood_code))
+    if place.kind == "postcode":
+        return Origin(buurt, place.lon, place.lat), place.label, None
+    return origin_of_buurt(buurt), buurt.name, None

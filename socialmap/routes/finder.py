@@ -1,0 +1,304 @@
+"""The route finder: from a GP's criteria to the region's route options, best first.
+
+Criteria are needs (picked, or typed in lay words and mapped to needs), a
+place (postcode or buurt), an age, an urgency and situation flags -- nothing
+that identifies the patient. An *option* is a transition out of a route's
+entry step that fits the criteria; for it the finder shows why it fits, the
+concrete services at the next step that serve the patient's buurt, what
+follows, and the way back.
+
+Rules, in order:
+
+* a route counts when it is published, in force, agreed for an area that
+  contains the buurt, and for the age (a route only for young people needs
+  the age to be given);
+* a transition is excluded by an urgency it does not allow, an age outside
+  its range, a missing required flag, an excluded flag, a next step that needs
+  the client when the client is absent, or needs that do not meet its needs
+  -- except in a crisis, where the needs rank but never exclude (safety first);
+* with no urgency given, a crisis need (``mental.crisis``) means urgency crisis;
+* needs on two or more life domains set the flag ``multiple_domains``;
+* the score: 10 per need met, 8 per required flag, 5 per favoured flag, the
+  route's own weight, 50 for the crisis route in a crisis; an option whose next
+  step has no active service in the buurt loses 15.
+
+Nothing here writes, logs or keeps the criteria.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from socialmap import geo
+from socialmap.catalogue import queries as catalogue_queries
+from socialmap.catalogue.models import AreaUnit, Location, Service
+from socialmap.routes import queries
+from socialmap.routes.matching import fits_step, needs_meeting, top_domains
+from socialmap.routes.models import Route, RouteStep, RouteTransition
+from socialmap.routes.vocabulary import URGENCY
+
+CRISIS_NEED = "mental.crisis"
+DISTANCE_LIMIT_M = 30_000
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the GP chose. ``needs`` holds the chosen and the understood codes."""
+
+    needs: tuple[str, ...] = ()
+    understood: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (need code, the words that matched)
+    age: int | None = None
+    urgency: str | None = None  # as chosen; see effective_urgency
+    flags: frozenset[str] = frozenset()
+
+    @property
+    def effective_urgency(self) -> str:
+        if self.urgency:
+            return self.urgency
+        return "crisis" if CRISIS_NEED in self.needs else "routine"
+
+    @property
+    def urgency_inferred(self) -> bool:
+        return not self.urgency and CRISIS_NEED in self.needs
+
+    @property
+    def derived_flags(self) -> frozenset[str]:
+        return frozenset({"multiple_domains"}) if len(top_domains(self.needs)) >= 2 else frozenset()
+
+    @property
+    def effective_flags(self) -> frozenset[str]:
+        return self.flags | self.derived_flags
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where distances are measured from: the postcode's centre or the buurt's."""
+
+    buurt: AreaUnit
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One criterion that made an option fit; rendered to words by the views."""
+
+    kind: str  # need | flag | favoured | urgency | age | crisis_first
+    code: str = ""
+    via: str = ""  # for needs: the transition's code that covers it
+
+
+@dataclass
+class LocalService:
+    service: Service
+    distance_m: int | None
+    location: Location | None
+    over_agreed_wait: bool
+
+    @property
+    def active(self) -> bool:
+        return self.service.status == "active"
+
+
+@dataclass
+class FollowUp:
+    transition: RouteTransition
+    services: list[LocalService]
+    reasons: list[Reason]
+    recommended: bool
+
+
+@dataclass
+class ReturnLeg:
+    transition: RouteTransition
+    services: list[LocalService]  # local services of the step it returns to (none for the GP)
+
+
+@dataclass
+class Option:
+    route: Route
+    transition: RouteTransition
+    score: int
+    reasons: list[Reason]
+    services: list[LocalService] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    returns: list[ReturnLeg] = field(default_factory=list)
+
+    @property
+    def next_step(self) -> RouteStep:
+        return self.transition.to_step
+
+    @property
+    def has_local_service(self) -> bool:
+        return any(s.active for s in self.services) or not self.next_step.resolves_services
+
+
+@dataclass
+class Result:
+    criteria: Criteria
+    origin: Origin
+    options: list[Option]
+
+
+def evaluate(t: RouteTransition, c: Criteria) -> tuple[int, list[Reason]] | None:
+    """(score, reasons) when transition ``t`` fits the criteria, else None."""
+    urgency = c.effective_urgency
+    flags = c.effective_flags
+    if urgency not in (t.urgencies or URGENCY):
+        return None
+    if c.age is not None and ((t.min_age is not None and c.age < t.min_age)
+                              or (t.max_age is not None and c.age > t.max_age)):
+        return None
+    if set(t.flags_required) - flags or set(t.flags_excluded) & flags:
+        return None
+    if "client_absent" in flags and t.to_step.client_present == "yes":
+        return None
+    met = needs_meeting(c.needs, t.needs) if t.needs else []
+    if t.needs and c.needs and not met and urgency != "crisis":
+        return None
+    reasons = [Reason("need", code, _covering(code, t.needs)) for code in met]
+    reasons += [Reason("flag", f) for f in t.flags_required]
+    favoured = [f for f in t.flags_favoured if f in flags]
+    reasons += [Reason("favoured", f) for f in favoured]
+    score = 10 * len(met) + 8 * len(t.flags_required) + 5 * len(favoured) + t.weight
+    if urgency in ("urgent", "crisis") and urgency in (t.urgencies or ()):
+        reasons.append(Reason("urgency", urgency))
+    if urgency == "crisis" and t.to_step.kind == "crisis_service":
+        score += 50
+        reasons.insert(0, Reason("crisis_first"))
+    return score, reasons
+
+
+def _covering(need: str, codes: list[str]) -> str:
+    from socialmap.routes.matching import need_covers
+
+    return next((c for c in codes if need_covers(c, need)), "")
+
+
+def find(session: Session, criteria: Criteria, origin: Origin, today: date | None = None,
+         limit: int | None = None) -> Result:
+    """Every fitting option of the routes in force for the buurt, best first."""
+    buurt = origin.buurt
+    area_ids = set(catalogue_queries.ancestor_ids(buurt))
+    serving = serving_services(session, buurt)
+    distances = distances_from(session, origin)
+    options: list[Option] = []
+    for route in queries.published_routes(session, today):
+        if route.scope_id not in area_ids or not route.accepts_age(criteria.age):
+            continue
+        if criteria.age is None and route.max_age is not None:
+            continue  # a route for young people only: it needs the age to fit
+        entry = route.entry
+        if entry is None:
+            continue
+        for t in route.outgoing(entry):
+            fit = evaluate(t, criteria)
+            if fit is None:
+                continue
+            option = Option(route, t, fit[0], fit[1])
+            option.services = local_services(t.to_step, serving, distances, criteria.age, criteria.needs)
+            if not option.has_local_service:
+                option.score -= 15
+            option.follow_ups = _follow_ups(route, t.to_step, criteria, serving, distances)
+            option.returns = return_legs(route, t.to_step, serving, distances, criteria.age,
+                                         [f.transition.to_step for f in option.follow_ups if f.recommended][:2])
+            options.append(option)
+    options.sort(key=lambda o: (-o.score, o.route.key, o.transition.position))
+    return Result(criteria, origin, options[:limit] if limit else options)
+
+
+def local_services(step: RouteStep, serving: list[Service], distances: dict[int, float],
+                   age: int | None = None, needs: tuple[str, ...] = ()) -> list[LocalService]:
+    """The services serving the buurt that can carry out ``step``: active ones
+    first, then those helping with more of ``needs``, then by distance (phone and
+    online services after those with an address)."""
+    found = []
+    met: dict[int, int] = {}
+    for svc in serving:
+        if not fits_step(step, svc, age):
+            continue
+        nearest = min(((distances[loc.id], loc) for loc in svc.locations if loc.id in distances),
+                      default=(None, None), key=lambda pair: pair[0])
+        over = (svc.waiting_weeks is not None and step.wait_days is not None
+                and svc.waiting_weeks * 7 > step.wait_days)
+        found.append(LocalService(svc, None if nearest[0] is None else int(round(nearest[0])), nearest[1], over))
+        met[svc.id] = len(needs_meeting(needs, [n.code for n in svc.needs])) if needs else 0
+    found.sort(key=lambda s: (not s.active, -met[s.service.id], s.distance_m is None, s.distance_m or 0,
+                              s.service.waiting_weeks or 0, s.service.name))
+    return found
+
+
+def _follow_ups(route: Route, step: RouteStep, c: Criteria, serving, distances) -> list[FollowUp]:
+    """Onward (non-return) transitions from ``step``; those whose needs meet the
+    criteria are recommended. Urgency does not filter here: it was for the first step."""
+    found = []
+    flags = c.effective_flags
+    for t in route.outgoing(step):
+        if t.is_return or set(t.flags_excluded) & flags:
+            continue
+        met = needs_meeting(c.needs, t.needs) if t.needs else []
+        reasons = [Reason("need", code, _covering(code, t.needs)) for code in met]
+        reasons += [Reason("favoured", f) for f in t.flags_favoured if f in flags]
+        found.append(FollowUp(t, local_services(t.to_step, serving, distances, c.age, c.needs), reasons, bool(met)))
+    return _cover_first(found, c.needs)
+
+
+def _cover_first(follow_ups: list[FollowUp], needs: tuple[str, ...]) -> list[FollowUp]:
+    """Recommended follow-ups in the order that covers the needs soonest (each next
+    one adds the most needs not yet met, the route's weight breaking ties), then the rest."""
+    left = [f for f in follow_ups if f.recommended]
+    ordered, covered = [], set()
+    while left:
+        def gain(f: FollowUp) -> tuple[int, int, int]:
+            met = {r.code for r in f.reasons if r.kind == "need"}
+            return (len(met - covered), f.transition.weight, -f.transition.position)
+        best = max(left, key=gain)
+        ordered.append(best)
+        covered |= {r.code for r in best.reasons if r.kind == "need"}
+        left.remove(best)
+    rest = sorted((f for f in follow_ups if not f.recommended),
+                  key=lambda f: (-len(f.reasons), -f.transition.weight, f.transition.position))
+    return ordered + rest
+
+
+def return_legs(route: Route, step: RouteStep, serving, distances, age=None,
+                also_from: list[RouteStep] = ()) -> list[ReturnLeg]:
+    """The way back: return transitions from ``step`` (and from the recommended
+    follow-ups), each with the local services of where it leads (not for the GP)."""
+    legs, seen = [], set()
+    for source in [step, *also_from]:
+        for t in route.outgoing(source):
+            if t.is_return and t.id not in seen:
+                seen.add(t.id)
+                target = t.to_step
+                services = [] if target.kind == "gp" else local_services(target, serving, distances, age)
+                legs.append(ReturnLeg(t, services))
+    return legs
+
+
+def serving_services(session: Session, buurt: AreaUnit) -> list[Service]:
+    """The services serving ``buurt`` (not ended), with what the finder reads of
+    them loaded in a few queries instead of a few per service."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    ids = [svc.id for svc in catalogue_queries.services_serving(session, buurt)]
+    return list(session.scalars(
+        select(Service).where(Service.id.in_(ids)).order_by(Service.name).options(
+            selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.locations),
+            selectinload(Service.contacts), selectinload(Service.organisation),
+            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))))
+
+
+def distances_from(session: Session, origin: Origin) -> dict[int, float]:
+    """Metres from the origin to every location within reach (one indexed query)."""
+    return {loc.id: d for loc, d in catalogue_queries.locations_within(
+        session, origin.lon, origin.lat, DISTANCE_LIMIT_M)}
+
+
+def origin_of_buurt(buurt: AreaUnit) -> Origin:
+    shape = geo.from_db(buurt.geom)
+    point = shape.representative_point()
+    return Origin(buurt, point.x, point.y)

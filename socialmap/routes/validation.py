@@ -1,0 +1,241 @@
+"""The rules a referral route must keep, checked on every save and by
+``flask routes check``.
+
+Structure (a route that breaks one cannot be saved):
+
+* exactly one entry step; transitions join steps of the route, never a step
+  to itself;
+* every step is reachable from the entry;
+* no dead ends: every step that is not a *home* (GP, social domain, resource
+  group) has a way onward, and from every step some home can be reached;
+* every care step has a return path: a way to a home that takes at least one
+  return transition;
+* cycles only through return transitions (without them the route is acyclic).
+
+Coverage (reported, never blocking): a published route whose step has no
+active service in some neighbourhood of its scope, per neighbourhood.
+"""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from socialmap.interop.problems import Problem
+from socialmap.routes.vocabulary import RETURN_KINDS
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    kind: str
+    label: str = ""  # how problems name it, e.g. "transitions[3]"
+
+
+@dataclass
+class Graph:
+    """What the structural rules need of a route: steps (key -> kind) and edges."""
+
+    name: str  # how problems name the route, e.g. "route crisis"
+    steps: dict[str, str]  # key -> step kind
+    entries: list[str]
+    edges: list[Edge] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, route) -> Graph:
+        """The graph of a Route model."""
+        return cls(
+            name=f"route {route.key}",
+            steps={s.key: s.kind for s in route.steps},
+            entries=[s.key for s in route.steps if s.is_entry],
+            edges=[Edge(t.from_step.key, t.to_step.key, t.kind, f"transitions[{i}]")
+                   for i, t in enumerate(route.transitions)],
+        )
+
+    def out(self, key: str, returns: bool = True) -> list[Edge]:
+        return [e for e in self.edges if e.source == key and (returns or e.kind not in RETURN_KINDS)]
+
+
+def structural_problems(graph: Graph, kinds: dict[str, dict]) -> list[Problem]:
+    """Every broken structural rule, each naming the route and the step or transition."""
+    problems: list[Problem] = []
+
+    def fail(field_: str, message: str) -> None:
+        problems.append(Problem(graph.name, field_, message))
+
+    if len(graph.entries) != 1:
+        fail("steps", f"needs exactly one entry step, has {len(graph.entries)}"
+             + (f" ({', '.join(graph.entries)})" if graph.entries else ""))
+    for e in graph.edges:
+        for end in (e.source, e.target):
+            if end not in graph.steps:
+                fail(e.label, f"unknown step {end!r}")
+        if e.source == e.target:
+            fail(e.label, f"leads from step {e.source!r} to itself")
+    if problems:
+        return problems  # the graph rules below need a sound graph
+
+    homes = {k for k, kind in graph.steps.items() if kinds.get(kind, {}).get("home")}
+    entry = graph.entries[0]
+    reachable = _reachable(graph, entry)
+    for key in graph.steps:
+        if key not in reachable:
+            fail(f"step {key}", "is unreachable from the entry step")
+    if not homes:
+        fail("steps", "has no home step (GP, social domain or resource group) to lead back to")
+        return problems
+    for key in graph.steps:
+        if key in homes:
+            continue
+        if not graph.out(key):
+            fail(f"step {key}", "is a dead end: no transition leads on from it")
+        elif not (_reachable(graph, key) & homes):
+            fail(f"step {key}", "is a dead end: no way leads from it to a home step")
+    for key, kind in graph.steps.items():
+        if kinds.get(kind, {}).get("care") and key not in homes and not _has_return_path(graph, key, homes):
+            fail(f"step {key}", f"is a care step ({kind}) without a return path to a home step")
+    cycle = _cycle_without_return(graph)
+    if cycle:
+        fail("transitions", "cycle without a return transition: " + " -> ".join(cycle))
+    return problems
+
+
+def _reachable(graph: Graph, start: str) -> set[str]:
+    seen, todo = {start}, deque([start])
+    while todo:
+        for e in graph.out(todo.popleft()):
+            if e.target not in seen:
+                seen.add(e.target)
+                todo.append(e.target)
+    return seen
+
+
+def _has_return_path(graph: Graph, start: str, homes: set[str]) -> bool:
+    """A walk from ``start`` to a home that takes at least one return transition
+    (a walk that reaches a home before returning ends there: that is no way back)."""
+    seen, todo = {(start, False)}, deque([(start, False)])
+    while todo:
+        key, returned = todo.popleft()
+        if key in homes and key != start and not returned:
+            continue
+        for e in graph.out(key):
+            state = (e.target, returned or e.kind in RETURN_KINDS)
+            if state[1] and state[0] in homes:
+                return True
+            if state not in seen:
+                seen.add(state)
+                todo.append(state)
+    return False
+
+
+def _cycle_without_return(graph: Graph) -> list[str] | None:
+    """A cycle over non-return transitions (as step keys), or None."""
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    stack: list[str] = []
+
+    def visit(key: str) -> list[str] | None:
+        state[key] = 1
+        stack.append(key)
+        for e in graph.out(key, returns=False):
+            if state.get(e.target) == 1:
+                return stack[stack.index(e.target):] + [e.target]
+            if e.target not in state:
+                found = visit(e.target)
+                if found:
+                    return found
+        stack.pop()
+        state[key] = 2
+        return None
+
+    for key in graph.steps:
+        if key not in state:
+            found = visit(key)
+            if found:
+                return found
+    return None
+
+
+# --- coverage: does the catalogue carry every step in every neighbourhood? -----
+
+@dataclass(frozen=True)
+class Gap:
+    """A step of a published route without an active service in these buurten."""
+
+    route_key: str
+    step_key: str
+    step_title: str
+    buurten: tuple[tuple[str, str], ...]  # (code, name), sorted by code
+
+    def __str__(self) -> str:
+        return (f"route {self.route_key}: step {self.step_key}: no active service in "
+                f"{len(self.buurten)} buurt(en)")
+
+    def per_wijk(self) -> list[str]:
+        """One line per wijk (CBS: the buurt code's first eight characters) listing its buurten."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for code, name in self.buurten:
+            groups["WK" + code[2:8]].append(f"{code} {name}")
+        return [f"{wijk}: {', '.join(items)}" for wijk, items in sorted(groups.items())]
+
+
+class AreaTree:
+    """The area hierarchy held in memory, for "which buurten does this area cover?"."""
+
+    def __init__(self, session: Session):
+        from socialmap.catalogue.models import AreaUnit
+
+        rows = session.execute(select(AreaUnit.id, AreaUnit.code, AreaUnit.name, AreaUnit.level,
+                                      AreaUnit.parent_id)).all()
+        self.info = {r.id: r for r in rows}
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for r in rows:
+            if r.parent_id is not None:
+                self.children[r.parent_id].append(r.id)
+        self._buurten: dict[int, frozenset[int]] = {}
+
+    def buurten_under(self, area_id: int) -> frozenset[int]:
+        if area_id not in self._buurten:
+            found: set[int] = set()
+            todo = [area_id]
+            while todo:
+                current = todo.pop()
+                if self.info[current].level == "neighbourhood":
+                    found.add(current)
+                todo += self.children.get(current, [])
+            self._buurten[area_id] = frozenset(found)
+        return self._buurten[area_id]
+
+
+def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
+    """Per step that names services: the buurten of the route's scope where no
+    active service that fits the step (and the route's ages) serves."""
+    from socialmap.catalogue.models import Service
+    from socialmap.routes.matching import fits_step
+
+    tree = tree or AreaTree(session)
+    scope = tree.buurten_under(route.scope_id)
+    services = session.scalars(select(Service).where(Service.status == "active").options(
+        selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))).all()
+    gaps = []
+    for step in route.steps:
+        if not step.resolves_services:
+            continue
+        covered: set[int] = set()
+        for svc in services:
+            if fits_step(step, svc) and _ages_overlap(route, svc):
+                for area in svc.areas_served:
+                    covered |= tree.buurten_under(area.id)
+        missing = scope - covered
+        if missing:
+            buurten = sorted((tree.info[b].code, tree.info[b].name) for b in missing)
+            gaps.append(Gap(route.key, step.key, step.title, tuple(buurten)))
+    return gaps
+
+
+def _ages_overlap(route, svc) -> bool:
+    lo = max(route.min_age or 0, svc.min_age or 0)
+    hi = min(route.max_age if route.max_age is not None else 200, svc.max_age if svc.max_age is not None else 200)
+    return lo <= hi

@@ -1,0 +1,230 @@
+"""HTTP handlers of referral routes: thin adapters over queries, finder and schemas.
+
+Pages: the list of routes, a route page (diagram, text alternative, services
+per step for a chosen buurt), the route finder (a POST form: the criteria
+travel in the request body, never in the URL, history or access logs) and the
+route card (a one-page print view in a language chosen per card). API:
+``/api/v1/routes``, ``/api/v1/routes/<key>`` and ``/api/v1/route-finder``.
+Nothing about the patient is stored or logged.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from markupsafe import Markup
+from sqlalchemy import select
+
+from socialmap.catalogue import queries as catalogue_queries
+from socialmap.catalogue.models import NeedTerm
+from socialmap.extensions import db
+from socialmap.i18n import _, current_locale, localized
+from socialmap.routes import access, diagram, finder, presenters, queries, schemas
+from socialmap.routes import vocabulary as voc
+from socialmap.routes.criteria import CriteriaError, parse, resolve_place
+from socialmap.routes.models import Route
+from socialmap.web import bad_request
+
+bp = Blueprint("routes", __name__)
+api_bp = Blueprint("routes_api", __name__, url_prefix="/api/v1")
+
+CARD_LANGUAGES = ("nl", "en")
+
+
+@bp.context_processor
+def _helpers():
+    return {"rp": presenters, "rvoc": voc, "professional": access.viewer_is_professional(),
+            "legend_sample": diagram.legend_sample}
+
+
+def need_labels() -> dict[str, str]:
+    return {n.code: str(localized(n, "label")) for n in db.session.scalars(select(NeedTerm))}
+
+
+def _visible_route(key: str) -> Route:
+    """A route by key; drafts only for professionals. 404 otherwise."""
+    route = queries.route_by_key(db.session, key)
+    if route is None or (route.status == "draft" and not access.viewer_is_professional()):
+        abort(404)
+    return route
+
+
+def _place_from(values) -> finder.Origin | None:
+    """The buurt (or postcode) a page was asked for, or None; 400 when unknown."""
+    for name in ("buurt", "postcode"):
+        value = (values.get(name) or "").strip()
+        if value:
+            origin, _label, problem = resolve_place(db.session, value)
+            if problem:
+                raise bad_request(f"{name}: {problem}")
+            return origin
+    return None
+
+
+def _diagram(route: Route) -> Markup:
+    return diagram.render(route, localized, presenters.kind_label, presenters.client_present_note,
+                          title=_("Schema van de route %(title)s", title=localized(route, "title")),
+                          desc_id=f"route-{route.key}-text")
+
+
+# --- pages -------------------------------------------------------------------
+
+@bp.get("/verwijsroutes")
+def index():
+    routes = [r for r in queries.all_routes(db.session)
+              if r.status == "published" or access.viewer_is_professional()]
+    return render_template("routes/index.html", routes=routes, today=date.today())
+
+
+@bp.get("/verwijsroutes/<key>")
+def route_page(key: str):
+    route = _visible_route(key)
+    origin = _place_from(request.args)
+    per_step = {}
+    if origin is not None:
+        serving = finder.serving_services(db.session, origin.buurt)
+        distances = finder.distances_from(db.session, origin)
+        per_step = {s.key: finder.local_services(s, serving, distances) for s in route.steps}
+    return render_template("routes/route.html", route=route, origin=origin, per_step=per_step,
+                           diagram=_diagram(route), today=date.today())
+
+
+@bp.route("/verwijzen", methods=["GET", "POST"])
+def finder_page():
+    """GET: the empty form. POST: the options (criteria only in the request body)."""
+    errors, result, parsed = {}, None, None
+    if request.method == "POST":
+        try:
+            parsed = parse(db.session, request.form)
+        except CriteriaError as exc:
+            errors = exc.errors
+        else:
+            result = finder.find(db.session, parsed.criteria, parsed.origin)
+    status = 400 if errors else 200
+    response = render_template("routes/finder.html", errors=errors, result=result, parsed=parsed,
+                               form=request.form, needs=catalogue_queries.need_tree(db.session),
+                               need_labels=need_labels(), card_languages=CARD_LANGUAGES)
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.route("/verwijsroutes/<key>/kaart", methods=["GET", "POST"])
+def card(key: str):
+    """The route card for one next step: GET from the public route page, POST
+    from the finder (so the plan stays out of URLs and logs)."""
+    route = _visible_route(key)
+    values = request.values
+    if request.method == "GET" and not values.get("step"):
+        # e.g. the language switch on a card that was made by POST: show the route instead
+        return redirect(url_for("routes.route_page", key=route.key))
+    step = route.step((values.get("step") or "").strip())
+    if step is None:
+        raise bad_request(_("step: kies een stap van deze route."))
+    lang = values.get("card_lang") or current_locale()
+    if lang not in CARD_LANGUAGES:
+        raise bad_request(_("card_lang: kies nl of en."))
+    origin = _place_from(values)
+    if origin is None:
+        raise bad_request(_("buurt: kies de buurt waar de cliënt woont."))
+    serving = finder.serving_services(db.session, origin.buurt)
+    distances = finder.distances_from(db.session, origin)
+    services = finder.local_services(step, serving, distances)
+    chosen = None
+    wanted = (values.get("service") or "").strip()
+    if wanted:
+        chosen = next((s for s in services if s.service.key == wanted), None)
+        if chosen is None:
+            raise bad_request(_("service: deze dienst voert deze stap niet uit in deze buurt."))
+    elif services:
+        chosen = next((s for s in services if s.active), services[0])
+    incoming = next((t for t in route.transitions if t.to_step is step and not t.is_return), None)
+    also_keys = [k for k in values.getlist("also") if k]
+    follow = []
+    for t in route.outgoing(step):
+        if not t.is_return and t.to_step.key in also_keys:
+            options = finder.local_services(t.to_step, serving, distances)
+            follow.append((t, next((s for s in options if s.active), None)))
+    returns = finder.return_legs(route, step, serving, distances, also_from=[t.to_step for t, _s in follow])
+    live_url = url_for("routes.route_page", key=route.key, buurt=origin.buurt.code, lang=lang,
+                       _external=True, _anchor=f"stap-{step.key}")
+    with force_locale(lang):
+        card_html = render_template(
+            "routes/_card.html", route=route, step=step, chosen=chosen, incoming=incoming, follow=follow,
+            returns=returns, origin=origin, live_url=live_url, qr=_qr(live_url), card_lang=lang,
+            card_map=_card_map(origin, chosen, follow), today=date.today(), rp=presenters, rvoc=voc)
+    return render_template("routes/card.html", route=route, step=step, card_html=Markup(card_html),
+                           card_lang=lang, origin=origin), 200, {"Cache-Control": "no-store"}
+
+
+def _qr(url: str) -> Markup:
+    import segno
+
+    svg = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000000")
+    label = _("QR-code: de actuele versie van deze route")
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+
+
+def _card_map(origin, chosen, follow) -> Markup:
+    from socialmap import geo
+    from socialmap.routes import cardmap
+
+    pins = []
+    for number, local in enumerate([chosen] + [s for _t, s in follow], start=1):
+        if local is not None and local.location is not None:
+            point = geo.from_db(local.location.geom)
+            pins.append((str(number), point.x, point.y))
+    return cardmap.render(db.session, origin.buurt, pins, label=_("Kaartje: uw buurt en waar u heen gaat"),
+                          home_label=origin.buurt.name, scale_label=lambda m: presenters.distance_text(m))
+
+
+# --- API -----------------------------------------------------------------------
+
+@api_bp.get("/routes")
+def api_routes():
+    routes = [r for r in queries.all_routes(db.session) if r.status == "published"]
+    return jsonify({"routes": [schemas.route_summary(r) for r in routes]})
+
+
+@api_bp.get("/routes/<key>")
+def api_route(key: str):
+    route = _visible_route(key)
+    origin = _place_from(request.args)
+    per_step = None
+    if origin is not None:
+        serving = finder.serving_services(db.session, origin.buurt)
+        distances = finder.distances_from(db.session, origin)
+        per_step = {s.key: finder.local_services(s, serving, distances) for s in route.steps}
+    return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
+                                        origin.buurt.code if origin else None))
+
+
+@api_bp.route("/route-finder", methods=["GET", "POST"])
+def api_finder():
+    """Criteria as query parameters (GET) or a JSON object (POST, which keeps
+    them out of URLs and logs)."""
+    if request.method == "POST":
+        source = request.get_json(silent=True)
+        if not isinstance(source, dict):
+            return _api_error({"body": _("Verwacht een JSON-object met de criteria.")})
+    else:
+        source = request.args
+    unknown = sorted(set(source.keys()) - set(_finder_parameters()))
+    if unknown:
+        return _api_error({name: _("Onbekende parameter.") for name in unknown})
+    try:
+        parsed = parse(db.session, source)
+    except CriteriaError as exc:
+        return _api_error(exc.errors)
+    result = finder.find(db.session, parsed.criteria, parsed.origin)
+    return jsonify(schemas.finder_result(result, parsed, access.viewer_is_professional(), need_labels()))
+
+
+def _finder_parameters():
+    from socialmap.routes.criteria import PARAMETERS
+
+    return PARAMETERS + ("lang",)
+
+
+def _api_error(errors: dict[str, str]):
+    message = "; ".join(f"{name}: {text}" for name, text in errors.items())
+    return jsonify({"error": "Bad Request", "message": message, "status": 400, "errors": errors}), 400

@@ -1,0 +1,166 @@
+"""Search results in words and links, shared by the results page, the map
+and the JSON API. Reads the engine's output; never changes what it found."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
+
+from socialmap.catalogue import vocabulary as voc
+from socialmap.catalogue.kinds import service_kinds
+from socialmap.catalogue.models import AreaUnit, Service
+from socialmap.i18n import pick
+
+# Parameters of the search (see socialmap.search.params); anything else in a
+# query string is not carried into the links we make.
+SEARCH_PARAMS = ("q", "where", "lat", "lon", "radius", "domain", "need", "access", "cost", "language",
+                 "format", "age", "open", "page", "per_page")
+LIST_PARAMS = ("domain", "need", "language", "format")
+
+
+def distance_text(metres: float | None) -> str:
+    """'350 m' or '1,2 km' (in the interface language's number format)."""
+    if metres is None:
+        return ""
+    if metres < 950:
+        return f"{format_decimal(max(50, round(metres / 50) * 50), format='#,##0')} m"
+    return f"{format_decimal(metres / 1000, format='#,##0.0')} km"
+
+
+def kind_label(code: str, locale: str | None = None) -> str:
+    return str(pick((service_kinds().get(code) or {}).get("label") or {"nl": code}, locale))
+
+
+@dataclass(frozen=True)
+class AreaName:
+    code: str
+    name: str
+    level: str
+
+
+def area_names(session: Session, codes: Iterable[str]) -> dict[str, AreaName]:
+    """Names of area codes (what a hit serves), in one query."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    found = {}
+    for i in range(0, len(wanted), 900):
+        for code, name, level in session.execute(select(AreaUnit.code, AreaUnit.name, AreaUnit.level)
+                                                 .where(AreaUnit.code.in_(wanted[i:i + 900]))):
+            found[code] = AreaName(code, name, level)
+    return found
+
+
+def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int = 4) -> str:
+    """'Centrum-West, Centrum-Oost' -- the areas a service is meant for, by name
+    (the first few, then how many more)."""
+    parts = []
+    for code in codes:
+        area = names.get(code)
+        if area is None:
+            continue
+        if area.level == "country":
+            parts.append(_("heel Nederland"))
+        elif area.level == "municipality":
+            parts.append(_("heel %(name)s", name=area.name))
+        else:
+            parts.append(area.name)
+    if len(parts) > at_most + 1:
+        more = len(parts) - at_most
+        return ", ".join(parts[:at_most]) + " " + _("en nog %(n)d andere gebieden", n=more)
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a hit is in the list: a need it helps with, what it is, or the person's words."""
+
+    kind: str  # need | kind | words
+    text: str
+
+
+def reasons(hit, need_filter_labels: list[str] | None = None) -> list[Reason]:
+    found = [Reason("need", label) for label in hit.matched_needs]
+    found += [Reason("kind", kind_label(code)) for code in hit.matched_kinds]
+    if hit.matched_words:
+        found.append(Reason("words", ", ".join(f"‘{w}’" for w in hit.matched_words)))
+    if not found and need_filter_labels:
+        found = [Reason("need", label) for label in need_filter_labels]
+    return found
+
+
+@dataclass(frozen=True)
+class OpenState:
+    state: str  # now (open until ``at``) | later (opens today at ``at``)
+    at: str  # HH:MM
+
+
+def open_states(session: Session, service_ids: list[int], now: datetime) -> dict[int, OpenState]:
+    """For the services shown: open now (until when), or opening later today."""
+    from socialmap.catalogue import schedule
+    from socialmap.catalogue.presenters import hhmm
+
+    if not service_ids:
+        return {}
+    states = {}
+    for svc in session.scalars(select(Service).where(Service.id.in_(service_ids)).options(
+            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))):
+        spans = schedule.spans_on(svc, now.date())
+        current = [s for s in spans if s.opens <= now.time() < s.closes]
+        later = [s for s in spans if s.opens > now.time()]
+        if current:
+            states[svc.id] = OpenState("now", hhmm(max(s.closes for s in current)))
+        elif later:
+            states[svc.id] = OpenState("later", hhmm(min(s.opens for s in later)))
+    return states
+
+
+def open_access(hit) -> bool:
+    return bool(voc.OPEN_ACCESS.intersection(hit.access))
+
+
+# --- links that keep the search ------------------------------------------------
+
+def search_args(args: MultiDict) -> MultiDict:
+    """The search parameters of a query string, list values split on commas."""
+    kept = MultiDict()
+    for name in SEARCH_PARAMS:
+        for raw in args.getlist(name):
+            values = [v.strip() for v in raw.split(",")] if name in LIST_PARAMS else [raw.strip()]
+            for v in values:
+                if v:
+                    kept.add(name, v)
+    return kept
+
+
+def changed(args: MultiDict, keep_page: bool = False, **changes) -> MultiDict:
+    """``args`` with some parameters replaced (a list), set (a string) or removed
+    (None). A change of criteria starts again at page 1."""
+    new = MultiDict(args)
+    if not keep_page:
+        new.pop("page", None)
+    for name, value in changes.items():
+        new.poplist(name)
+        if value is None or value == "" or value == []:
+            continue
+        for v in (value if isinstance(value, list | tuple) else [value]):
+            new.add(name, str(v))
+    return new
+
+
+def toggled(args: MultiDict, name: str, value: str) -> MultiDict:
+    """``args`` with ``value`` added to or removed from the list parameter ``name``."""
+    values = args.getlist(name)
+    values = [v for v in values if v != value] if value in values else values + [value]
+    return changed(args, **{name: values})
+
+
+def url(endpoint: str, args: MultiDict, **values) -> str:
+    return url_for(endpoint, **values, **{k: args.getlist(k) for k in args})

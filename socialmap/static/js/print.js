@@ -1,0 +1,8 @@
+/* socialmap: a print button on the print view (the browser's own print works too). */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -1,0 +1,231 @@
+"""Referral-route pages and API: rendered, no 500s, clear 400s, professional-only
+details hidden from anonymous visitors, nothing about the patient kept or put in URLs."""
+import logging
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from socialmap.db import Base
+from socialmap.routes import access
+
+FINDER_FORM = {"needs": ["fin.worries", "mental.low_mood"], "place": "1103", "age": "45"}
+PRO_PHONE = "020 555 1216"  # the referrers' line of the exploratory conversation in Zuidoost (professional)
+INSTRUCTIONS = "Meld aan via de aanmeldlijn voor verwijzers"
+
+
+@pytest.fixture
+def as_professional(monkeypatch):
+    monkeypatch.setattr(access, "viewer_is_professional", lambda: True)
+
+
+def html_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_the_header_links_to_the_route_finder(client):
+    assert 'href="/verwijzen"' in html_of(client.get("/?lang=nl"))
+
+
+def test_route_list(client):
+    page = client.get("/verwijsroutes?lang=nl")
+    assert page.status_code == 200
+    html = html_of(page)
+    for title in ("Directe verwijzing bij psychische klachten", "Verkennend gesprek", "Crisis: acuut gevaar",
+                  "Terug in de wijk na specialistische ggz"):
+        assert title in html
+    assert "geen medisch advies" in html
+
+
+def test_route_page_draws_the_route_with_a_text_alternative(client, demo_session):
+    from socialmap.routes.queries import route_by_key
+
+    route = route_by_key(demo_session, "verkennend-gesprek")
+    html = html_of(client.get("/verwijsroutes/verkennend-gesprek?lang=nl"))
+    svg = re.search(r'<svg class="route-diagram".*?</svg>', html, re.S).group(0)
+    assert 'role="img"' in svg and 'aria-describedby="route-verkennend-gesprek-text"' in svg
+    assert svg.count('class="step ') == len(route.steps)
+    assert svg.count("<path class=\"edge") >= len(route.transitions)
+    text = html[html.index('id="route-verkennend-gesprek-text"'):]
+    for step in route.steps:
+        assert f'id="stap-{step.key}"' in text and step.title in text
+    for t in route.transitions:
+        assert t.label in text
+    assert "Verwijsinstructies en consultatielijnen" in text  # the notice, not the instructions
+    assert INSTRUCTIONS not in html
+
+
+def test_route_page_shows_the_services_of_the_chosen_neighbourhood(client):
+    html = html_of(client.get("/verwijsroutes/verkennend-gesprek?lang=nl&buurt=1103"))
+    assert "Verkennend gesprek Zuidoost" in html and "Financieel café Kelbergen" in html
+    assert "Verkennend gesprek Noord" not in html
+    assert PRO_PHONE not in html
+
+
+def test_route_page_errors(client):
+    assert client.get("/verwijsroutes/bestaat-niet?lang=nl").status_code == 404
+    page = client.get("/verwijsroutes/crisis?lang=nl&buurt=9711")
+    assert page.status_code == 400
+    assert "buurt: Postcode 9711 ligt buiten de regio" in html_of(page)
+    assert "Traceback" not in html_of(page)
+
+
+def test_finder_form_posts_its_criteria(client):
+    page = client.get("/verwijzen?lang=nl")
+    html = html_of(page)
+    assert page.status_code == 200
+    assert re.search(r'<form class="finder-form[^"]*" method="post" action="/verwijzen"', html)
+    assert "Vul geen naam, geboortedatum" in html
+
+
+def test_finder_results(client):
+    page = client.post("/verwijzen?lang=nl", data=FINDER_FORM)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    html = html_of(page)
+    first = html.index('id="optie-1"')
+    assert "Verkennend gesprek" in html[first:first + 400]
+    assert "Verkennend gesprek Zuidoost" in html and "Financieel café Kelbergen" in html
+    assert "Waarom dit past" in html and "Hulpvraag: Geldzorgen" in html
+    assert "De weg terug" in html and "Huisarts of POH-ggz" in html
+
+
+def test_professional_details_are_hidden_from_anonymous_visitors(client):
+    html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
+    assert PRO_PHONE not in html and INSTRUCTIONS not in html
+    assert "Aanmelden voor verwijzers" not in html
+    assert "alleen zichtbaar na inloggen als professional" in html
+
+
+def test_professional_details_are_shown_to_professionals(client, as_professional):
+    html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
+    assert PRO_PHONE in html and INSTRUCTIONS in html
+    assert "alleen zichtbaar na inloggen als professional" not in html
+
+
+def test_finder_errors_are_shown_at_the_fields(client):
+    page = client.post("/verwijzen?lang=nl", data={"needs": "fin.debt", "place": "9711", "age": "oud"})
+    assert page.status_code == 400
+    html = html_of(page)
+    assert "Er is iets niet goed ingevuld" in html
+    assert 'id="err-place"' in html and 'id="err-age"' in html
+    assert 'aria-invalid="true"' in html and "Traceback" not in html
+
+
+def _row_counts(session) -> dict[str, int]:
+    return {name: session.scalar(select(func.count()).select_from(table))
+            for name, table in Base.metadata.tables.items()}
+
+
+def test_nothing_about_the_patient_is_kept_logged_or_put_in_urls(client, demo_session, caplog):
+    before = _row_counts(demo_session)
+    caplog.set_level(logging.DEBUG)
+    data = dict(FINDER_FORM, q="geldzorgen en somber", flags=["client_prefers_no_ggz"])
+    page = client.post("/verwijzen?lang=nl", data=data)
+    assert page.status_code == 200
+    assert _row_counts(demo_session) == before
+    for value in ("geldzorgen", "1103", "client_prefers_no_ggz", "fin.worries"):
+        assert value not in caplog.text
+    assert "Set-Cookie" not in page.headers or "1103" not in page.headers["Set-Cookie"]
+    html = html_of(page)
+    for url in re.findall(r'(?:href|action)="([^"]*)"', html):
+        assert not re.search(r"needs=|[?&]q=|age=|flags=|urgency=|geldzorgen|fin\.worries", url), url
+
+
+def test_card_in_another_language_than_the_interface(client):
+    data = {"step": "verkennend-gesprek", "service": "s-vg-zuidoost", "buurt": "BU0363TE02",
+            "also": "financieel-cafe", "card_lang": "en"}
+    page = client.post("/verwijsroutes/verkennend-gesprek/kaart?lang=nl", data=data)
+    assert page.status_code == 200
+    html = html_of(page)
+    assert '<html lang="nl">' in html  # the interface stays Dutch
+    card = html[html.index('<article class="route-card" lang="en"'):]
+    assert "Exploratory conversation Zuidoost" in card  # content in the card's language
+    assert "Anton de Komplein 35" in card and "Financial café" in card
+    assert 'class="card-map"' in card and 'aria-label="' in card
+    assert re.search(r'<svg role="img" aria-label="[^"]+" width="\d+" height="\d+" class="segno"', card)
+    assert "112" in card
+    assert PRO_PHONE not in card
+
+
+def test_card_is_also_reachable_from_the_public_route_page(client):
+    page = client.get("/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang=nl&lang=nl")
+    assert page.status_code == 200
+    assert "Uw volgende stap: Crisisdienst ggz" in html_of(page)
+
+
+def test_a_card_without_a_step_leads_to_the_route(client):
+    """E.g. the language switch on a card made by POST: no criteria to show, so the route page."""
+    page = client.get("/verwijsroutes/crisis/kaart?lang=en")
+    assert page.status_code == 302 and page.headers["Location"].endswith("/verwijsroutes/crisis")
+
+
+@pytest.mark.parametrize("query, message", [
+    ("step=nope&buurt=BU0363AE02", "step:"),
+    ("step=crisisdienst&buurt=BU0363AE02&card_lang=fr", "card_lang:"),
+    ("step=crisisdienst", "buurt:"),
+    ("step=crisisdienst&buurt=BU0363AE02&service=s-vg-oost", "service:"),
+])
+def test_card_errors_are_400s_that_say_why(client, query, message):
+    page = client.get(f"/verwijsroutes/crisis/kaart?lang=nl&{query}")
+    assert page.status_code == 400
+    assert message in html_of(page)
+
+
+# --- API -------------------------------------------------------------------------
+
+def test_api_routes(client):
+    data = client.get("/api/v1/routes").get_json()
+    keys = {r["key"] for r in data["routes"]}
+    assert {"directe-verwijzing", "verkennend-gesprek", "doco", "consultatie-vooraf", "crisis"} <= keys
+    crisis = next(r for r in data["routes"] if r["key"] == "crisis")
+    assert crisis["scope"]["code"] == "RG-AMA" and crisis["owner"]["name"] and crisis["status"] == "published"
+
+
+def test_api_route_detail_hides_instructions_from_anonymous(client):
+    data = client.get("/api/v1/routes/verkennend-gesprek?buurt=1103").get_json()
+    assert [s["key"] for s in data["steps"]][:2] == ["huisarts", "verkennend-gesprek"]
+    assert all("instructions" not in t["takes"] for t in data["transitions"])
+    vg = next(s for s in data["steps"] if s["key"] == "verkennend-gesprek")
+    assert vg["services"][0]["key"] == "s-vg-zuidoost"
+    assert all(c["audience"] == "public" for s in data["steps"] for svc in s.get("services", [])
+               for c in svc["contacts"])
+    assert client.get("/api/v1/routes/nope").status_code == 404
+
+
+def test_api_route_detail_for_professionals(client, as_professional):
+    data = client.get("/api/v1/routes/verkennend-gesprek").get_json()
+    assert any(t["takes"].get("instructions") for t in data["transitions"])
+
+
+def test_api_route_finder_get_and_post(client):
+    got = client.get("/api/v1/route-finder?needs=fin.worries,mental.low_mood&postcode=1103&age=45").get_json()
+    posted = client.post("/api/v1/route-finder", json={"needs": ["fin.worries", "mental.low_mood"],
+                                                       "postcode": "1103", "age": 45}).get_json()
+    assert got == posted
+    best = got["options"][0]
+    assert best["route"]["key"] == "verkennend-gesprek" and best["next_step"]["key"] == "verkennend-gesprek"
+    assert best["next_step"]["services"][0]["key"] == "s-vg-zuidoost"
+    assert any(f["recommended"] and f["step"]["key"] == "financieel-cafe" for f in best["follow_ups"])
+    assert {r["step"]["key"] for r in best["return_path"]} == {"huisarts"}
+    assert {w["code"] for w in best["why"] if w["kind"] == "need"} == {"fin.worries", "mental.low_mood"}
+    assert got["criteria"]["buurt"]["code"] == "BU0363TE02"
+
+
+@pytest.mark.parametrize("request_args, param", [
+    ({"query_string": "needs=fin.nope&postcode=1103"}, "needs"),
+    ({"query_string": "needs=fin.debt&postcode=1103&age=-3"}, "age"),
+    ({"query_string": "needs=fin.debt&postcode=1103&urgency=now"}, "urgency"),
+    ({"query_string": "needs=fin.debt"}, "place"),
+    ({"query_string": "needs=fin.debt&postcode=1103&name=Jansen"}, "name"),
+    ({"method": "POST", "json": ["fin.debt"]}, "body"),
+    ({"method": "POST", "data": "needs=fin.debt", "content_type": "text/plain"}, "body"),
+    ({"method": "POST", "json": {"needs": "fin.debt", "postcode": "1103", "age": True}}, "age"),
+])
+def test_api_route_finder_400s_name_the_parameter(client, request_args, param):
+    method = request_args.pop("method", "GET")
+    response = client.open("/api/v1/route-finder", method=method, **request_args)
+    assert response.status_code == 400
+    body = response.get_json()
+    assert param in body["errors"] and body["message"].startswith(f"{param}:") or f"{param}:" in body["message"]
+    assert body["status"] == 400
