@@ -68,7 +68,7 @@ def results_script():
         parsed = parse(args, db.session, current_locale())
     except ParamError:
         abort(400)
-    found = search(db.session, current_index(), replace(parsed.request, page=1, per_page=MAP_RESULTS))
+    found = search(db.session, current_index(), replace(parsed.request, page=1, per_page=MAP_RESULTS, explain=False))
     m = builders.results_map(content.hit_points(found.hits), content.tiles(),
                              content.here(found.place, found.radius_m))
     return _script(m, "results")

@@ -63,6 +63,7 @@ class SearchRequest:
     per_page: int = 20
     locale: str = "nl"
     now: datetime | None = None
+    explain: bool = True  # say why each shown hit matched (a map of all results need not)
 
 
 @dataclass
@@ -149,7 +150,8 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
     start = (page - 1) * request.per_page
     shown = candidates[start:start + request.per_page]
     hits = [_to_hit(index.searcher(c.shard).stored_fields(c.docnum), c, request) for c in shown]
-    _explain(session, hits, shown, interpretation, request.locale)
+    if request.explain:
+        _explain(session, hits, shown, interpretation, request.locale)
     domain_counts = Counter(d for c in candidates for d in c.row.domains)
     return SearchResponse(hits, total, page, pages, request.per_page, interpretation, place,
                           request.radius_m, shards, domain_counts)

@@ -66,7 +66,8 @@ def place_at(session: Session, lon: float, lat: float, kind: str = "point", labe
     """The place at a point: its buurt and the chain of areas above it (from memory)."""
     ref = queries.neighbourhood_ref_at(session, lon, lat)
     if ref is None:
-        return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat)
+        # Outside the mapped region: only what serves the whole country serves it.
+        return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat, serving_codes=("NL",))
     tree = area_tree(session)
     codes = tuple(tree.ancestor_codes(ref[0]))
     municipality = tree.municipality_of(ref[0])
