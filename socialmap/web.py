@@ -1,7 +1,7 @@
 """Cross-cutting HTTP concerns: error pages, security headers, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from socialmap.catalogue import vocabulary as voc

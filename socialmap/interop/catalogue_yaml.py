@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from datetime import date, time
 from pathlib import Path
 
 import yaml
@@ -24,6 +23,7 @@ from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import (AreaUnit, Contact, Location, NeedTerm, Organisation,
                                         ScheduleException, ScheduleRule, Service)
+from socialmap.interop.checking import RecordChecker, split_translations
 from socialmap.interop.problems import Problems
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -82,98 +82,6 @@ def read_files(paths: list[Path], problems: Problems) -> tuple[list, list]:
     return organisations, services
 
 
-class _Checker:
-    """Checks one record's values, adding problems that name the record and field."""
-
-    def __init__(self, problems: Problems, where: str, record: dict):
-        self.problems, self.where, self.record = problems, where, record
-
-    def fail(self, field_: str, message: str) -> None:
-        self.problems.add(self.where, field_, message)
-
-    def text(self, field_: str, required: bool = False, max_len: int | None = None) -> str | None:
-        value = self.record.get(field_)
-        if value is None or value == "":
-            if required:
-                self.fail(field_, "is required")
-            return None
-        if not isinstance(value, (str, int)):
-            self.fail(field_, "expected text")
-            return None
-        value = str(value).strip()
-        if max_len and len(value) > max_len:
-            self.fail(field_, f"longer than {max_len} characters")
-        return value
-
-    def translated(self, field_: str, required: bool = False) -> dict[str, str]:
-        value = self.record.get(field_)
-        if value is None:
-            if required:
-                self.fail(f"{field_}.nl", "Dutch text is required")
-            return {}
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            self.fail(field_, "expected {nl: ..., en: ...}")
-            return {}
-        unknown = set(value) - {"nl", "en", "tr", "ar", "pl", "uk", "es", "fr", "de"}
-        if unknown:
-            self.fail(field_, f"unknown language(s) {sorted(unknown)}")
-        if not (value.get("nl") or "").strip():
-            if required or value:
-                self.fail(f"{field_}.nl", "Dutch text is required")
-            return {}
-        return {k: v.strip() for k, v in value.items() if v and v.strip()}
-
-    def codes(self, field_: str, allowed, required: bool = False) -> list[str]:
-        value = self.record.get(field_)
-        if value is None or value == []:
-            if required:
-                self.fail(field_, "at least one code is required")
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(field_, "expected a list of codes")
-            return []
-        bad = [v for v in value if v not in allowed]
-        if bad:
-            self.fail(field_, f"unknown code(s) {bad}")
-        return [v for v in value if v in allowed]
-
-    def integer(self, mapping: dict, field_: str, label: str, low: int = 0, high: int = 10_000) -> int | None:
-        value = mapping.get(field_)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(label, f"expected a whole number from {low} to {high}, got {value!r}")
-            return None
-        return value
-
-    def day(self, mapping: dict, field_: str, label: str, required: bool = True) -> date | None:
-        value = mapping.get(field_)
-        if value is None:
-            if required:
-                self.fail(label, "date is required")
-            return None
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(label, f"not a date (YYYY-MM-DD): {value!r}")
-            return None
-
-    def clock(self, mapping: dict, field_: str, label: str) -> time | None:
-        value = mapping.get(field_)
-        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 as 540
-            value = f"{value // 60:02d}:{value % 60:02d}"
-        try:
-            hours, minutes = str(value).split(":")
-            if hours == "24" and minutes == "00":
-                return time(23, 59, 59)
-            return time(int(hours), int(minutes))
-        except (ValueError, TypeError):
-            self.fail(label, f"not a time (HH:MM): {value!r}")
-            return None
-
-
 def load_catalogue(session: Session, paths: list[Path], placements_path: Path,
                    demo: bool = True, remove_missing: bool = True) -> LoadReport:
     """Validate everything, then write. Raises ImportFailed listing every problem."""
@@ -203,18 +111,27 @@ def load_catalogue(session: Session, paths: list[Path], placements_path: Path,
     return _write(session, orgs, locations, services, needs, demo, remove_missing)
 
 
-def _check_organisation(problems, file_name, item, orgs, locations, placements, area_codes) -> dict | None:
+def _keyed_record(problems, file_name: str, item, kind: str, seen: dict) -> tuple[str, RecordChecker] | None:
+    """The record's key and a checker for it; None (with a problem) when unusable."""
     if not isinstance(item, dict):
-        problems.add(file_name, "organisations", "every organisation must be a mapping")
+        problems.add(file_name, f"{kind}s", f"every {kind} must be a mapping")
         return None
     key = item.get("key")
-    where = f"{file_name}: organisation {key}"
-    c = _Checker(problems, where, item)
+    c = RecordChecker(problems, f"{file_name}: {kind} {key}", item)
     if not isinstance(key, str) or not KEY.match(key):
         c.fail("key", f"invalid key {key!r} (lower-case letters, digits, dashes)")
         return None
-    if key in orgs:
+    if key in seen:
         c.fail("key", "appears twice")
+    return key, c
+
+
+def _check_organisation(problems, file_name, item, orgs, locations, placements, area_codes) -> dict | None:
+    record = _keyed_record(problems, file_name, item, "organisation", orgs)
+    if record is None:
+        return None
+    key, c = record
+    where = c.where
     org = {
         "key": key,
         "name": c.text("name", required=True, max_len=200),
@@ -233,7 +150,7 @@ def _check_organisation(problems, file_name, item, orgs, locations, placements, 
     if org["email"] and "@" not in org["email"]:
         c.fail("email", "not an e-mail address")
     for i, loc in enumerate(item.get("locations") or []):
-        lc = _Checker(problems, f"{where}: location {i}", loc if isinstance(loc, dict) else {})
+        lc = RecordChecker(problems, f"{where}: location {i}", loc if isinstance(loc, dict) else {})
         lkey = loc.get("key") if isinstance(loc, dict) else None
         if not isinstance(lkey, str) or not KEY.match(lkey):
             lc.fail("key", f"invalid key {lkey!r}")
@@ -257,26 +174,17 @@ def _check_organisation(problems, file_name, item, orgs, locations, placements, 
 
 
 def _check_service(problems, file_name, item, orgs, locations, needs, kinds, area_codes, services) -> dict | None:
-    if not isinstance(item, dict):
-        problems.add(file_name, "services", "every service must be a mapping")
+    record = _keyed_record(problems, file_name, item, "service", services)
+    if record is None:
         return None
-    key = item.get("key")
-    where = f"{file_name}: service {key}"
-    c = _Checker(problems, where, item)
-    if not isinstance(key, str) or not KEY.match(key):
-        c.fail("key", f"invalid key {key!r} (lower-case letters, digits, dashes)")
-        return None
-    if key in services:
-        c.fail("key", "appears twice")
+    key, c = record
+    where = c.where
     org = item.get("organisation")
     if org not in orgs:
         c.fail("organisation", f"unknown organisation {org!r}")
 
-    audience = item.get("audience") or {}
-    if not isinstance(audience, dict):
-        c.fail("audience", "expected a mapping")
-        audience = {}
-    ac = _Checker(problems, where, audience)
+    audience = c.mapping("audience")
+    ac = RecordChecker(problems, where, audience)
     min_age = c.integer(audience, "min_age", "audience.min_age", 0, 120)
     max_age = c.integer(audience, "max_age", "audience.max_age", 0, 120)
     if min_age is not None and max_age is not None and min_age > max_age:
@@ -290,14 +198,8 @@ def _check_service(problems, file_name, item, orgs, locations, needs, kinds, are
     if status not in voc.STATUS:
         c.fail("status", f"expected one of {list(voc.STATUS)}")
 
-    waiting = item.get("waiting") or {}
-    verified = item.get("verified") or {}
-    if not isinstance(waiting, dict):
-        c.fail("waiting", "expected {weeks, updated}")
-        waiting = {}
-    if not isinstance(verified, dict):
-        c.fail("verified", "expected {at, by, interval_days}")
-        verified = {}
+    waiting = c.mapping("waiting", "expected {weeks, updated}")
+    verified = c.mapping("verified", "expected {at, by, interval_days}")
 
     loc_keys = item.get("locations") or []
     if not isinstance(loc_keys, list):
@@ -332,13 +234,13 @@ def _check_service(problems, file_name, item, orgs, locations, needs, kinds, are
     svc["texts"]["summary"] = c.translated("summary", required=True)
     svc["texts"]["description"] = c.translated("description")
     svc["texts"]["conditions"] = ac.translated("conditions")
-    svc["texts"]["cost_note"] = _Checker(problems, where, cost).translated("note")
+    svc["texts"]["cost_note"] = RecordChecker(problems, where, cost).translated("note")
     svc["texts"]["status_note"] = c.translated("status_note")
     svc.update(_check_schedule(c, item.get("schedule")))
     return svc
 
 
-def _check_contacts(c: _Checker, contacts) -> list[dict]:
+def _check_contacts(c: RecordChecker, contacts) -> list[dict]:
     if contacts is None:
         return []
     if not isinstance(contacts, list):
@@ -349,7 +251,7 @@ def _check_contacts(c: _Checker, contacts) -> list[dict]:
         if not isinstance(contact, dict):
             c.fail(f"contacts[{i}]", "expected a mapping")
             continue
-        cc = _Checker(c.problems, c.where, contact)
+        cc = RecordChecker(c.problems, c.where, contact)
         audience = contact.get("audience", "public")
         if audience not in voc.CONTACT_AUDIENCE:
             c.fail(f"contacts[{i}].audience", "expected public or professional")
@@ -362,7 +264,7 @@ def _check_contacts(c: _Checker, contacts) -> list[dict]:
     return checked
 
 
-def _check_schedule(c: _Checker, schedule) -> dict:
+def _check_schedule(c: RecordChecker, schedule) -> dict:
     out = {"rules": [], "exceptions": [], "open_24_7": False, "closed_on_public_holidays": True}
     if schedule is None:
         return out
@@ -427,7 +329,7 @@ def _check_schedule(c: _Checker, schedule) -> dict:
             opens, closes = span(entry, label)
         out["exceptions"].append({"start": start, "end": end, "closed": bool(closed), "opens_at": opens,
                                   "closes_at": closes,
-                                  "note": _Checker(c.problems, c.where, entry).translated("note")})
+                                  "note": RecordChecker(c.problems, c.where, entry).translated("note")})
     return out
 
 
@@ -448,17 +350,6 @@ def _check_placement_in_buurt(session: Session, problems: Problems, locations: d
                          f"the point lies in {found.code if found else 'no known buurt'}, not in {claimed}")
 
 
-def _split(texts: dict[str, dict]) -> tuple[dict[str, str | None], dict[str, dict]]:
-    """{field: {lang: text}} -> Dutch values and {lang: {field: text}}."""
-    dutch = {f: t.get("nl") for f, t in texts.items()}
-    other: dict[str, dict] = {}
-    for f, t in texts.items():
-        for lang, text in t.items():
-            if lang != "nl":
-                other.setdefault(lang, {})[f] = text
-    return dutch, other
-
-
 def _write(session, orgs, locations, services, needs, demo, remove_missing) -> LoadReport:
     existing_orgs = {o.key: o for o in session.scalars(select(Organisation))}
     existing_locs = {loc.key: loc for loc in session.scalars(select(Location))}
@@ -467,7 +358,7 @@ def _write(session, orgs, locations, services, needs, demo, remove_missing) -> L
 
     for key, data in orgs.items():
         org = existing_orgs.get(key) or Organisation(key=key)
-        dutch, other = _split({"description": data["description"]})
+        dutch, other = split_translations({"description": data["description"]})
         org.name, org.description, org.translations = data["name"], dutch["description"], other
         org.website, org.email, org.phone = data["website"], data["email"], data["phone"]
         org.kvk_number, org.agb_code, org.is_demo = data["kvk"], data["agb"], demo
@@ -485,7 +376,7 @@ def _write(session, orgs, locations, services, needs, demo, remove_missing) -> L
         existing_locs[key] = loc
     for key, data in services.items():
         svc = existing_svcs.get(key) or Service(key=key)
-        dutch, other = _split(data["texts"])
+        dutch, other = split_translations(data["texts"])
         for f, value in dutch.items():
             setattr(svc, f, value)
         svc.translations = other
@@ -504,14 +395,14 @@ def _write(session, orgs, locations, services, needs, demo, remove_missing) -> L
         svc.areas_served = [areas[code] for code in data["serves"]]
         svc.contacts = []
         for i, ct in enumerate(data["contacts"]):
-            dutch_ct, other_ct = _split({"label": ct["label"], "hours": ct["hours"]})
+            dutch_ct, other_ct = split_translations({"label": ct["label"], "hours": ct["hours"]})
             svc.contacts.append(Contact(label=dutch_ct["label"], hours=dutch_ct["hours"], translations=other_ct,
                                         phone=ct["phone"], email=ct["email"], url=ct["url"],
                                         audience=ct["audience"], position=i))
         svc.schedule_rules = [ScheduleRule(position=i, **r) for i, r in enumerate(data["rules"])]
         svc.schedule_exceptions = []
         for ex in data["exceptions"]:
-            note_nl, note_other = _split({"note": ex["note"]})
+            note_nl, note_other = split_translations({"note": ex["note"]})
             svc.schedule_exceptions.append(ScheduleException(
                 start=ex["start"], end=ex["end"], closed=ex["closed"], opens_at=ex["opens_at"],
                 closes_at=ex["closes_at"], note=note_nl["note"], translations=note_other))

@@ -19,7 +19,8 @@ from socialmap.catalogue import vocabulary as catalogue_voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation
 # The catalogue loader's record checker and text splitter: the same rules for the same kinds of field.
-from socialmap.interop.catalogue_yaml import KEY, _Checker, _split
+from socialmap.interop.catalogue_yaml import KEY
+from socialmap.interop.checking import RecordChecker, split_translations
 from socialmap.interop.problems import Problems
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.kinds import step_kinds
@@ -89,7 +90,7 @@ def check_route(problems: Problems, file_name: str, item: dict, refs: _Reference
     """One route's values, references and structure; None when it cannot even be named."""
     key = item.get("key")
     where = f"{file_name}: route {key}"
-    c = _Checker(problems, where, item)
+    c = RecordChecker(problems, where, item)
     if not isinstance(key, str) or not KEY.match(key):
         c.fail("key", f"invalid key {key!r} (lower-case letters, digits, dashes)")
         return None
@@ -162,10 +163,10 @@ WHEN_KEYS = {"needs", "age", "urgency", "flags", "weight"}
 TAKES_KEYS = {"referral_letter", "consent", "appointment_by", "note", "instructions"}
 
 
-class _Part(_Checker):
+class _Part(RecordChecker):
     """A checker for a nested mapping: problems name the field with its path (``when.needs``)."""
 
-    def __init__(self, parent: _Checker, record: dict, prefix: str):
+    def __init__(self, parent: RecordChecker, record: dict, prefix: str):
         super().__init__(parent.problems, parent.where, record)
         self.prefix = prefix
 
@@ -173,13 +174,13 @@ class _Part(_Checker):
         super().fail(f"{self.prefix}.{field_}" if field_ else self.prefix, message)
 
 
-def _unknown_keys(c: _Checker, mapping: dict, allowed: set[str], label: str = "") -> None:
+def _unknown_keys(c: RecordChecker, mapping: dict, allowed: set[str], label: str = "") -> None:
     unknown = sorted(set(mapping) - allowed)
     if unknown:
         c.fail(label or "", f"unknown field(s) {unknown}")
 
 
-def _check_age_range(c: _Checker, lo, hi, label: str) -> None:
+def _check_age_range(c: RecordChecker, lo, hi, label: str) -> None:
     if lo is not None and hi is not None and lo > hi:
         c.fail(label, f"min_age {lo} is above max_age {hi}")
 
@@ -189,7 +190,7 @@ def _check_step(problems, where, i, step, refs) -> dict | None:
         problems.add(where, f"steps[{i}]", "expected a mapping")
         return None
     key = step.get("key")
-    c = _Checker(problems, f"{where}: step {key}", step)
+    c = RecordChecker(problems, f"{where}: step {key}", step)
     if not isinstance(key, str) or not STEP_KEY.match(key):
         problems.add(where, f"steps[{i}].key", f"invalid key {key!r}")
         return None
@@ -224,20 +225,13 @@ def _check_transition(problems, where, i, item, refs, step_keys) -> dict | None:
     if not isinstance(item, dict):
         problems.add(where, label, "expected a mapping")
         return None
-    c = _Checker(problems, f"{where}: {label}", item)
+    c = RecordChecker(problems, f"{where}: {label}", item)
     for end in ("from", "to"):
         if item.get(end) not in step_keys:
             c.fail(end, f"unknown step {item.get(end)!r}")
     if item.get("kind") not in voc.TRANSITION_KINDS:
         c.fail("kind", f"expected one of {list(voc.TRANSITION_KINDS)}")
-    when = item.get("when") or {}
-    takes = item.get("takes") or {}
-    if not isinstance(when, dict):
-        c.fail("when", "expected a mapping")
-        when = {}
-    if not isinstance(takes, dict):
-        c.fail("takes", "expected a mapping")
-        takes = {}
+    when, takes = c.mapping("when"), c.mapping("takes")
     _unknown_keys(c, item, TRANSITION_KEYS)
     _unknown_keys(c, when, WHEN_KEYS, "when")
     _unknown_keys(c, takes, TAKES_KEYS, "takes")
@@ -284,7 +278,7 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
     steps = transitions = 0
     for key, data in routes.items():
         route = existing.get(key) or Route(key=key)
-        dutch, other = _split(data["texts"])
+        dutch, other = split_translations(data["texts"])
         route.title, route.purpose, route.translations = dutch["title"], dutch["purpose"], other
         route.scope, route.owner = refs.areas[data["scope"]], refs.organisations[data["owner"]]
         for attr in ("version", "status", "valid_from", "review_date", "min_age", "max_age"):
@@ -292,7 +286,7 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
         route.is_demo = demo
         new_steps = []
         for position, s in enumerate(data["steps"]):
-            dutch, other = _split(s["texts"])
+            dutch, other = split_translations(s["texts"])
             new_steps.append(RouteStep(
                 key=s["key"], kind=s["kind"], is_entry=s["entry"], title=dutch["title"],
                 performer=dutch["performer"], activity=dutch["activity"], duration=dutch["duration"],
@@ -302,7 +296,7 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
         by_key = {s.key: s for s in new_steps}
         new_transitions = []
         for position, t in enumerate(data["transitions"]):
-            dutch, other = _split(t["texts"])
+            dutch, other = split_translations(t["texts"])
             new_transitions.append(RouteTransition(
                 from_step=by_key[t["from"]], to_step=by_key[t["to"]], kind=t["kind"], label=dutch["label"],
                 note=dutch["note"], instructions=dutch["instructions"], translations=other,
