@@ -41,7 +41,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -482,7 +482,6 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
 
     rows = defaultdict(list)
     org_names: set[str] = set()
-    today = date(2026, 11, 24)
     loc_points: list[tuple[float, float]] = []
     for org_index, members in enumerate(org_members):
         org_id = org_index + 1
