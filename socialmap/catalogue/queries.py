@@ -26,7 +26,9 @@ def neighbourhood_ref_at(session: Session, lon: float, lat: float) -> tuple[int,
     pt = geo.sql_point(lon, lat)
     row = session.execute(
         select(AreaUnit.id, AreaUnit.code)
-        .where(AreaUnit.level == "neighbourhood",
+        # `level || ''` keeps SQLite from scanning the level index instead of
+        # starting from the spatial index's few candidates.
+        .where(AreaUnit.level.concat("") == "neighbourhood",
                geo.index_filter("area_unit", "geom", AreaUnit.id, pt, dialect(session), AreaUnit.geom),
                func.ST_Contains(AreaUnit.geom, pt))
         .limit(1)

@@ -30,9 +30,8 @@ from socialmap.search.places import Place
 
 RADII = (1000, 2000, 5000, 10000, 25000)
 DEFAULT_RADIUS = 5000
-NL_FIELDS = ("name_nl", "summary_nl", "description_nl", "kindwords_nl", "org")
-EN_FIELDS = ("name_en", "summary_en", "description_en", "kindwords_en")
-FUZZY_FIELDS = ("name_nl", "summary_nl", "kindwords_nl", "name_en", "summary_en")
+NL_FIELDS = ("name_nl", "text_nl")
+EN_FIELDS = ("name_en", "text_en")
 OPEN_ACCESS = ("walk_in", "self_referral")
 
 
@@ -126,11 +125,13 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
         columns = index.columns(shard)
         shard_filter = base_filter
         if place is not None and not shard.startswith("GM"):
-            # Region and country shards: only what serves the place.
-            serving = Or([Term("serves", c) for c in place.serving_codes]) if place.serving_codes else None
-            if serving is None:
+            # Region and country shards: only what serves the place (docnums from memory).
+            serving = index.serving(shard, place.serving_set)
+            if base_filter is not None:
+                serving &= set(searcher.docs_for_query(base_filter))
+            if not serving:
                 continue
-            shard_filter = And([base_filter, serving]) if base_filter is not None else serving
+            shard_filter = serving
         results = searcher.search(query, filter=shard_filter, limit=None)
         for docnum, score in results.items():
             candidates.append(Candidate(score, shard, docnum, columns[docnum]))
@@ -194,7 +195,7 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex):
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
         # Words the index does not hold may be typos: match near spellings.
         if t not in known and typo_allowance(t):
-            parts += [Term(f, near, boost=0.4) for near in index.near_terms(t) for f in FUZZY_FIELDS[:3]]
+            parts += [Term(f, near, boost=0.4) for near in index.near_terms(t) for f in NL_FIELDS]
     for t in en_terms:
         parts += [Term(f, t, boost=1.0) for f in EN_FIELDS]
     for code, match in interpretation.needs.items():

@@ -122,6 +122,10 @@ def health(session: Session, index: SearchIndex) -> tuple[str, str | None]:
     if not index.exists():
         return "missing", f"the search index is missing: {fix}"
     manifest = index.manifest()
+    from socialmap.search.index import SCHEMA_VERSION
+
+    if manifest is not None and manifest.schema_version != SCHEMA_VERSION:
+        return "stale", f"the search index was built by an older version: {fix}"
     if manifest is None or manifest.fingerprint != db_fingerprint(session):
         return "stale", f"the search index is behind the database: {fix}"
     return "ok", None

@@ -19,7 +19,8 @@ class AreaUnit(Base):
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("area_unit.id"), index=True)
     # Nullable: a region or the country may be known by its children only.
-    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True), nullable=True)
+    # Deferred: polygons are large and most reads need only codes and names.
+    geom = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=True), nullable=True, deferred=True)
 
     parent: Mapped[AreaUnit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[AreaUnit]] = relationship(back_populates="parent")
