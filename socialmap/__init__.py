@@ -84,6 +84,25 @@ def _check_search_index(app: Flask) -> None:
     app.extensions["search_health"] = (state, message)
     if message:
         app.logger.warning(message)
+    elif app.config.get("SEARCH_WARM_AT_START", True):
+        _warm_search_on_first_request(app)
+
+
+def _warm_search_on_first_request(app: Flask) -> None:
+    """Load the search shards in the background when the web app gets its first
+    request (not for CLI commands, which create the app too)."""
+    import threading
+
+    from socialmap.search.index import index_at
+
+    started = threading.Event()
+
+    @app.before_request
+    def _warm() -> None:
+        if not started.is_set():
+            started.set()
+            index = index_at(app.config["SEARCH_INDEX_DIR"])
+            threading.Thread(target=index.warm, name="search-warm", daemon=True).start()
 
 
 def _configure(app: Flask, settings: dict) -> None:

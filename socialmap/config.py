@@ -24,6 +24,7 @@ DEFAULTS: dict[str, object] = {
     "REGION_NAME": "Amsterdam",
     "INSTANCE_DIR": None,  # default: instance/ in the project
     "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
+    "SEARCH_WARM_AT_START": True,  # load every search shard on the first request
     # Map tiles come from a configurable server; the app serves Leaflet itself.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_ATTRIBUTION": "&copy; OpenStreetMap contributors",

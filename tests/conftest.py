@@ -52,7 +52,8 @@ def _pg_url(dbname: str) -> str:
 
 def _make_app(url: str, tmp: Path, **extra):
     config = {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test",
-              "SEARCH_INDEX_DIR": str(tmp / "index"), "INSTANCE_DIR": str(tmp / "instance"), **extra}
+              "SEARCH_INDEX_DIR": str(tmp / "index"), "INSTANCE_DIR": str(tmp / "instance"),
+              "SEARCH_WARM_AT_START": False, **extra}
     return create_app(config)
 
 

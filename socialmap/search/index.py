@@ -208,6 +208,17 @@ class SearchIndex:
                 self._columns[shard] = cached
             return cached[1]
 
+    def warm(self) -> int:
+        """Open every shard and build what ranking holds in memory, so no visitor
+        pays for a first visit to a shard. Returns the number of shards opened."""
+        opened = 0
+        for shard in self.shards():
+            if self.searcher(shard) is not None:
+                self._serving_index(shard)
+                opened += 1
+        self.vocabulary()
+        return opened
+
     def serving(self, shard: str, codes: frozenset[str]) -> set[int]:
         """Docnums in the shard of services serving any of ``codes`` (from memory)."""
         by_code = self._serving_index(shard)
@@ -268,34 +279,48 @@ class SearchIndex:
             self._searchers_of = None
 
     # --- writing -------------------------------------------------------------
-    def rebuild(self, docs: list[dict], fingerprint: list, processes: int = 1) -> Manifest:
-        """Write every shard afresh into a new directory, then swap it in."""
+    def rebuild(self, docs: list[dict], fingerprint: list) -> Manifest:
+        """Write every shard afresh from ``docs`` into a new directory, then swap it in."""
         by_shard: dict[str, list[dict]] = defaultdict(list)
         for doc in docs:
             by_shard[doc["shard"]].append(doc)
+        staging = self._staging()
+        _write_shards(str(staging), sorted(by_shard.items(), key=lambda kv: -len(kv[1])))
+        return self._swap_in(staging, {doc["id"]: doc["shard"] for doc in docs}, fingerprint)
+
+    def rebuild_parallel(self, database_url: str, groups: list[list[int]], fingerprint: list) -> Manifest:
+        """Like :meth:`rebuild`, with one process per group of service ids: each
+        builds its own documents from the database and writes its own shards
+        (the groups never share a shard)."""
+        staging = self._staging()
+        with ProcessPoolExecutor(len(groups)) as pool:
+            parts = list(pool.map(_build_and_write, [database_url] * len(groups), groups,
+                                  [str(staging)] * len(groups)))
+        mapping = {sid: shard for part in parts for sid, shard in part.items()}
+        return self._swap_in(staging, mapping, fingerprint)
+
+    def _staging(self) -> Path:
         staging = self.directory.with_name(self.directory.name + ".new")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        jobs = sorted(by_shard.items(), key=lambda kv: -len(kv[1]))
-        if processes > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(processes) as pool:
-                # Largest shards first, spread over the processes.
-                batches = [jobs[i::processes] for i in range(processes)]
-                list(pool.map(_write_shards, [str(staging)] * len(batches), batches))
-        else:
-            _write_shards(str(staging), jobs)
-        manifest = Manifest(built_at=time.time(), fingerprint=list(fingerprint),
-                            counts={s: len(d) for s, d in by_shard.items()})
-        old = SearchIndex(staging)
-        old._write_shard_map({doc["id"]: doc["shard"] for doc in docs})
-        old.write_manifest(manifest)
-        self.close()
-        backup = self.directory.with_name(self.directory.name + ".old")
-        shutil.rmtree(backup, ignore_errors=True)
-        if self.directory.exists():
-            self.directory.rename(backup)
-        staging.rename(self.directory)
-        shutil.rmtree(backup, ignore_errors=True)
+        return staging
+
+    def _swap_in(self, staging: Path, mapping: dict[str, str], fingerprint: list) -> Manifest:
+        counts: dict[str, int] = defaultdict(int)
+        for shard in mapping.values():
+            counts[shard] += 1
+        manifest = Manifest(built_at=time.time(), fingerprint=list(fingerprint), counts=dict(counts))
+        new = SearchIndex(staging)
+        new._write_shard_map(mapping)
+        new.write_manifest(manifest)
+        with self._lock:
+            self.close()
+            backup = self.directory.with_name(self.directory.name + ".old")
+            shutil.rmtree(backup, ignore_errors=True)
+            if self.directory.exists():
+                self.directory.rename(backup)
+            staging.rename(self.directory)
+            shutil.rmtree(backup, ignore_errors=True)
         return manifest
 
     def apply(self, upserts: list[dict], deletes: list[str], fingerprint: list) -> None:
@@ -342,6 +367,31 @@ class SearchIndex:
             for fields in searcher.all_stored_fields():
                 found[fields["id"]] = dict(fields, shard=shard)
         return found
+
+
+def _build_and_write(database_url: str, service_ids: list[int], directory: str) -> dict[str, str]:
+    """In a worker process: build the documents of these services from the
+    database and write their shards. Returns service id -> shard."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    import socialmap.catalogue.models  # noqa: F401  (the tables)
+    from socialmap.db import engine_options, prepare_engine
+    from socialmap.search.documents import build_documents
+
+    engine = create_engine(database_url, **engine_options(
+        database_url, os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")))
+    prepare_engine(engine)
+    try:
+        with Session(engine) as session:
+            docs = build_documents(session, service_ids)
+    finally:
+        engine.dispose()
+    by_shard: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        by_shard[doc["shard"]].append(doc)
+    _write_shards(directory, sorted(by_shard.items(), key=lambda kv: -len(kv[1])))
+    return {doc["id"]: doc["shard"] for doc in docs}
 
 
 def _write_shards(directory: str, jobs: list[tuple[str, list[dict]]]) -> None:

@@ -98,9 +98,44 @@ def _drop(session: Session) -> None:
 
 
 def reindex(session: Session, index: SearchIndex, processes: int = 1):
-    """Rebuild the whole index from the database."""
-    docs = build_documents(session)
-    return index.rebuild(docs, db_fingerprint(session), processes=processes)
+    """Rebuild the whole index from the database, in ``processes`` processes
+    (each builds and writes a share of the shards, balanced by size)."""
+    fingerprint = db_fingerprint(session)
+    if processes <= 1:
+        return index.rebuild(build_documents(session), fingerprint)
+    groups = balanced_groups(shard_assignment(session), processes)
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    return index.rebuild_parallel(url, [g for g in groups if g], fingerprint)
+
+
+def shard_assignment(session: Session) -> dict[int, str]:
+    """service id -> shard for every live service (from its served areas only)."""
+    from collections import defaultdict
+
+    from socialmap.catalogue.models import service_area
+    from socialmap.search.documents import AreaTree, shard_for
+
+    tree = AreaTree(session)
+    areas: dict[int, list[int]] = defaultdict(list)
+    live = select(Service.id).where(Service.status != "ended")
+    for sid, area_id in session.execute(select(service_area.c.service_id, service_area.c.area_id)
+                                        .where(service_area.c.service_id.in_(live))):
+        areas[sid].append(area_id)
+    return {sid: shard_for(areas.get(sid, []), tree) for sid in session.scalars(live)}
+
+
+def balanced_groups(assignment: dict[int, str], groups: int) -> list[list[int]]:
+    """Split the services into ``groups`` lists that never share a shard, largest
+    shards first onto the lightest group."""
+    from collections import defaultdict
+
+    by_shard: dict[str, list[int]] = defaultdict(list)
+    for sid, shard in assignment.items():
+        by_shard[shard].append(sid)
+    out: list[list[int]] = [[] for _ in range(groups)]
+    for _, ids in sorted(by_shard.items(), key=lambda kv: -len(kv[1])):
+        min(out, key=len).extend(ids)
+    return out
 
 
 def check(session: Session, index: SearchIndex) -> dict:

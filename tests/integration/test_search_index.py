@@ -92,3 +92,11 @@ def test_cli_check_and_reindex(app, indexed):
     assert result.exit_code == 0 and "index and database agree" in result.output
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0 and "indexed 2 services" in result.output
+
+
+def test_parallel_reindex_writes_the_same_index(session, indexed):
+    reindex(session, current_index(), processes=2)
+    report = check(session, current_index())
+    assert report["ok"] and report["index"] == 2
+    assert [h.name for h in search(session, current_index(), SearchRequest(text="geldhulp")).hits] == \
+        ["Geldhulp Toydorp"]
