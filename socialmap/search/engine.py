@@ -236,9 +236,10 @@ def _shards(session: Session, index: SearchIndex, request: SearchRequest) -> lis
     if place is None:
         return available
     wanted = {WIDE} | {c for c in place.serving_codes if c.startswith("RG")}
+    municipalities = set(municipalities_near(session, place.lon, place.lat, request.radius_m))
     if place.municipality_code:
-        wanted.add(place.municipality_code)
-    wanted.update(municipalities_near(session, place.lon, place.lat, request.radius_m))
+        municipalities.add(place.municipality_code)
+    wanted.update(index.shard_of(code) for code in municipalities)
     return [s for s in available if s in wanted]
 
 
