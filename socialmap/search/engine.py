@@ -236,10 +236,9 @@ def _shards(session: Session, index: SearchIndex, request: SearchRequest) -> lis
     if place is None:
         return available
     wanted = {WIDE} | {c for c in place.serving_codes if c.startswith("RG")}
-    municipalities = set(municipalities_near(session, place.lon, place.lat, request.radius_m))
     if place.municipality_code:
-        municipalities.add(place.municipality_code)
-    wanted.update(index.shard_of(code) for code in municipalities)
+        wanted.add(place.municipality_code)
+    wanted.update(municipalities_near(session, place.lon, place.lat, request.radius_m))
     return [s for s in available if s in wanted]
 
 

@@ -98,8 +98,6 @@ class Manifest:
     built_at: float = 0.0
     fingerprint: list = field(default_factory=list)  # see indexer.db_fingerprint
     counts: dict[str, int] = field(default_factory=dict)
-    # Small municipalities share one shard per region: municipality code -> shard.
-    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def services(self) -> int:
@@ -281,35 +279,25 @@ class SearchIndex:
             self._searchers_of = None
 
     # --- writing -------------------------------------------------------------
-    def shard_of(self, shard: str, aliases: dict[str, str] | None = None) -> str:
-        """The shard a document of ``shard`` (its municipality, region or wide) is kept in."""
-        if aliases is None:
-            manifest = self.manifest()
-            aliases = manifest.aliases if manifest else {}
-        return aliases.get(shard, shard)
-
-    def rebuild(self, docs: list[dict], fingerprint: list, aliases: dict[str, str] | None = None) -> Manifest:
+    def rebuild(self, docs: list[dict], fingerprint: list) -> Manifest:
         """Write every shard afresh from ``docs`` into a new directory, then swap it in."""
-        aliases = aliases or {}
         by_shard: dict[str, list[dict]] = defaultdict(list)
         for doc in docs:
-            by_shard[aliases.get(doc["shard"], doc["shard"])].append(doc)
+            by_shard[doc["shard"]].append(doc)
         staging = self._staging()
         _write_shards(str(staging), sorted(by_shard.items(), key=lambda kv: -len(kv[1])))
-        mapping = {doc["id"]: aliases.get(doc["shard"], doc["shard"]) for doc in docs}
-        return self._swap_in(staging, mapping, fingerprint, aliases)
+        return self._swap_in(staging, {doc["id"]: doc["shard"] for doc in docs}, fingerprint)
 
-    def rebuild_parallel(self, database_url: str, groups: list[list[int]], fingerprint: list,
-                         aliases: dict[str, str] | None = None) -> Manifest:
+    def rebuild_parallel(self, database_url: str, groups: list[list[int]], fingerprint: list) -> Manifest:
         """Like :meth:`rebuild`, with one process per group of service ids: each
         builds its own documents from the database and writes its own shards
         (the groups never share a shard)."""
         staging = self._staging()
         with ProcessPoolExecutor(len(groups)) as pool:
             parts = list(pool.map(_build_and_write, [database_url] * len(groups), groups,
-                                  [str(staging)] * len(groups), [aliases or {}] * len(groups)))
+                                  [str(staging)] * len(groups)))
         mapping = {sid: shard for part in parts for sid, shard in part.items()}
-        return self._swap_in(staging, mapping, fingerprint, aliases)
+        return self._swap_in(staging, mapping, fingerprint)
 
     def _staging(self) -> Path:
         staging = self.directory.with_name(self.directory.name + ".new")
@@ -317,13 +305,11 @@ class SearchIndex:
         staging.mkdir(parents=True)
         return staging
 
-    def _swap_in(self, staging: Path, mapping: dict[str, str], fingerprint: list,
-                 aliases: dict[str, str] | None = None) -> Manifest:
+    def _swap_in(self, staging: Path, mapping: dict[str, str], fingerprint: list) -> Manifest:
         counts: dict[str, int] = defaultdict(int)
         for shard in mapping.values():
             counts[shard] += 1
-        manifest = Manifest(built_at=time.time(), fingerprint=list(fingerprint), counts=dict(counts),
-                            aliases=dict(aliases or {}))
+        manifest = Manifest(built_at=time.time(), fingerprint=list(fingerprint), counts=dict(counts))
         new = SearchIndex(staging)
         new._write_shard_map(mapping)
         new.write_manifest(manifest)
@@ -349,12 +335,11 @@ class SearchIndex:
                 if sid in mapping:
                     touched[mapping.pop(sid)][1].append(sid)
             for doc in upserts:
-                shard = manifest.aliases.get(doc["shard"], doc["shard"])
                 old = mapping.get(doc["id"])
-                if old and old != shard:
+                if old and old != doc["shard"]:
                     touched[old][1].append(doc["id"])
-                touched[shard][0].append(doc)
-                mapping[doc["id"]] = shard
+                touched[doc["shard"]][0].append(doc)
+                mapping[doc["id"]] = doc["shard"]
             for shard, (docs, removed) in touched.items():
                 if whoosh_index.exists_in(self.directory, indexname=shard):
                     ix = whoosh_index.open_dir(self.directory, indexname=shard, schema=self.schema)
@@ -384,8 +369,7 @@ class SearchIndex:
         return found
 
 
-def _build_and_write(database_url: str, service_ids: list[int], directory: str,
-                     aliases: dict[str, str]) -> dict[str, str]:
+def _build_and_write(database_url: str, service_ids: list[int], directory: str) -> dict[str, str]:
     """In a worker process: build the documents of these services from the
     database and write their shards. Returns service id -> shard."""
     from sqlalchemy import create_engine
@@ -405,9 +389,9 @@ def _build_and_write(database_url: str, service_ids: list[int], directory: str,
         engine.dispose()
     by_shard: dict[str, list[dict]] = defaultdict(list)
     for doc in docs:
-        by_shard[aliases.get(doc["shard"], doc["shard"])].append(doc)
+        by_shard[doc["shard"]].append(doc)
     _write_shards(directory, sorted(by_shard.items(), key=lambda kv: -len(kv[1])))
-    return {doc["id"]: aliases.get(doc["shard"], doc["shard"]) for doc in docs}
+    return {doc["id"]: doc["shard"] for doc in docs}
 
 
 def _write_shards(directory: str, jobs: list[tuple[str, list[dict]]]) -> None:

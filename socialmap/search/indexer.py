@@ -8,7 +8,6 @@ write the database did not keep never reaches the index.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
@@ -103,37 +102,10 @@ def reindex(session: Session, index: SearchIndex, processes: int = 1):
     (each builds and writes a share of the shards, balanced by size)."""
     fingerprint = db_fingerprint(session)
     if processes <= 1:
-        docs = build_documents(session)
-        aliases = small_municipality_aliases(session, Counter(d["shard"] for d in docs))
-        return index.rebuild(docs, fingerprint, aliases)
-    assignment = shard_assignment(session)
-    aliases = small_municipality_aliases(session, Counter(assignment.values()))
-    groups = balanced_groups({sid: aliases.get(s, s) for sid, s in assignment.items()}, processes)
+        return index.rebuild(build_documents(session), fingerprint)
+    groups = balanced_groups(shard_assignment(session), processes)
     url = session.get_bind().url.render_as_string(hide_password=False)
-    return index.rebuild_parallel(url, [g for g in groups if g], fingerprint, aliases)
-
-
-SMALL_SHARD = 1000  # documents
-
-
-def small_municipality_aliases(session: Session, counts: Counter) -> dict[str, str]:
-    """Municipalities with few services share one shard per region ("GMX-<region>").
-
-    Every shard writes its own term dictionary and postings, so hundreds of
-    small shards make building slow; one shard per region for the small ones
-    keeps the shards a search reads few and of a similar, modest size.
-    """
-    from socialmap.search.documents import AreaTree
-
-    tree = AreaTree(session)
-    area_id = {code: i for i, code in tree.code.items()}
-    aliases = {}
-    for shard, n in counts.items():
-        if shard.startswith("GM") and n < SMALL_SHARD and shard in area_id:
-            region = tree.region_of(area_id[shard])
-            if region:
-                aliases[shard] = f"GMX-{region}"
-    return aliases
+    return index.rebuild_parallel(url, [g for g in groups if g], fingerprint)
 
 
 def shard_assignment(session: Session) -> dict[int, str]:
@@ -174,7 +146,7 @@ def check(session: Session, index: SearchIndex) -> dict:
     extra = sorted(set(stored) - set(docs), key=int)
     different = sorted((i for i in set(docs) & set(stored)
                         if docs[i]["checksum"] != stored[i].get("checksum")
-                        or index.shard_of(docs[i]["shard"]) != stored[i]["shard"]), key=int)
+                        or docs[i]["shard"] != stored[i]["shard"]), key=int)
     return {"database": len(docs), "index": len(stored), "missing": missing, "extra": extra,
             "different": different, "ok": index.exists() and not (missing or extra or different)}
 
