@@ -23,6 +23,6 @@ bench:  ## synthetic national catalogue (cached in .bench/), then search timings
 	  BENCH_POSTGRES_URL=$$url timeout 1500 .venv/bin/python -m bench.run $(BENCH_ARGS)
 
 translations:  ## extract strings and update the catalogues (then translate, then compile)
-	.venv/bin/pybabel extract -F babel.cfg -k _l -o socialmap/translations/messages.pot .
+	.venv/bin/pybabel extract -F babel.cfg -k _l --ignore-dirs ".*" -o socialmap/translations/messages.pot .
 	.venv/bin/pybabel update -i socialmap/translations/messages.pot -d socialmap/translations
 	.venv/bin/pybabel compile -d socialmap/translations
