@@ -47,17 +47,16 @@ class AreaTree:
             self.name[area_id] = name
 
     def municipality_of(self, area_id: int) -> str | None:
-        node = area_id
-        while node is not None:
-            if self.level[node] == "municipality":
-                return self.code[node]
-            node = self.parent[node]
-        return None
+        return self._code_at_level(area_id, "municipality")
 
     def region_of(self, area_id: int) -> str | None:
+        return self._code_at_level(area_id, "region")
+
+    def _code_at_level(self, area_id: int, level: str) -> str | None:
+        """The code of the area at ``level`` that contains (or is) ``area_id``."""
         node = area_id
         while node is not None:
-            if self.level[node] == "region":
+            if self.level[node] == level:
                 return self.code[node]
             node = self.parent[node]
         return None
