@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy.engine import make_url
 

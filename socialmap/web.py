@@ -70,7 +70,7 @@ def _http_error(exc: HTTPException):
     title, default = _error_texts(exc.code)
     message = exc.description if getattr(exc, "socialmap_message", False) else default
     if _wants_json():
-        return {"error": exc.name, "message": exc.description, "status": exc.code}, exc.code
+        return {"error": exc.name, "message": message, "status": exc.code}, exc.code
     return render_template("errors/error.html", code=exc.code, title=title, message=message), exc.code
 
 

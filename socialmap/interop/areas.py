@@ -114,8 +114,9 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
     names = municipality_names or {}
     for gm, districts in by_municipality.items():
         shapes = [buurten[bu][1] for wk in districts for bu in by_district[wk]]
-        municipality = upsert(gm, "municipality", names.get(gm) or existing.get(gm, AreaUnit()).name or gm,
-                              _union(shapes), existing.get(gm, AreaUnit()).parent)
+        known = existing.get(gm)
+        municipality = upsert(gm, "municipality", names.get(gm) or (known.name if known else gm),
+                              _union(shapes), known.parent if known else None)
         for wk in districts:
             members = by_district[wk]
             district = upsert(wk, "district", _district_name(wk, members, buurten),

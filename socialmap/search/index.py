@@ -19,7 +19,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import Term
 
 from socialmap.search.analysis import dutch_analyzer, english_analyzer
 
@@ -417,8 +416,3 @@ def index_at(directory: str | os.PathLike) -> SearchIndex:
         return _registry[key]
 
 
-def has_term(searcher, fieldname: str, text: str) -> bool:
-    return searcher.doc_frequency(fieldname, text) > 0 if searcher else False
-
-
-__all__ = ["SearchIndex", "Manifest", "index_at", "make_schema", "Term"]

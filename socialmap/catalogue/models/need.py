@@ -24,9 +24,5 @@ class NeedTerm(Base):
     parent: Mapped[NeedTerm | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[NeedTerm]] = relationship(back_populates="parent", order_by="NeedTerm.position")
 
-    @property
-    def is_top(self) -> bool:
-        return self.parent_id is None
-
     def __repr__(self) -> str:
         return f"<NeedTerm {self.code}>"
