@@ -46,6 +46,7 @@ def hit_json(hit, area_names: dict) -> dict:
         "domains": hit.domains, "kinds": hit.kinds, "access": hit.access,
         "no_referral_needed": presenting.open_access(hit),
         "cost": hit.cost, "status": hit.status, "waiting_weeks": hit.waiting_weeks,
+        "professionals_only": hit.professionals_only,
         "distance_m": None if hit.distance_m is None else round(hit.distance_m),
         "serves_here": hit.serves_here,
         "serves": [{"code": c, "name": area_names[c].name, "level": area_names[c].level}

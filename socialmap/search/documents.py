@@ -10,6 +10,10 @@ else the region it serves in, else ``wide`` (the country, several regions).
 A search near a place reads only the shards of the municipalities around it,
 its region's shard and the wide shard -- the last two filtered to services
 that serve the place.
+
+A document also says whether the service is for professionals only (see
+:func:`professionals_only`), so the search can leave it out for the public
+without asking the database.
 """
 from __future__ import annotations
 
@@ -28,6 +32,20 @@ from socialmap.geo import from_db
 
 WIDE = "wide"
 AGE_MIN, AGE_MAX = 0, 200
+PROFESSIONALS = "professionals"  # the target group (service facet ``group``)
+
+
+def professionals_only(groups: Iterable[str]) -> bool:
+    """A service is for professionals only when it names target groups and every
+    one of them is ``professionals`` (the GPs' ggz consultation lines, the DOCO).
+
+    Access does not decide it: a service reached only through a referral
+    (``professional_referral``: IPS, FACT) still helps clients, who should find
+    it and read how to get there; and a service for clients *and* professionals
+    (a recovery college) is for everyone.
+    """
+    groups = set(groups)
+    return bool(groups) and groups == {PROFESSIONALS}
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
@@ -160,7 +178,8 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
             "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
             "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
-            "groups": sorted(f.get("group", [])), "cost": cost, "status": status,
+            "groups": sorted(f.get("group", [])), "professionals_only": professionals_only(f.get("group", [])),
+            "cost": cost, "status": status,
             "min_age": AGE_MIN if min_age is None else min_age, "max_age": AGE_MAX if max_age is None else max_age,
             "waiting_weeks": -1 if waiting is None else waiting, "open_24_7": bool(open_24_7),
             "serves": served, "locations": sorted(locations[sid], key=lambda loc: loc[3]),

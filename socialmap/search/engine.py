@@ -8,6 +8,10 @@
 3. Each hit is kept when it serves the person's place or has a location
    within the radius, then ranked on text relevance, whether it serves the
    place, and distance. Each hit says why it matched.
+
+Services for professionals only (:func:`.documents.professionals_only`) are
+left out unless the request says the viewer is a professional; the web side
+decides that (``params.parse``), the engine only reads ``SearchRequest``.
 """
 from __future__ import annotations
 
@@ -63,6 +67,7 @@ class SearchRequest:
     locale: str = "nl"
     now: datetime | None = None
     explain: bool = True  # say why each shown hit matched (a map of all results need not)
+    professional: bool = False  # the viewer is a professional: show professional-only services too
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Hit:
     nearest: list | None = None
     distance_m: float | None = None
     serves_here: bool | None = None
+    professionals_only: bool = False
     score: float = 0.0
     matched_needs: list[str] = field(default_factory=list)   # need labels
     matched_kinds: list[str] = field(default_factory=list)   # kind codes
@@ -107,7 +113,7 @@ class SearchResponse:
 
 
 def search(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResponse:
-    if not index.exists():
+    if not index.current():  # missing, or written by another version: being rebuilt
         return SearchResponse([], 0, 1, 1, request.per_page, None, request.place, request.radius_m,
                               [], Counter(), index_missing=True)
     interpretation = matcher_for(session).interpret(request.text) if request.text.strip() else None
@@ -134,7 +140,10 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
             shard_filter = serving
         results = searcher.search(query, filter=shard_filter, limit=None)
         for docnum, score in results.items():
-            candidates.append(Candidate(score, shard, docnum, columns[docnum]))
+            row = columns[docnum]
+            if row.professionals_only and not request.professional:
+                continue
+            candidates.append(Candidate(score, shard, docnum, row))
 
     if place is not None:
         for c in candidates:
@@ -270,7 +279,7 @@ def _to_hit(fields: dict, c: Candidate, request: SearchRequest) -> Hit:
         access=fields["access"].split(), cost=fields["cost"], status=fields["status"],
         waiting_weeks=None if fields["waiting_weeks"] < 0 else fields["waiting_weeks"],
         locations=fields["locations"] or [], serves=fields["serves"].split(), score=c.score,
-        distance_m=c.distance_m, serves_here=c.serves_here,
+        distance_m=c.distance_m, serves_here=c.serves_here, professionals_only=c.row.professionals_only,
         nearest=c.nearest or ((fields["locations"] or [None])[0]))
     return hit
 

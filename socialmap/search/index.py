@@ -24,7 +24,10 @@ from socialmap.search.analysis import dutch_analyzer, english_analyzer
 
 MANIFEST = "manifest.json"
 SHARD_MAP = "shards.json"
-SCHEMA_VERSION = 2
+# Bump when documents or the schema change: an index of another version is not
+# read (the search answers "being updated") and `health` says to reindex.
+# 3: professionals_only.
+SCHEMA_VERSION = 3
 
 
 def make_schema() -> Schema:
@@ -43,6 +46,7 @@ def make_schema() -> Schema:
         domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
         formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
         groups=KEYWORD(stored=True, **kw), serves=KEYWORD(stored=True, **kw),
+        professionals_only=BOOLEAN(stored=True),
         cost=ID(stored=True), status=ID(stored=True),
         min_age=NUMERIC(stored=True), max_age=NUMERIC(stored=True),
         waiting_weeks=NUMERIC(stored=True, signed=True), open_24_7=BOOLEAN(stored=True),
@@ -80,12 +84,14 @@ class Row:
     kinds: tuple
     domains: tuple
     status: str
+    professionals_only: bool
 
 
 def _row(fields: dict) -> Row:
     return Row(int(fields["id"]), fields["key"], frozenset(fields["serves"].split()), fields["locations"] or [],
                frozenset(fields["needs"].split()), tuple(fields["direct_needs"] or ()),
-               tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"])
+               tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"],
+               bool(fields["professionals_only"]))
 
 
 TEXT_FIELDS = ("name_nl", "text_nl", "name_en", "text_en")
@@ -127,6 +133,11 @@ class SearchIndex:
     # --- state ---------------------------------------------------------------
     def exists(self) -> bool:
         return (self.directory / MANIFEST).exists()
+
+    def current(self) -> bool:
+        """Is there an index written by this version (documents as this code reads them)?"""
+        manifest = self.manifest()
+        return manifest is not None and manifest.schema_version == SCHEMA_VERSION
 
     def manifest(self) -> Manifest | None:
         """The manifest, re-read only when the file changed."""

@@ -14,6 +14,10 @@
 | page, per_page | 1-based page, 1-100 per page (default 20) |
 
 Invalid values raise :class:`ParamError` naming the parameter and what is wrong.
+
+Who is looking is not a parameter: :func:`parse` asks
+:func:`socialmap.routes.access.viewer_is_professional` (professionals also
+find services meant only for them), so the page, its map and the API agree.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ from werkzeug.datastructures import MultiDict
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.schedule import local_now
 from socialmap.catalogue.models import NeedTerm
+from socialmap.routes import access as viewer
 from socialmap.search.engine import DEFAULT_RADIUS, RADII, Filters, SearchRequest
 from socialmap.search.places import Place, place_at, resolve
 
@@ -117,5 +122,5 @@ def parse(args: MultiDict, session: Session, locale: str) -> ParsedSearch:
                                         "cijfers of de naam van uw buurt", where=where))
     request = SearchRequest(text=text, filters=filters, place=place, radius_m=radius_km * 1000,
                             page=_int(args, "page", 1, 10_000, 1), per_page=_int(args, "per_page", 1, 100, 20),
-                            locale=locale, now=local_now())
+                            locale=locale, now=local_now(), professional=viewer.viewer_is_professional())
     return ParsedSearch(request, where)

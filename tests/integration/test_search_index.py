@@ -100,3 +100,19 @@ def test_parallel_reindex_writes_the_same_index(session, indexed):
     assert report["ok"] and report["index"] == 2
     assert [h.name for h in search(session, current_index(), SearchRequest(text="geldhulp")).hits] == \
         ["Geldhulp Toydorp"]
+
+
+def test_an_index_written_by_another_version_is_not_read(session, indexed):
+    """Documents changed (SCHEMA_VERSION): until `search reindex`, the search says it
+    is being updated rather than read documents it does not understand."""
+    from dataclasses import replace
+
+    from socialmap.search.index import SCHEMA_VERSION
+
+    index = current_index()
+    index.write_manifest(replace(index.manifest(), schema_version=SCHEMA_VERSION - 1))
+    assert search(session, index, SearchRequest(text="geldhulp")).index_missing
+    state, message = health(session, index)
+    assert state == "stale" and "search reindex" in message
+    reindex(session, index)
+    assert names(session, "geldhulp") == ["Geldhulp Toydorp"]
