@@ -9,18 +9,29 @@ follows, and the way back.
 
 Rules, in order:
 
-* a route counts when it is published, in force, agreed for an area that
-  contains the buurt, and for the age (a route only for young people needs
-  the age to be given);
-* a transition is excluded by an urgency it does not allow, an age outside
+* with no urgency given, a crisis need (``mental.crisis``) means urgency crisis;
+* **safety first**: in a crisis (effective urgency ``crisis``) a transition to
+  the crisis service (a step of kind ``crisis_service``) is always an option,
+  and options to the crisis service come before all others. The criteria
+  rank such a transition but never exclude it: not its route's or its own
+  ages, not flags (required, excluded, or the client being absent while the
+  crisis service needs the client), not its urgencies, not needs. What would
+  have excluded it outside a crisis is said in its reasons;
+* otherwise a route counts when it is published, in force, agreed for an area
+  that contains the buurt, and for the age (a route only for young people
+  needs the age to be given);
+* and a transition is excluded by an urgency it does not allow, an age outside
   its range, a missing required flag, an excluded flag, a next step that needs
   the client when the client is absent, or needs that do not meet its needs
-  -- except in a crisis, where the needs rank but never exclude (safety first);
-* with no urgency given, a crisis need (``mental.crisis``) means urgency crisis;
+  -- except in a crisis, where the needs rank but never exclude;
 * needs on two or more life domains set the flag ``multiple_domains``;
 * the score: 10 per need met, 8 per required flag, 5 per favoured flag, the
-  route's own weight, 50 for the crisis route in a crisis; an option whose next
-  step has no active service in the buurt loses 15.
+  route's own weight, 50 for the crisis route in a crisis (minus 10 for each
+  criterion set aside for it); an option whose next step has no active
+  service in the buurt loses 15.
+
+The area rule stays in a crisis too: a route agreed for another region or
+municipality is not this buurt's crisis route.
 
 Nothing here writes, logs or keeps the criteria.
 """
@@ -40,6 +51,7 @@ from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.vocabulary import URGENCY
 
 CRISIS_NEED = "mental.crisis"
+CRISIS_STEP = "crisis_service"  # the step kind of the crisis service
 DISTANCE_LIMIT_M = 30_000
 
 
@@ -82,11 +94,22 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Locality:
+    """Around an origin: the services serving its buurt and the metres from the
+    origin to each location within reach. The finder, the route page and the
+    card all measure through this, so they show the same distances."""
+
+    origin: Origin
+    serving: list[Service]
+    distances: dict[int, float]
+
+
+@dataclass(frozen=True)
 class Reason:
     """One criterion that made an option fit; rendered to words by the views."""
 
-    kind: str  # need | flag | favoured | urgency | age | crisis_first
-    code: str = ""
+    kind: str  # need | flag | favoured | urgency | age | crisis_first | set_aside
+    code: str = ""  # set_aside: a flag code, or "age"
     via: str = ""  # for needs: the transition's code that covers it
 
 
@@ -131,6 +154,11 @@ class Option:
         return self.transition.to_step
 
     @property
+    def crisis_first(self) -> bool:
+        """In a crisis, an option to the crisis service: it comes before every other option."""
+        return any(r.kind == "crisis_first" for r in self.reasons)
+
+    @property
     def has_local_service(self) -> bool:
         return any(s.active for s in self.services) or not self.next_step.resolves_services
 
@@ -142,14 +170,22 @@ class Result:
     options: list[Option]
 
 
-def evaluate(t: RouteTransition, c: Criteria) -> tuple[int, list[Reason]] | None:
-    """(score, reasons) when transition ``t`` fits the criteria, else None."""
+def leads_to_crisis_service(t: RouteTransition) -> bool:
+    return t.to_step.kind == CRISIS_STEP
+
+
+def evaluate(t: RouteTransition, c: Criteria, route_fits_age: bool = True) -> tuple[int, list[Reason]] | None:
+    """(score, reasons) when transition ``t`` fits the criteria, else None.
+    ``route_fits_age``: whether its route is agreed for the criteria's age."""
     urgency = c.effective_urgency
+    if urgency == "crisis" and leads_to_crisis_service(t):
+        return _crisis_fit(t, c, route_fits_age)
+    if not route_fits_age:
+        return None
     flags = c.effective_flags
     if urgency not in (t.urgencies or URGENCY):
         return None
-    if c.age is not None and ((t.min_age is not None and c.age < t.min_age)
-                              or (t.max_age is not None and c.age > t.max_age)):
+    if not _fits_age(t, c.age):
         return None
     if set(t.flags_required) - flags or set(t.flags_excluded) & flags:
         return None
@@ -158,17 +194,42 @@ def evaluate(t: RouteTransition, c: Criteria) -> tuple[int, list[Reason]] | None
     met = needs_meeting(c.needs, t.needs) if t.needs else []
     if t.needs and c.needs and not met and urgency != "crisis":
         return None
-    reasons = [Reason("need", code, _covering(code, t.needs)) for code in met]
-    reasons += [Reason("flag", f) for f in t.flags_required]
-    favoured = [f for f in t.flags_favoured if f in flags]
-    reasons += [Reason("favoured", f) for f in favoured]
-    score = 10 * len(met) + 8 * len(t.flags_required) + 5 * len(favoured) + t.weight
+    reasons, score = _ranking(t, c, met)
     if urgency in ("urgent", "crisis") and urgency in (t.urgencies or ()):
         reasons.append(Reason("urgency", urgency))
-    if urgency == "crisis" and t.to_step.kind == "crisis_service":
-        score += 50
-        reasons.insert(0, Reason("crisis_first"))
     return score, reasons
+
+
+def _crisis_fit(t: RouteTransition, c: Criteria, route_fits_age: bool) -> tuple[int, list[Reason]]:
+    """A transition to the crisis service in a crisis: every criterion ranks, none excludes."""
+    flags = c.effective_flags
+    met = needs_meeting(c.needs, t.needs) if t.needs else []
+    reasons, score = _ranking(t, c, met, crisis=True)
+    set_aside = [Reason("set_aside", f) for f in t.flags_excluded if f in flags]
+    if "client_absent" in flags and t.to_step.client_present == "yes" and "client_absent" not in t.flags_excluded:
+        set_aside.append(Reason("set_aside", "client_absent"))
+    if not (route_fits_age and _fits_age(t, c.age)):
+        set_aside.append(Reason("set_aside", "age"))
+    unmet = len(set_aside) + len(set(t.flags_required) - flags) + ("crisis" not in (t.urgencies or URGENCY))
+    if "crisis" in (t.urgencies or ()):
+        reasons.append(Reason("urgency", "crisis"))
+    return score + 50 - 10 * unmet, [Reason("crisis_first"), *reasons, *set_aside]
+
+
+def _fits_age(t: RouteTransition, age: int | None) -> bool:
+    return age is None or ((t.min_age is None or age >= t.min_age) and (t.max_age is None or age <= t.max_age))
+
+
+def _ranking(t: RouteTransition, c: Criteria, met: list[str], crisis: bool = False) -> tuple[list[Reason], int]:
+    """The reasons and the score of the criteria ``t`` meets (in a crisis only
+    the required flags that are present count)."""
+    flags = c.effective_flags
+    required = [f for f in t.flags_required if f in flags] if crisis else list(t.flags_required)
+    favoured = [f for f in t.flags_favoured if f in flags]
+    reasons = [Reason("need", code, _covering(code, t.needs)) for code in met]
+    reasons += [Reason("flag", f) for f in required]
+    reasons += [Reason("favoured", f) for f in favoured]
+    return reasons, 10 * len(met) + 8 * len(required) + 5 * len(favoured) + t.weight
 
 
 def _covering(need: str, codes: list[str]) -> str:
@@ -178,48 +239,47 @@ def _covering(need: str, codes: list[str]) -> str:
 
 
 def find(session: Session, criteria: Criteria, origin: Origin, today: date | None = None,
-         limit: int | None = None) -> Result:
-    """Every fitting option of the routes in force for the buurt, best first."""
-    buurt = origin.buurt
-    area_ids = set(catalogue_queries.ancestor_ids(buurt))
-    serving = serving_services(session, buurt)
-    distances = distances_from(session, origin)
+         limit: int | None = None, around: Locality | None = None, routes: list[Route] | None = None) -> Result:
+    """Every fitting option of the routes in force for the buurt, best first.
+    ``around`` (the origin's locality) and ``routes`` (those in force) when already at hand."""
+    around = around or locality(session, origin)
+    area_ids = set(catalogue_queries.ancestor_ids(origin.buurt))
     options: list[Option] = []
-    for route in queries.published_routes(session, today):
-        if route.scope_id not in area_ids or not route.accepts_age(criteria.age):
+    for route in queries.published_routes(session, today) if routes is None else routes:
+        if route.scope_id not in area_ids:
             continue
-        if criteria.age is None and route.max_age is not None:
-            continue  # a route for young people only: it needs the age to fit
+        # a route for young people only needs the age to fit
+        fits_age = route.accepts_age(criteria.age) and not (criteria.age is None and route.max_age is not None)
         entry = route.entry
         if entry is None:
             continue
         for t in route.outgoing(entry):
-            fit = evaluate(t, criteria)
+            fit = evaluate(t, criteria, fits_age)
             if fit is None:
                 continue
             option = Option(route, t, fit[0], fit[1])
-            option.services = local_services(t.to_step, serving, distances, criteria.age, criteria.needs)
+            option.services = local_services(t.to_step, around, criteria.age, criteria.needs)
             if not option.has_local_service:
                 option.score -= 15
-            option.follow_ups = _follow_ups(route, t.to_step, criteria, serving, distances)
-            option.returns = return_legs(route, t.to_step, serving, distances, criteria.age,
+            option.follow_ups = _follow_ups(route, t.to_step, criteria, around)
+            option.returns = return_legs(route, t.to_step, around, criteria.age,
                                          [f.transition.to_step for f in option.follow_ups if f.recommended][:2])
             options.append(option)
-    options.sort(key=lambda o: (-o.score, o.route.key, o.transition.position))
+    options.sort(key=lambda o: (not o.crisis_first, -o.score, o.route.key, o.transition.position))
     return Result(criteria, origin, options[:limit] if limit else options)
 
 
-def local_services(step: RouteStep, serving: list[Service], distances: dict[int, float],
-                   age: int | None = None, needs: tuple[str, ...] = ()) -> list[LocalService]:
+def local_services(step: RouteStep, around: Locality, age: int | None = None,
+                   needs: tuple[str, ...] = ()) -> list[LocalService]:
     """The services serving the buurt that can carry out ``step``: active ones
     first, then those helping with more of ``needs``, then by distance (phone and
     online services after those with an address)."""
     found = []
     met: dict[int, int] = {}
-    for svc in serving:
+    for svc in around.serving:
         if not fits_step(step, svc, age):
             continue
-        nearest = min(((distances[loc.id], loc) for loc in svc.locations if loc.id in distances),
+        nearest = min(((around.distances[loc.id], loc) for loc in svc.locations if loc.id in around.distances),
                       default=(None, None), key=lambda pair: pair[0])
         over = (svc.waiting_weeks is not None and step.wait_days is not None
                 and svc.waiting_weeks * 7 > step.wait_days)
@@ -230,7 +290,7 @@ def local_services(step: RouteStep, serving: list[Service], distances: dict[int,
     return found
 
 
-def _follow_ups(route: Route, step: RouteStep, c: Criteria, serving, distances) -> list[FollowUp]:
+def _follow_ups(route: Route, step: RouteStep, c: Criteria, around: Locality) -> list[FollowUp]:
     """Onward (non-return) transitions from ``step``; those whose needs meet the
     criteria are recommended. Urgency does not filter here: it was for the first step."""
     found = []
@@ -241,7 +301,7 @@ def _follow_ups(route: Route, step: RouteStep, c: Criteria, serving, distances) 
         met = needs_meeting(c.needs, t.needs) if t.needs else []
         reasons = [Reason("need", code, _covering(code, t.needs)) for code in met]
         reasons += [Reason("favoured", f) for f in t.flags_favoured if f in flags]
-        found.append(FollowUp(t, local_services(t.to_step, serving, distances, c.age, c.needs), reasons, bool(met)))
+        found.append(FollowUp(t, local_services(t.to_step, around, c.age, c.needs), reasons, bool(met)))
     return _cover_first(found, c.needs)
 
 
@@ -263,7 +323,7 @@ def _cover_first(follow_ups: list[FollowUp], needs: tuple[str, ...]) -> list[Fol
     return ordered + rest
 
 
-def return_legs(route: Route, step: RouteStep, serving, distances, age=None,
+def return_legs(route: Route, step: RouteStep, around: Locality, age: int | None = None,
                 also_from: list[RouteStep] = ()) -> list[ReturnLeg]:
     """The way back: return transitions from ``step`` (and from the recommended
     follow-ups), each with the local services of where it leads (not for the GP)."""
@@ -273,7 +333,7 @@ def return_legs(route: Route, step: RouteStep, serving, distances, age=None,
             if t.is_return and t.id not in seen:
                 seen.add(t.id)
                 target = t.to_step
-                services = [] if target.kind == "gp" else local_services(target, serving, distances, age)
+                services = [] if target.kind == "gp" else local_services(target, around, age)
                 legs.append(ReturnLeg(t, services))
     return legs
 
@@ -290,6 +350,10 @@ def serving_services(session: Session, buurt: AreaUnit) -> list[Service]:
             selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.locations),
             selectinload(Service.contacts), selectinload(Service.organisation),
             selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))))
+
+
+def locality(session: Session, origin: Origin) -> Locality:
+    return Locality(origin, serving_services(session, origin.buurt), distances_from(session, origin))
 
 
 def distances_from(session: Session, origin: Origin) -> dict[int, float]:

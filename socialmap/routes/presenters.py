@@ -54,6 +54,10 @@ def reason_text(reason, need_labels: dict[str, str]) -> str:
         return _("Urgentie: %(urgency)s", urgency=voc.URGENCY.get(reason.code, reason.code))
     if reason.kind == "crisis_first":
         return _("Veiligheid eerst: bij een crisis staat deze route bovenaan.")
+    if reason.kind == "set_aside" and reason.code == "age":
+        return _("Bij een crisis geldt deze route voor elke leeftijd.")
+    if reason.kind == "set_aside":
+        return _("Bij een crisis telt niet mee: %(flag)s", flag=voc.FLAGS.get(reason.code, reason.code))
     return reason.code
 
 

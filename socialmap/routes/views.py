@@ -83,9 +83,8 @@ def route_page(key: str):
     origin = _place_from(request.args)
     per_step = {}
     if origin is not None:
-        serving = finder.serving_services(db.session, origin.buurt)
-        distances = finder.distances_from(db.session, origin)
-        per_step = {s.key: finder.local_services(s, serving, distances) for s in route.steps}
+        around = finder.locality(db.session, origin)
+        per_step = {s.key: finder.local_services(s, around) for s in route.steps}
     return render_template("routes/route.html", route=route, origin=origin, per_step=per_step,
                            diagram=_diagram(route), today=date.today())
 
@@ -126,9 +125,8 @@ def card(key: str):
     origin = _place_from(values)
     if origin is None:
         raise bad_request(_("buurt: kies de buurt waar de cliënt woont."))
-    serving = finder.serving_services(db.session, origin.buurt)
-    distances = finder.distances_from(db.session, origin)
-    services = finder.local_services(step, serving, distances)
+    around = finder.locality(db.session, origin)
+    services = finder.local_services(step, around)
     chosen = None
     wanted = (values.get("service") or "").strip()
     if wanted:
@@ -142,9 +140,9 @@ def card(key: str):
     follow = []
     for t in route.outgoing(step):
         if not t.is_return and t.to_step.key in also_keys:
-            options = finder.local_services(t.to_step, serving, distances)
+            options = finder.local_services(t.to_step, around)
             follow.append((t, next((s for s in options if s.active), None)))
-    returns = finder.return_legs(route, step, serving, distances, also_from=[t.to_step for t, _s in follow])
+    returns = finder.return_legs(route, step, around, also_from=[t.to_step for t, _s in follow])
     live_url = url_for("routes.route_page", key=route.key, buurt=origin.buurt.code, lang=lang,
                        _external=True, _anchor=f"stap-{step.key}")
     with force_locale(lang):
@@ -191,9 +189,8 @@ def api_route(key: str):
     origin = _place_from(request.args)
     per_step = None
     if origin is not None:
-        serving = finder.serving_services(db.session, origin.buurt)
-        distances = finder.distances_from(db.session, origin)
-        per_step = {s.key: finder.local_services(s, serving, distances) for s in route.steps}
+        around = finder.locality(db.session, origin)
+        per_step = {s.key: finder.local_services(s, around) for s in route.steps}
     return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
                                         origin.buurt.code if origin else None))
 

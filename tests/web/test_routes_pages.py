@@ -90,6 +90,19 @@ def test_finder_results(client):
     assert "De weg terug" in html and "Huisarts of POH-ggz" in html
 
 
+def test_a_crisis_without_the_client_present_still_shows_the_crisis_route(client):
+    """Issue 7: urgency crisis with "discuss without the client" gave "0 passende routes"."""
+    page = client.post("/verwijzen?lang=nl", data={"urgency": "crisis", "flags": "client_absent", "place": "1012"})
+    assert page.status_code == 200
+    html = html_of(page)
+    assert "0 passende routes" not in html
+    first = html[html.index('id="optie-1"'):]
+    assert "Crisisdienst ggz" in first[:400]
+    assert "Veiligheid eerst: bij een crisis staat deze route bovenaan." in first
+    assert "Bij een crisis telt niet mee: Bespreken zonder de cliënt erbij" in first
+    assert "bel 112" in html
+
+
 def test_professional_details_are_hidden_from_anonymous_visitors(client):
     html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
     assert PRO_PHONE not in html and INSTRUCTIONS not in html
