@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh.query import And, Every, NumericRange, Or, Term
 
 from socialmap import geo
-from socialmap.catalogue.models import AreaUnit, NeedTerm, Service
-from socialmap.search.analysis import raw_tokens, split_compound, stem, terms, typo_allowance
+from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
+from socialmap.search.analysis import raw_tokens, stem, terms, typo_allowance
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
+from socialmap.search.mentions import ServiceText, query_words
 from socialmap.search.needs import Interpretation, matcher_for
 from socialmap.search.places import Place
 
@@ -161,7 +162,7 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
     shown = candidates[start:start + request.per_page]
     hits = [_to_hit(index.searcher(c.shard).stored_fields(c.docnum), c, request) for c in shown]
     if request.explain:
-        _explain(session, hits, shown, interpretation, request.locale)
+        _explain(session, index, hits, shown, interpretation, request)
     domain_counts = Counter(d for c in candidates for d in c.row.domains)
     return SearchResponse(hits, total, page, pages, request.per_page, interpretation, place,
                           request.radius_m, shards, domain_counts)
@@ -309,19 +310,39 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
     candidates.sort(key=lambda c: (-c.score, c.distance_m if c.distance_m is not None else math.inf, c.row.key))
 
 
-def _explain(session: Session, hits: list[Hit], shown: list[Candidate], interpretation, locale: str) -> None:
-    """Why each shown hit matched: the needs and kinds it answers, the words found."""
+def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[Candidate],
+             interpretation: Interpretation | None, request: SearchRequest) -> None:
+    """Why each shown hit is there: the needs (asked in words or as a filter) and
+    kinds it answers, and the person's words its text really holds (:mod:`.mentions`)."""
+    need_codes = list(interpretation.need_codes) if interpretation is not None else []
+    need_codes += [code for code in request.filters.needs if code not in need_codes]
+    if need_codes:
+        labels = need_labels(session, request.locale)
+        for hit, c in zip(hits, shown):
+            hit.matched_needs = [labels.get(code, code) for code in need_codes if code in c.row.needs]
     if interpretation is None:
         return
-    labels = need_labels(session, locale)
-    tokens = [t for t in dict.fromkeys(raw_tokens(interpretation.text))]
+    words = query_words(interpretation.text, matcher_for(session), index.vocabulary(), index.near_terms)
+    texts = _service_texts(session, [hit.id for hit in hits])
     for hit, c in zip(hits, shown):
-        hit.matched_needs = [labels.get(code, code) for code in interpretation.need_codes if code in c.row.needs]
         hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]
-        text = hit.name + " " + hit.summary
-        text_terms = set(terms(text, "nl")) | set(terms(text, "en"))
-        hit.matched_words = [t for t in tokens if stem(t, "nl") in text_terms or stem(t, "en") in text_terms
-                             or any(stem(p, "nl") in text_terms for p in split_compound(t))]
+        text = texts.get(hit.id)
+        hit.matched_words = text.mentions(words) if text is not None else []
+
+
+def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
+    """The texts a service's page shows (both languages), for the hits shown."""
+    if not ids:
+        return {}
+    rows = session.execute(select(Service.id, Service.name, Service.summary, Service.description,
+                                  Service.translations, Organisation.name)
+                           .join(Organisation).where(Service.id.in_(ids)))
+    found = {}
+    for sid, name, summary, description, translations, org in rows:
+        en = (translations or {}).get("en") or {}
+        found[sid] = ServiceText((name, summary, description or "", org),
+                                 (en.get("name") or "", en.get("summary") or "", en.get("description") or ""))
+    return found
 
 
 _labels: dict[tuple[str, str], tuple[tuple, dict]] = {}

@@ -86,7 +86,7 @@ class NeedMatcher:
             index.setdefault(p.terms[0], []).append(p)
         return index
 
-    def _token_terms(self, token: str) -> tuple[set[str], set[str]]:
+    def token_terms(self, token: str) -> tuple[set[str], set[str]]:
         """(whole-word terms, compound-part terms) of one query word, typos corrected."""
         whole = {stem(token, "nl"), stem(token, "en")} - {""}
         whole |= {c for t in list(whole) for c in self._corrections(t)}
@@ -102,7 +102,7 @@ class NeedMatcher:
         for token in raw_tokens(text):
             if token in DUTCH_STOP or token in ENGLISH_STOP:
                 continue
-            whole, parts = self._token_terms(token)
+            whole, parts = self.token_terms(token)
             found |= whole | parts
         return frozenset(found)
 
@@ -128,7 +128,7 @@ class NeedMatcher:
 
     def _interpret(self, text: str) -> Interpretation:
         tokens = [t for t in raw_tokens(text) if t not in DUTCH_STOP and t not in ENGLISH_STOP]
-        split = {t: self._token_terms(t) for t in tokens}
+        split = {t: self.token_terms(t) for t in tokens}
         whole_terms = frozenset(w for whole, _ in split.values() for w in whole)
         needs = self._match(self._need_index, whole_terms)
         kinds = self._match(self._kind_index, whole_terms)

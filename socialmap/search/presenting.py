@@ -86,13 +86,14 @@ class Reason:
     text: str
 
 
-def reasons(hit, need_filter_labels: list[str] | None = None) -> list[Reason]:
+def reasons(hit) -> list[Reason]:
+    """What the engine found true of this hit (see ``engine._explain``): the needs
+    it helps with (asked in words or chosen as a filter; only those it has), what
+    it is, and the words its text holds. Nothing is added here."""
     found = [Reason("need", label) for label in hit.matched_needs]
     found += [Reason("kind", kind_label(code)) for code in hit.matched_kinds]
     if hit.matched_words:
         found.append(Reason("words", ", ".join(f"‘{w}’" for w in hit.matched_words)))
-    if not found and need_filter_labels:
-        found = [Reason("need", label) for label in need_filter_labels]
     return found
 
 

@@ -37,10 +37,9 @@ def results():
         return render_template("search/results.html", page=page, error=None, response=response), 503
     hits = response.hits
     names = presenting.area_names(db.session, (code for h in hits for code in h.serves))
-    need_labels = [page.need_label(code) for code in parsed.request.filters.needs]
     return render_template(
         "search/results.html", page=page, error=None, response=response, parsed=parsed,
-        area_names=names, need_filter_labels=need_labels,
+        area_names=names,
         open_states=presenting.open_states(db.session, [h.id for h in hits], local_now()),
         map_script=url_for("maps.results_script",
                            **{k: args.getlist(k) for k in args if k not in ("page", "per_page")}))
