@@ -12,7 +12,11 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # --- system packages --------------------------------------------------------
 missing=()
-dpkg -s libsqlite3-mod-spatialite >/dev/null 2>&1 || missing+=(libsqlite3-mod-spatialite)
+# SpatiaLite, and the headers to build pysqlite3 and Shapely against the same
+# SQLite and GEOS that SpatiaLite links (one copy of each per process).
+for pkg in libsqlite3-mod-spatialite libsqlite3-dev libgeos-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 if [ "$want_test" = 1 ]; then
   pgver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1 || true)
   if [ -z "$pgver" ]; then missing+=(postgresql); pgver=15; fi
@@ -42,12 +46,43 @@ fi
 extras=""
 [ "$want_test" = 1 ] && extras="[test]"
 stamp=".venv/.socialmap-installed$extras"
-digest=$(sha256sum pyproject.toml | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+digest=$(sha256sum pyproject.toml scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
+installed=0
+[ "$(cat "$stamp" 2>/dev/null)" = "$digest" ] && installed=1
+# The test set-up includes everything `make run` needs.
+[ -z "$extras" ] && [ "$(cat ".venv/.socialmap-installed[test]" 2>/dev/null)" = "$digest" ] && installed=1
+# Source builds, not wheels, for these two: see socialmap/db.py.
+from_source="pysqlite3,shapely"
+if [ "$installed" = 0 ]; then
   say "installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".$extras"
+  .venv/bin/python -m pip uninstall -q -y pysqlite3-binary >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install -q --no-binary "$from_source" -e ".$extras"
   echo "$digest" > "$stamp"
+fi
+
+# One SQLite and one GEOS in the process: a wheel left from an older set-up
+# bundles its own copy; rebuild it from source then.
+native_check() {
+  SPATIALITE_LIBRARY_PATH=mod_spatialite .venv/bin/python - <<'PY'
+import sys
+import pysqlite3.dbapi2 as sqlite
+import shapely  # noqa: F401  (loads Shapely's GEOS)
+conn = sqlite.connect(":memory:")
+conn.enable_load_extension(True)
+conn.load_extension("mod_spatialite")
+from socialmap.db import native_library_problems
+problems = native_library_problems()
+print("\n".join(problems), file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+}
+if ! native_check 2>/dev/null; then
+  say "rebuilding pysqlite3 and Shapely against the system's SQLite and GEOS"
+  .venv/bin/python -m pip uninstall -q -y pysqlite3-binary >/dev/null 2>&1 || true
+  .venv/bin/python -m pip install -q --force-reinstall --no-deps --no-binary "$from_source" \
+    "pysqlite3>=0.5.4" "shapely>=2.0,<3"
+  native_check || { echo "pysqlite3/Shapely still bring their own SQLite or GEOS" >&2; exit 1; }
 fi
 
 # --- translations -------------------------------------------------------------

@@ -61,6 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (search_bp, maps_bp, api_bp):
         app.register_blueprint(blueprint)
 
+    from socialmap.health import bp as health_bp
+    app.register_blueprint(health_bp)
+
     from socialmap.cli import register
     register(app)
     _check_search_index(app)

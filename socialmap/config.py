@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "INSTANCE_DIR": None,  # default: instance/ in the project
     "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
     "SEARCH_WARM_AT_START": True,  # load every search shard on the first request
+    # Cyclic garbage collection only between requests (see socialmap/safepoint_gc.py).
+    "GC_BETWEEN_REQUESTS": True,
     # Map tiles come from a configurable server; the app serves Leaflet itself.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_ATTRIBUTION": "&copy; OpenStreetMap contributors",

@@ -3,6 +3,15 @@
 SQLite runs through ``pysqlite3`` because the machine's ``sqlite3`` module
 cannot load extensions; SpatiaLite is loaded on every new connection.
 PostgreSQL needs the PostGIS extension, created by the first migration.
+
+One SQLite and one GEOS per process: ``mod_spatialite`` links Debian's
+``libsqlite3`` and ``libgeos``, and SQLite loads it with ``RTLD_GLOBAL``. A
+driver wheel with its own SQLite, or a Shapely wheel with its own GEOS, then
+shares the process with a second copy whose symbols win the dynamic linker's
+look-ups (seen: 3,433 of Shapely's GEOS calls bound to Debian's GEOS 3.11
+instead of its own 3.14). ``scripts/bootstrap.sh`` therefore builds pysqlite3
+and Shapely from source against the system libraries, and the first SQLite
+connection refuses to run when it finds two copies (``native_library_problems``).
 """
 from __future__ import annotations
 
@@ -39,11 +48,42 @@ def engine_options(url: str, spatialite_path: str) -> dict:
     return {"pool_pre_ping": True}
 
 
+def native_library_problems(maps_file: str = "/proc/self/maps") -> list[str]:
+    """Libraries loaded twice in this process (two SQLite or two GEOS builds).
+
+    Empty where the process map cannot be read (not Linux)."""
+    try:
+        with open(maps_file, encoding="utf-8", errors="replace") as fh:
+            paths = {line.split()[-1] for line in fh if ".so" in line}
+    except OSError:
+        return []
+    families = {"SQLite": lambda n: n.startswith("libsqlite3"),
+                "GEOS C API": lambda n: n.startswith("libgeos_c"),
+                "GEOS": lambda n: n.startswith("libgeos") and not n.startswith("libgeos_c")}
+    problems = []
+    for family, member in families.items():
+        found = sorted(p for p in paths if member(os.path.basename(p)))
+        if len(found) > 1:
+            problems.append(f"{family} loaded twice ({', '.join(found)})")
+    return problems
+
+
+_checked = {"done": False}
+
+
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
     from geoalchemy2 import load_spatialite
 
     # WGS84 only: a full spatial_ref_sys takes seconds to fill on a new file.
     load_spatialite(dbapi_conn, init_mode="WGS84")
+    if not _checked["done"]:
+        _checked["done"] = True
+        problems = native_library_problems()
+        if problems:
+            raise RuntimeError(
+                "SpatiaLite shares this process with a second SQLite or GEOS library, which "
+                "corrupts memory: " + "; ".join(problems) + ". Run scripts/bootstrap.sh, which "
+                "builds pysqlite3 and Shapely against the system libraries.")
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()

@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    if app.config.get("GC_BETWEEN_REQUESTS", True):
+        from socialmap import safepoint_gc
+
+        safepoint_gc.install(app)
 
 
 def content_security_policy() -> str:
