@@ -183,3 +183,16 @@ def client(demo_apps, request):
     locale there, which would leak one request's language into the next."""
     kind = request.getfixturevalue("backend") if "backend" in request.fixturenames else "spatialite"
     return demo_apps(kind).test_client()
+
+
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory):
+    """The demo region served by ``make run`` (gunicorn, SpatiaLite) in its own
+    process group; see tests/real_server.py."""
+    from tests import real_server as real
+
+    server = real.start(tmp_path_factory.mktemp("real-server"))
+    try:
+        yield server
+    finally:
+        server.stop()
