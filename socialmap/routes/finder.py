@@ -46,7 +46,7 @@ from socialmap import geo
 from socialmap.catalogue import queries as catalogue_queries
 from socialmap.catalogue.models import AreaUnit, Location, Service
 from socialmap.routes import queries
-from socialmap.routes.matching import fits_step, needs_meeting, top_domains
+from socialmap.routes.matching import fits_step, needs_meeting, takes_all_ages_of, top_domains
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.vocabulary import URGENCY
 
@@ -271,22 +271,28 @@ def find(session: Session, criteria: Criteria, origin: Origin, today: date | Non
 
 def local_services(step: RouteStep, around: Locality, age: int | None = None,
                    needs: tuple[str, ...] = ()) -> list[LocalService]:
-    """The services serving the buurt that can carry out ``step``: active ones
-    first, then those helping with more of ``needs``, then by distance (phone and
-    online services after those with an address)."""
+    """The services serving the buurt that can carry out ``step`` for a person of
+    ``age``: never one whose age range leaves that age out. Active ones first,
+    then those helping with more of ``needs``; with no age given, then the
+    general ones (taking every age the route is agreed for) before those for
+    only some of those ages; then by distance (phone and online services after
+    those with an address)."""
     found = []
     met: dict[int, int] = {}
+    partial: set[int] = set()  # services taking only some of the route's ages
     for svc in around.serving:
         if not fits_step(step, svc, age):
             continue
+        if age is None and not takes_all_ages_of(svc, step.route):
+            partial.add(svc.id)
         nearest = min(((around.distances[loc.id], loc) for loc in svc.locations if loc.id in around.distances),
                       default=(None, None), key=lambda pair: pair[0])
         over = (svc.waiting_weeks is not None and step.wait_days is not None
                 and svc.waiting_weeks * 7 > step.wait_days)
         found.append(LocalService(svc, None if nearest[0] is None else int(round(nearest[0])), nearest[1], over))
         met[svc.id] = len(needs_meeting(needs, [n.code for n in svc.needs])) if needs else 0
-    found.sort(key=lambda s: (not s.active, -met[s.service.id], s.distance_m is None, s.distance_m or 0,
-                              s.service.waiting_weeks or 0, s.service.name))
+    found.sort(key=lambda s: (not s.active, -met[s.service.id], s.service.id in partial, s.distance_m is None,
+                              s.distance_m or 0, s.service.waiting_weeks or 0, s.service.name))
     return found
 
 

@@ -40,3 +40,12 @@ def accepts_age(service, age: int | None) -> bool:
     if age is None:
         return True
     return (service.min_age is None or age >= service.min_age) and (service.max_age is None or age <= service.max_age)
+
+
+def takes_all_ages_of(service, route) -> bool:
+    """Whether ``service`` takes every age ``route`` is agreed for: on a route
+    for adults an 18+ service does, on a route for all ages only a service
+    without an age range does."""
+    low_ok = service.min_age is None or (route.min_age is not None and service.min_age <= route.min_age)
+    high_ok = service.max_age is None or (route.max_age is not None and service.max_age >= route.max_age)
+    return low_ok and high_ok

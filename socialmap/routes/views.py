@@ -125,14 +125,16 @@ def card(key: str):
     origin = _place_from(values)
     if origin is None:
         raise bad_request(_("buurt: kies de buurt waar de cliënt woont."))
+    age = _card_age(request.form)
     around = finder.locality(db.session, origin)
-    services = finder.local_services(step, around)
+    services = finder.local_services(step, around, age)
     chosen = None
     wanted = (values.get("service") or "").strip()
     if wanted:
         chosen = next((s for s in services if s.service.key == wanted), None)
         if chosen is None:
-            raise bad_request(_("service: deze dienst voert deze stap niet uit in deze buurt."))
+            raise bad_request(
+                _("service: deze dienst voert deze stap niet uit in deze buurt of niet voor deze leeftijd."))
     elif services:
         chosen = next((s for s in services if s.active), services[0])
     incoming = next((t for t in route.transitions if t.to_step is step and not t.is_return), None)
@@ -140,9 +142,9 @@ def card(key: str):
     follow = []
     for t in route.outgoing(step):
         if not t.is_return and t.to_step.key in also_keys:
-            options = finder.local_services(t.to_step, around)
+            options = finder.local_services(t.to_step, around, age)
             follow.append((t, next((s for s in options if s.active), None)))
-    returns = finder.return_legs(route, step, around, also_from=[t.to_step for t, _s in follow])
+    returns = finder.return_legs(route, step, around, age, also_from=[t.to_step for t, _s in follow])
     live_url = url_for("routes.route_page", key=route.key, buurt=origin.buurt.code, lang=lang,
                        _external=True, _anchor=f"stap-{step.key}")
     with force_locale(lang):
@@ -152,6 +154,16 @@ def card(key: str):
             card_map=_card_map(origin, chosen, follow), today=date.today(), rp=presenters, rvoc=voc)
     return render_template("routes/card.html", route=route, step=step, card_html=Markup(card_html),
                            card_lang=lang, origin=origin), 200, {"Cache-Control": "no-store"}
+
+
+def _card_age(form) -> int | None:
+    """The age from the finder's card form (POST only: an age never goes in a URL)."""
+    text = (form.get("age") or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > 120:
+        raise bad_request(f"age: {_('Vul een leeftijd in jaren in, van 0 tot 120.')}")
+    return int(text)
 
 
 def _qr(url: str) -> Markup:

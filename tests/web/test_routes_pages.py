@@ -173,6 +173,20 @@ def test_a_card_without_a_step_leads_to_the_route(client):
     assert page.status_code == 302 and page.headers["Location"].endswith("/verwijsroutes/crisis")
 
 
+def test_the_card_respects_the_age_from_the_finder(client):
+    """The finder's card form carries the age (in the POST body); the card then
+    offers no service outside its age range."""
+    html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
+    assert '<input type="hidden" name="age" value="45">' in html
+    url = "/verwijsroutes/jeugd-psychische-klachten/kaart?lang=nl"
+    data = {"step": "jongerenwerk", "service": "s-jv-jongerencoach", "buurt": "BU0363TE02", "card_lang": "nl"}
+    assert client.post(url, data=dict(data, age="16")).status_code == 200
+    page = client.post(url, data=dict(data, age="45"))
+    assert page.status_code == 400 and "niet voor deze leeftijd" in html_of(page)
+    page = client.post(url, data=dict(data, age="oud"))
+    assert page.status_code == 400 and "age:" in html_of(page)
+
+
 @pytest.mark.parametrize("query, message", [
     ("step=nope&buurt=BU0363AE02", "step:"),
     ("step=crisisdienst&buurt=BU0363AE02&card_lang=fr", "card_lang:"),
