@@ -3,6 +3,7 @@ through its spatial index (see :mod:`socialmap.geo`)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -46,14 +47,46 @@ def ancestor_ids(area: AreaUnit) -> list[int]:
     return [area.id] + [a.id for a in area.ancestors()]
 
 
-def services_serving(session: Session, area: AreaUnit, active_only: bool = True) -> list[Service]:
+# What a list of services on a page shows (name, organisation, codes, where,
+# for whom, contacts): loaded with a few ``IN`` queries, not one per service.
+LISTING = (selectinload(Service.organisation), selectinload(Service.facets), selectinload(Service.locations),
+           selectinload(Service.areas_served), selectinload(Service.contacts))
+
+
+def services_serving(session: Session, area: AreaUnit, active_only: bool = True,
+                     options: Sequence = ()) -> list[Service]:
     """Services whose service area includes ``area``: it, or a wijk, municipality,
-    region or country that contains it (an indexed join, no geometry needed)."""
+    region or country that contains it (an indexed join, no geometry needed).
+    ``options`` are loader options, e.g. :data:`LISTING`."""
     serving = select(service_area.c.service_id).where(service_area.c.area_id.in_(ancestor_ids(area)))
-    query = select(Service).where(Service.id.in_(serving)).order_by(Service.name)
+    query = select(Service).where(Service.id.in_(serving)).order_by(Service.name).options(*options)
     if active_only:
         query = query.where(Service.status != "ended")
     return list(session.scalars(query))
+
+
+def nearest_locations(session: Session, area: AreaUnit, service_ids: Iterable[int]) -> dict[int, tuple[int, float]]:
+    """For each service, its location nearest to the middle of ``area``:
+    ``{service id: (location id, metres)}``; services without a location are absent.
+
+    The middle is ``ST_PointOnSurface`` of the area's polygon (always inside it;
+    the same point a search for the area by name starts from), and the distance
+    is the database's metres on the sphere (one query per 500 services)."""
+    ids = list(service_ids)
+    if not ids:
+        return {}
+    middle = select(func.ST_PointOnSurface(AreaUnit.geom)).where(AreaUnit.id == area.id).scalar_subquery()
+    distance = geo.distance_m(Location.geom, middle, dialect(session))
+    nearest: dict[int, tuple[int, float]] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(service_location.c.service_id, Location.id, distance)
+            .join(Location, Location.id == service_location.c.location_id)
+            .where(service_location.c.service_id.in_(ids[start:start + 500])))
+        for service_id, location_id, metres in rows:
+            if metres is not None and (service_id not in nearest or metres < nearest[service_id][1]):
+                nearest[service_id] = (location_id, float(metres))
+    return nearest
 
 
 def services_located_in(session: Session, area: AreaUnit) -> list[Service]:

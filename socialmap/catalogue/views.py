@@ -1,19 +1,15 @@
 """Public catalogue pages: thin handlers over queries, rendered from templates."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import Blueprint, abort, render_template, url_for
 from werkzeug.datastructures import MultiDict
 
+from socialmap.catalogue import neighbourhood as buurt
 from socialmap.catalogue import presenters, queries, schedule
-from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.extensions import db
-from socialmap.i18n import localized
 
 bp = Blueprint("catalogue", __name__)
-LOCAL_LEVELS = ("neighbourhood", "district")
 
 
 @bp.app_context_processor
@@ -70,29 +66,11 @@ def _qr_code(svc) -> str:
 
 @bp.get("/buurt/<code>")
 def neighbourhood(code: str):
-    """What serves this buurt, by domain: services for the buurt or its wijk
-    first, then those for the whole municipality, region or country."""
+    """Help for one buurt, for a resident on a phone: the buurt's own team first,
+    then per type of help the nearest few services; the rest one click away."""
     area = queries.area_by_code(db.session, code)
     if area is None or area.level != "neighbourhood":
         abort(404)
-    chain = [area, *area.ancestors()]
-    depth = {a.id: i for i, a in enumerate(chain)}
-    services = queries.services_serving(db.session, area)
-    by_domain: dict[str, list] = defaultdict(list)
-    for svc in services:
-        scope = min((a for a in svc.areas_served if a.id in depth), key=lambda a: depth[a.id], default=None)
-        entry = (depth.get(scope.id, 99) if scope else 99, str(localized(svc, "name")).lower(), svc, scope)
-        for domain in svc.domains:
-            by_domain[domain].append(entry)
-    groups = []
-    for domain in voc.DOMAINS:
-        entries = [(svc, scope) for *_sort, svc, scope in sorted(by_domain.get(domain, []), key=lambda e: e[:2])]
-        if entries:
-            local = [e for e in entries if e[1] is not None and e[1].level in LOCAL_LEVELS]
-            groups.append((domain, voc.DOMAINS[domain], local, [e for e in entries if e not in local]))
-    located = queries.services_located_in(db.session, area)
-    return render_template("catalogue/neighbourhood.html", area=area, district=area.parent,
-                           municipality=next((a for a in chain if a.level == "municipality"), None),
-                           groups=groups, total=len(services), located=located,
-                           page=_search_form(where=area.name),
+    return render_template("catalogue/neighbourhood.html", overview=buurt.overview(db.session, area),
+                           area=area, page=_search_form(where=area.code),
                            map_script=url_for("maps.neighbourhood_script", code=area.code))

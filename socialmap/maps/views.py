@@ -18,6 +18,7 @@ import xstatic.pkg.leaflet_markercluster
 from flask import Blueprint, Response, abort, request, send_from_directory, url_for
 
 from socialmap.catalogue import queries
+from socialmap.catalogue.audience import is_professional_only
 from socialmap.extensions import db
 from socialmap.i18n import current_locale
 from socialmap.maps import builders, content, rendering
@@ -89,7 +90,9 @@ def neighbourhood_script(code: str):
     area = queries.area_by_code(db.session, code)
     if area is None or area.level != "neighbourhood" or area.geom is None:
         abort(404)
-    services = queries.services_serving(db.session, area)
+    # The same services as the page lists: none only for professionals.
+    services = [s for s in queries.services_serving(db.session, area, options=queries.LISTING)
+                if not is_professional_only(s)]
     m = builders.neighbourhood_map(content.outline(area, "buurt"), content.service_points(services),
                                    content.tiles())
     return _script(m, "buurt")
