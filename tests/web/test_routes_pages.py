@@ -103,6 +103,15 @@ def test_a_crisis_without_the_client_present_still_shows_the_crisis_route(client
     assert "bel 112" in html
 
 
+def test_counts_use_plural_forms(client):
+    """Issue 7: "1 weken". The POH-ggz Aan de Schans (postcode 1017) has a waiting time of one week."""
+    html = html_of(client.post("/verwijzen?lang=nl", data={"needs": "mental.stress", "place": "1017", "age": "30"}))
+    assert "Ongeveer 1 week wachten" in html
+    assert not re.search(r"\b1 (weken|dagen)\b", html)
+    html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
+    assert re.search(r"Ongeveer [2-9] weken wachten", html) and "45 jaar." in html
+
+
 def test_professional_details_are_hidden_from_anonymous_visitors(client):
     html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
     assert PRO_PHONE not in html and INSTRUCTIONS not in html
