@@ -139,6 +139,22 @@ def test_every_page_and_endpoint_concurrently(real_server):
                     if status not in accepted:
                         failures.append(f"{method} {path}: {status} (expected {sorted(accepted)})")
 
+    def one(method: str, path: str, body=None, accepted=frozenset({200})) -> None:
+        try:
+            status, _raw = _request(base, method, path, body)
+        except (OSError, http.client.HTTPException) as exc:
+            failures.append(f"{method} {path}: connection failed ({type(exc).__name__}: {exc})")
+            return
+        counts[status] += 1
+        if status not in accepted:
+            failures.append(f"{method} {path}: {status} (expected {sorted(accepted)})")
+
+    # 1. The reported journey: the same neighbourhood pages again and again, one
+    #    visitor at a time (this crashed the process by the third request).
+    for code in BUURTEN[:4]:
+        for _ in range(8):
+            one("GET", f"/buurt/{code}")
+    # 2. Everything at once, for a bounded time.
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(client, range(CLIENTS)))
 
