@@ -13,7 +13,9 @@ that serve the place.
 
 A document also says whether the service is for professionals only (see
 :func:`professionals_only`), so the search can leave it out for the public
-without asking the database.
+without asking the database, and which languages other than Dutch it is
+held in (:func:`.languages.held_in`), so a group in another language can rank
+below the general one.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location, service_need)
 from socialmap.geo import from_db
+from socialmap.search.languages import held_in
 
 WIDE = "wide"
 AGE_MIN, AGE_MAX = 0, 200
@@ -178,6 +181,7 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
             "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
             "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
+            "held_in": held_in((name, en.get("name")), f.get("language", [])),
             "groups": sorted(f.get("group", [])), "professionals_only": professionals_only(f.get("group", [])),
             "cost": cost, "status": status,
             "min_age": AGE_MIN if min_age is None else min_age, "max_age": AGE_MAX if max_age is None else max_age,

@@ -29,6 +29,7 @@ from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
 from socialmap.search.analysis import raw_tokens, stem, terms, typo_allowance
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
+from socialmap.search.languages import named_in
 from socialmap.search.mentions import ServiceText, query_words
 from socialmap.search.needs import Interpretation, matcher_for
 from socialmap.search.places import Place
@@ -38,6 +39,15 @@ DEFAULT_RADIUS = 5000
 NL_FIELDS = ("name_nl", "text_nl")
 EN_FIELDS = ("name_en", "text_en")
 OPEN_ACCESS = ("walk_in", "self_referral")
+# Scores this close are equally relevant: about 5 % of the text relevance's
+# weight, less than the gap between a group for the need and a service that
+# lists it among many, more than length-normalisation noise between the same
+# kind of service. Among equals the nearer comes first.
+EQUAL_SCORE = 0.03
+# A group held in another language than the person asked for (interface,
+# filter, words) ranks below the general one: more than the whole distance
+# bonus (0.15), so being near never lifts it above a general group as relevant.
+OTHER_LANGUAGE = 0.3
 
 
 @dataclass(frozen=True)
@@ -289,6 +299,7 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
     top = max((c.score for c in candidates), default=0.0) or 1.0
     radius = request.radius_m or DEFAULT_RADIUS
     wanted = list(interpretation.needs) if interpretation is not None else []
+    asked = languages_asked(request)
     for c in candidates:
         relevance = c.score / top if interpretation is not None else 0.0
         local = 0.0
@@ -306,8 +317,32 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
             direct = c.row.direct_needs
             focus = 0.15 * sum(1 for code in wanted if code in direct) / max(len(direct), 1) ** 0.5
         penalty = 0.15 if c.row.status != "active" else 0.0
+        if c.row.held_in and c.row.held_in.isdisjoint(asked):
+            penalty += OTHER_LANGUAGE  # a group in a language the person did not ask for
         c.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
-    candidates.sort(key=lambda c: (-c.score, c.distance_m if c.distance_m is not None else math.inf, c.row.key))
+    candidates.sort(key=lambda c: (-c.score, c.row.key))
+    candidates[:] = nearer_first_among_equals(candidates)
+
+
+def languages_asked(request: SearchRequest) -> set[str]:
+    """The languages the person asked for: the interface's, the language filter,
+    and languages named in the words ("rouwgroep turks")."""
+    return {request.locale, *request.filters.languages, *named_in(request.text)}
+
+
+def nearer_first_among_equals(ranked: list[Candidate]) -> list[Candidate]:
+    """``ranked`` (best first) with each run of equally relevant hits -- scores
+    at most ``EQUAL_SCORE`` below the run's first -- ordered nearest first
+    (hits without a location last, in score order)."""
+    out: list[Candidate] = []
+    start = 0
+    while start < len(ranked):
+        end = start + 1
+        while end < len(ranked) and ranked[start].score - ranked[end].score <= EQUAL_SCORE:
+            end += 1
+        out += sorted(ranked[start:end], key=lambda c: math.inf if c.distance_m is None else c.distance_m)
+        start = end
+    return out
 
 
 def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[Candidate],

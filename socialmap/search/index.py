@@ -26,8 +26,8 @@ MANIFEST = "manifest.json"
 SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
-# 3: professionals_only.
-SCHEMA_VERSION = 3
+# 3: professionals_only. 4: held_in.
+SCHEMA_VERSION = 4
 
 
 def make_schema() -> Schema:
@@ -45,6 +45,7 @@ def make_schema() -> Schema:
         needs=KEYWORD(stored=True, **kw), direct_needs=STORED, kinds=KEYWORD(stored=True, **kw),
         domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
         formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
+        held_in=KEYWORD(stored=True, **kw),
         groups=KEYWORD(stored=True, **kw), serves=KEYWORD(stored=True, **kw),
         professionals_only=BOOLEAN(stored=True),
         cost=ID(stored=True), status=ID(stored=True),
@@ -54,7 +55,7 @@ def make_schema() -> Schema:
     )
 
 
-KEYWORD_FIELDS = ("needs", "kinds", "domains", "access", "formats", "languages", "groups", "serves")
+KEYWORD_FIELDS = ("needs", "kinds", "domains", "access", "formats", "languages", "held_in", "groups", "serves")
 
 
 DOC_ONLY = ("shard", "description_nl", "description_en", "kindwords_nl", "kindwords_en")
@@ -85,13 +86,14 @@ class Row:
     domains: tuple
     status: str
     professionals_only: bool
+    held_in: frozenset  # languages other than Dutch it is held in (documents.held_in)
 
 
 def _row(fields: dict) -> Row:
     return Row(int(fields["id"]), fields["key"], frozenset(fields["serves"].split()), fields["locations"] or [],
                frozenset(fields["needs"].split()), tuple(fields["direct_needs"] or ()),
                tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"],
-               bool(fields["professionals_only"]))
+               bool(fields["professionals_only"]), frozenset(fields["held_in"].split()))
 
 
 TEXT_FIELDS = ("name_nl", "text_nl", "name_en", "text_en")
