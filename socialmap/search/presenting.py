@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
@@ -74,7 +75,8 @@ def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int =
             parts.append(area.name)
     if len(parts) > at_most + 1:
         more = len(parts) - at_most
-        return ", ".join(parts[:at_most]) + " " + _("en nog %(n)d andere gebieden", n=more)
+        return ", ".join(parts[:at_most]) + " " + ngettext("en nog %(num)d ander gebied",
+                                                           "en nog %(num)d andere gebieden", more)
     return ", ".join(parts)
 
 
