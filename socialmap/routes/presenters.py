@@ -30,6 +30,12 @@ def distance_text(metres: int | None) -> str:
     return _("%(km)s km", km=format_decimal(round(metres / 1000, 1)))
 
 
+def tel_uri(phone: str) -> str:
+    """The number for a tel: link ("020 555 1200" -> "0205551200"): digits, and a leading +."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return ("+" + digits) if phone.strip().startswith("+") else digits
+
+
 def wait_days_text(days: int | None) -> str:
     """A route step's agreed waiting time: in days up to two weeks, then in weeks."""
     if days is None:

@@ -112,6 +112,23 @@ def test_counts_use_plural_forms(client):
     assert re.search(r"Ongeveer [2-9] weken wachten", html) and "45 jaar." in html
 
 
+def test_contacts_are_a_list_of_separate_links(client):
+    """Issue 7: phone and e-mail were printed side by side without a separator."""
+    phone = '<li>Telefoon: <a href="tel:0205551130">020 555 1130</a></li>'
+    email = '<li>E-mail: <a href="mailto:bijlmer-oost@dichtbij-zow.example">bijlmer-oost@dichtbij-zow.example</a></li>'
+    card = {"step": "buurtteam", "service": "s-bt-bijlmer-oost", "buurt": "BU0363TE01", "card_lang": "nl"}
+    pages = {
+        "finder": client.post("/verwijzen?lang=nl", data=FINDER_FORM),
+        "route": client.get("/verwijsroutes/directe-verwijzing?lang=nl&buurt=BU0363TE01"),
+        "card": client.post("/verwijsroutes/directe-verwijzing/kaart?lang=nl", data=card),
+    }
+    for name, page in pages.items():
+        html = html_of(page)
+        assert page.status_code == 200, name
+        assert re.search(re.escape(phone) + r"\s*" + re.escape(email), html), name
+        assert not re.search(r'</a>\s*<a href="(?:tel|mailto):', html), name
+
+
 def test_professional_details_are_hidden_from_anonymous_visitors(client):
     html = html_of(client.post("/verwijzen?lang=nl", data=FINDER_FORM))
     assert PRO_PHONE not in html and INSTRUCTIONS not in html
