@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_path=str(settings.get("INSTANCE_DIR") or PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=None,  # served by socialmap.assets under content-hashed URLs
     )
     _configure(app, settings)
 

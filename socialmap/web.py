@@ -15,10 +15,46 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    _static_assets(app)
+    _compression(app)
     if app.config.get("GC_BETWEEN_REQUESTS", True):
         from socialmap import safepoint_gc
 
         safepoint_gc.install(app)
+
+
+def _static_assets(app: Flask) -> None:
+    """``static`` endpoint: /static/<content digest>/<file>, compressed, cached a year."""
+    from pathlib import Path
+
+    from socialmap.assets import AssetDirectory, respond
+
+    static = AssetDirectory(Path(__file__).parent / "static")
+
+    def serve(digest: str, filename: str):
+        asset = static.get(filename)
+        if asset is None:  # /static/css/site.css without a digest: the current file, not cached long
+            return respond(static.get(f"{digest}/{filename}"), current=False)
+        return respond(asset, current=digest == asset.digest)
+
+    app.add_url_rule("/static/<digest>/<path:filename>", endpoint="static", view_func=serve)
+
+    @app.url_defaults
+    def _digest(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and "digest" not in values and "filename" in values:
+            values["digest"] = static.digest(values["filename"])
+
+
+def _compression(app: Flask) -> None:
+    """gzip/brotli for pages, JSON and map scripts (static files come precompressed)."""
+    from socialmap.extensions import compress
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+        "application/json", "application/geo+json", "image/svg+xml"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    compress.init_app(app)
 
 
 def content_security_policy() -> str:

@@ -15,8 +15,9 @@ from dataclasses import replace
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from flask import Blueprint, Response, abort, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, request, url_for
 
+from socialmap.assets import AssetDirectory, respond
 from socialmap.catalogue import queries
 from socialmap.catalogue.audience import is_professional_only
 from socialmap.extensions import db
@@ -33,18 +34,28 @@ LIBRARIES = {
     "leaflet": xstatic.pkg.leaflet.BASE_DIR,
     "markercluster": xstatic.pkg.leaflet_markercluster.BASE_DIR,
 }
-ASSET_MAX_AGE = 7 * 24 * 3600
+TILE_MAX_AGE = 7 * 24 * 3600
 SCRIPT_MAX_AGE = 300
 # The map of a search shows every result up to this many (the list pages them).
 MAP_RESULTS = 500
 
 
-@bp.get("/lib/<library>/<path:filename>")
-def asset(library: str, filename: str):
-    directory = LIBRARIES.get(library)
+_libraries: dict[str, AssetDirectory] = {name: AssetDirectory(path) for name, path in LIBRARIES.items()}
+
+
+@bp.get("/lib/<library>/<digest>/<path:filename>")
+def asset(library: str, digest: str, filename: str):
+    """A library file under the library's content digest (see socialmap/assets.py)."""
+    directory = _libraries.get(library)
     if directory is None:
         abort(404)
-    return send_from_directory(directory, filename, max_age=ASSET_MAX_AGE)
+    return respond(directory.get(filename), current=digest == directory.tree_digest())
+
+
+@bp.app_url_defaults
+def _library_digest(endpoint: str, values: dict) -> None:
+    if endpoint == "maps.asset" and "digest" not in values and values.get("library") in _libraries:
+        values["digest"] = _libraries[values["library"]].tree_digest()
 
 
 def _asset_url(library: str, filename: str) -> str:
@@ -114,5 +125,5 @@ BLANK_TILE = _png(256, 256, (238, 241, 243))
 def blank_tile(z: int, x: int, y: int):
     response = Response(BLANK_TILE, mimetype="image/png")
     response.cache_control.public = True
-    response.cache_control.max_age = ASSET_MAX_AGE
+    response.cache_control.max_age = TILE_MAX_AGE
     return response

@@ -68,18 +68,22 @@ def test_popups_need_no_jquery_and_no_inline_styles():
 
 # --- served by the app -----------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/kaart/lib/leaflet/leaflet.js", "/kaart/lib/leaflet/leaflet.css",
-                                  "/kaart/lib/leaflet/images/marker-icon.png",
-                                  "/kaart/lib/markercluster/leaflet.markercluster.js",
-                                  "/kaart/lib/markercluster/MarkerCluster.Default.css"])
-def test_map_libraries_are_served_by_the_app(client, path):
-    with client.get(path) as page:  # a file response: close it
-        assert page.status_code == 200 and len(page.data) > 100
-        assert page.cache_control.max_age
+@pytest.mark.parametrize("library, filename", [
+    ("leaflet", "leaflet.js"), ("leaflet", "leaflet.css"), ("leaflet", "images/marker-icon.png"),
+    ("markercluster", "leaflet.markercluster.js"), ("markercluster", "MarkerCluster.Default.css")])
+def test_map_libraries_are_served_by_the_app(demo_app, client, library, filename):
+    from flask import url_for
+
+    with demo_app.test_request_context():
+        path = url_for("maps.asset", library=library, filename=filename)
+    assert path.startswith(f"/kaart/lib/{library}/") and path.endswith(filename) and path.count("/") >= 5
+    page = client.get(path)
+    assert page.status_code == 200 and len(page.data) > 100
+    assert page.cache_control.max_age == 365 * 24 * 3600 and page.cache_control.immutable
 
 
-@pytest.mark.parametrize("path", ["/kaart/lib/nothing/x.js", "/kaart/lib/leaflet/../../../__init__.py",
-                                  "/kaart/lib/leaflet/missing.js"])
+@pytest.mark.parametrize("path", ["/kaart/lib/nothing/0/x.js", "/kaart/lib/leaflet/0/../../../__init__.py",
+                                  "/kaart/lib/leaflet/0/missing.js"])
 def test_unknown_library_files_are_404(client, path):
     assert client.get(path).status_code == 404
 
