@@ -148,5 +148,5 @@ def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str 
         return None, "", _("%(text)s is geen buurt. Vul een postcode of een buurtnaam in.", text=text)
     buurt = session.scalar(select(AreaUnit).where(AreaUnit.code == place.neighbourhood_code))
     if place.kind == "postcode":
-        return Origin(buurt, place.lon, place.lat), place.label, None
+        return Origin(buurt, place.lon, place.lat, places.POSTCODE.match(text).group(1)), place.label, None
     return origin_of_buurt(buurt), buurt.name, None

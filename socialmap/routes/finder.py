@@ -86,11 +86,19 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where distances are measured from: the postcode's centre or the buurt's."""
+    """Where distances are measured from: the postcode's centre or the buurt's.
+    A page that hands the place on (the card form) passes ``param``, so the next
+    page resolves the same point and shows the same distances."""
 
     buurt: AreaUnit
     lon: float
     lat: float
+    postcode: str | None = None  # the PC4 whose centre this is; None: the buurt's centre
+
+    @property
+    def param(self) -> tuple[str, str]:
+        """(name, value) that resolves to this origin again: the postcode, or the buurt's code."""
+        return ("postcode", self.postcode) if self.postcode else ("buurt", self.buurt.code)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,62 @@ def test_card_in_another_language_than_the_interface(client):
     assert PRO_PHONE not in card
 
 
+def _card_form_of_option(html: str, n: int) -> dict:
+    """The hidden fields and first choices of option ``n``'s card form, as a browser sends them."""
+    option = html[html.index(f'id="optie-{n}"'):]
+    form = re.search(r'<form class="card-form[^"]*" method="post" action="([^"]+)">(.*?)</form>', option, re.S)
+    fields: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)):
+        fields.setdefault(name, []).append(value)
+    for name, value in re.findall(r'<select id="[^"]+" name="(\w+)"><option value="([^"]*)"', form.group(2)):
+        fields[name] = [value]
+    return {"action": form.group(1), "data": fields}
+
+
+def _distance_in_finder(html: str, n: int, service_name: str) -> str:
+    option = html[html.index(f'id="optie-{n}"'):html.index(f'id="optie-{n + 1}"')]
+    line = option[option.index(service_name):]
+    return re.search(r"afstand ([\d,.]+ k?m)", line).group(1)
+
+
+@pytest.mark.parametrize("place", ["1103", "BU0363TE02", "G-buurt-West"])
+def test_card_and_finder_show_the_same_distance(client, place):
+    """Issue 7: 1,3 km in the finder (from the postcode's centre), 740 m on the
+    card (from the buurt's centre). Both now measure from the same origin."""
+    html = html_of(client.post("/verwijzen?lang=nl", data=dict(FINDER_FORM, place=place)))
+    form = _card_form_of_option(html, 1)
+    assert form["data"]["service"] == ["s-vg-zuidoost"]
+    finder_distance = _distance_in_finder(html, 1, "Verkennend gesprek Zuidoost")
+    card = html_of(client.post(form["action"] + "?lang=nl", data=form["data"]))
+    card = card[card.index('<article class="route-card"'):]
+    assert re.search(rf"Ongeveer {re.escape(finder_distance)} vanaf het midden van", card), (finder_distance, place)
+    if place == "1103":
+        assert form["data"]["postcode"] == ["1103"] and "buurt" not in form["data"]
+        assert "vanaf het midden van postcode 1103" in card and "Afstanden vanaf het midden van postcode 1103" in html
+    else:
+        assert form["data"]["buurt"] == ["BU0363TE02"]
+        assert "vanaf het midden van uw buurt" in card
+
+
+def test_finder_and_card_measure_with_one_function(demo_session):
+    """The same origin and Locality give the same metres (what the card view does)."""
+    from flask import current_app
+    from werkzeug.datastructures import MultiDict
+
+    from socialmap.routes import criteria as criteria_module
+    from socialmap.routes import finder
+
+    with current_app.test_request_context("/?lang=nl"):
+        parsed = criteria_module.parse(demo_session, MultiDict([("needs", "fin.worries"), ("needs", "mental.low_mood"),
+                                                                ("postcode", "1103"), ("age", "45")]))
+    best = finder.find(demo_session, parsed.criteria, parsed.origin).options[0]
+    name, value = parsed.origin.param
+    again, _label, _problem = criteria_module.resolve_place(demo_session, value)
+    assert (name, again) == ("postcode", parsed.origin)
+    on_card = finder.local_services(best.next_step, finder.locality(demo_session, again), 45)
+    assert [(s.service.key, s.distance_m) for s in on_card] == [(s.service.key, s.distance_m) for s in best.services]
+
+
 def test_card_is_also_reachable_from_the_public_route_page(client):
     page = client.get("/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang=nl&lang=nl")
     assert page.status_code == 200
