@@ -5,10 +5,10 @@ from datetime import date, time
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.models import ScheduleRule, Service
-
 
 
 def hhmm(t: time | None) -> str:
@@ -38,7 +38,7 @@ def waiting_text(service: Service) -> str | None:
         return None
     if service.waiting_weeks == 0:
         return _("Geen wachtlijst")
-    return _("Ongeveer %(weeks)d weken wachten", weeks=service.waiting_weeks)
+    return ngettext("Ongeveer %(num)d week wachten", "Ongeveer %(num)d weken wachten", service.waiting_weeks)
 
 
 def day_text(day: date | None) -> str:
@@ -47,12 +47,13 @@ def day_text(day: date | None) -> str:
 
 def age_text(service: Service) -> str | None:
     lo, hi = service.min_age, service.max_age
+    # "jaar" has one form in Dutch; plural forms let other languages say "1 year" and "2 years".
     if lo is not None and hi is not None:
-        return _("Van %(lo)d tot en met %(hi)d jaar", lo=lo, hi=hi)
+        return ngettext("Van %(lo)d tot en met %(num)d jaar", "Van %(lo)d tot en met %(num)d jaar", hi, lo=lo)
     if lo is not None:
-        return _("Vanaf %(lo)d jaar", lo=lo)
+        return ngettext("Vanaf %(num)d jaar", "Vanaf %(num)d jaar", lo)
     if hi is not None:
-        return _("Tot en met %(hi)d jaar", hi=hi)
+        return ngettext("Tot en met %(num)d jaar", "Tot en met %(num)d jaar", hi)
     return None
 
 

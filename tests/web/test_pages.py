@@ -1,4 +1,6 @@
 """Public pages: rendered, in Dutch by default, English on request, no private data."""
+import re
+
 from sqlalchemy import select
 
 from socialmap.catalogue.models import Contact, Service
@@ -50,3 +52,43 @@ def test_security_headers(client):
     csp = page.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_counted_words_agree_with_the_number(demo_apps):
+    from types import SimpleNamespace
+
+    from socialmap.catalogue import presenters
+
+    app = demo_apps("spatialite")
+    with app.app_context(), app.test_request_context("/?lang=nl"):
+        def weeks(n):
+            return presenters.waiting_text(SimpleNamespace(waiting_weeks=n))
+
+        def ages(lo, hi):
+            return presenters.age_text(SimpleNamespace(min_age=lo, max_age=hi))
+
+        assert weeks(1) == "Ongeveer 1 week wachten"
+        assert weeks(2) == "Ongeveer 2 weken wachten"
+        assert weeks(0) == "Geen wachtlijst" and weeks(None) is None
+        assert ages(None, 1) == "Tot en met 1 jaar" and ages(2, None) == "Vanaf 2 jaar"
+        assert ages(12, 23) == "Van 12 tot en met 23 jaar"
+
+
+def test_waiting_weeks_on_the_service_page(client, demo_session):
+    one = demo_session.scalar(select(Service).where(Service.waiting_weeks == 1))
+    two = demo_session.scalar(select(Service).where(Service.waiting_weeks == 2))
+    assert "Ongeveer 1 week wachten" in client.get(f"/dienst/{one.key}?lang=nl").get_data(as_text=True)
+    assert "Ongeveer 2 weken wachten" in client.get(f"/dienst/{two.key}/afdrukken?lang=nl").get_data(as_text=True)
+
+
+def test_home_counts_in_words(client):
+    html = client.get("/?lang=nl").get_data(as_text=True)
+    assert re.search(r"\d+ diensten van \d+ organisaties in \d+ buurten en \d+ wijken\.", html)
+
+
+def test_print_view_has_the_qr_code_beside_the_name(client):
+    html = client.get("/dienst/s-bt-centrum-west/afdrukken?lang=nl").get_data(as_text=True)
+    head = html[html.index('<header class="service-head">'):html.index("</header>", html.index('class="service-head"'))]
+    assert '<figure class="print-online">' in head and "data:image/svg+xml" in head
+    assert "Scan de code voor de nieuwste gegevens." in head
+    assert 'class="print-source"' in html and "http://localhost/dienst/s-bt-centrum-west" in html
