@@ -243,6 +243,33 @@ def test_finder_and_card_measure_with_one_function(demo_session):
     assert [(s.service.key, s.distance_m) for s in on_card] == [(s.service.key, s.distance_m) for s in best.services]
 
 
+@pytest.mark.parametrize("card_lang", ["nl", "en"])
+def test_card_shows_the_routes_own_dates_and_separately_the_print_date(client, demo_session, card_lang):
+    """Issue 7: the card said "Afgesproken op <today>". The agreement's dates come
+    from the route; the day of printing is labelled as such."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    from socialmap.routes.queries import route_by_key
+
+    route = route_by_key(demo_session, "crisis")
+    page = client.get(f"/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang={card_lang}&lang=nl")
+    card = html_of(page)[html_of(page).index('<article class="route-card"'):]
+
+    def day(d):
+        return format_date(d, "long", locale=card_lang)
+
+    dates = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd>([^<]+)", card))
+    printed = "Printed on" if "Printed on" in dates else "Afgedrukt op"  # English once the new string is merged
+    valid, review = ("Geldig vanaf", "Herzien vóór") if card_lang == "nl" else ("Valid from", "Review before")
+    assert dates[valid].strip() == day(route.valid_from)
+    assert dates[review].strip() == day(route.review_date)
+    assert dates[printed].strip() == day(date.today())
+    assert ("te laat" in card or "overdue" in card) == route.review_overdue(date.today())
+    assert "Afgesproken op" not in card and "Agreed on" not in card
+
+
 def test_card_is_also_reachable_from_the_public_route_page(client):
     page = client.get("/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang=nl&lang=nl")
     assert page.status_code == 200
