@@ -63,7 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     from socialmap.health import bp as health_bp
+    from socialmap.safety.views import bp as safety_bp
     app.register_blueprint(health_bp)
+    app.register_blueprint(safety_bp)
 
     from socialmap.cli import register
     register(app)

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, object] = {
     "INSTANCE_DIR": None,  # default: instance/ in the project
     "SEARCH_INDEX_DIR": None,  # default: <instance>/search-index
     "SEARCH_WARM_AT_START": True,  # load every search shard on the first request
+    # Region files that change or add crisis lines (data/crisis/national.yaml is always read).
+    "CRISIS_LINES_FILES": [],
     # Cyclic garbage collection only between requests (see socialmap/safepoint_gc.py).
     "GC_BETWEEN_REQUESTS": True,
     # Map tiles come from a configurable server; the app serves Leaflet itself.

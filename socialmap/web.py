@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)
+    app.context_processor(_crisis_context)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     _static_assets(app)
@@ -21,6 +22,35 @@ def init_app(app: Flask) -> None:
         from socialmap import safepoint_gc
 
         safepoint_gc.install(app)
+
+
+def crisis_lines_files() -> list[str]:
+    """The region's crisis-line files (relative paths are from the project root)."""
+    from flask import current_app
+
+    from socialmap.config import PROJECT_ROOT
+
+    return [str(PROJECT_ROOT / f) for f in current_app.config.get("CRISIS_LINES_FILES") or []]
+
+
+def crisis_help_for_request():
+    """Crisis help for what the visitor typed in this request (``q``, in the
+    query string or a form), or None. Every page shows it first."""
+    from socialmap.extensions import db
+    from socialmap.safety.help import help_for
+
+    if "crisis_help" not in request.__dict__:
+        text = request.values.get("q", type=str)
+        request.__dict__["crisis_help"] = help_for(db.session, text[:500] if text else None,
+                                                   crisis_lines_files())
+    return request.__dict__["crisis_help"]
+
+
+def _crisis_context() -> dict:
+    try:
+        return {"crisis": crisis_help_for_request()}
+    except RuntimeError:  # rendering outside a request (e.g. a route card made for print)
+        return {"crisis": None}
 
 
 def _static_assets(app: Flask) -> None:

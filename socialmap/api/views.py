@@ -66,6 +66,9 @@ def _output(args: MultiDict) -> tuple[str, MultiDict]:
 
 @bp.get("/search")
 def search():
+    from socialmap.safety.help import as_json as crisis_json
+    from socialmap.web import crisis_help_for_request
+
     if (problem := _unknown(request.args, SEARCH_KNOWN)) is not None:
         return problem
     try:
@@ -82,6 +85,8 @@ def search():
     links = _links(args, response, output)
     shape = schemas.search_geojson if output == "geojson" else schemas.search_json
     body = shape(response, parsed, names, links)
+    # Safety first: crisis wording puts the crisis lines and services at the top.
+    body = {"crisis": crisis_json(crisis_help_for_request(), current_locale()), **body}
     result = current_app.response_class(current_app.json.dumps(body), mimetype=MIMETYPES[output])
     result.vary.update(("Accept", "Accept-Language", "Cookie"))
     return result

@@ -26,6 +26,7 @@ from whoosh.query import And, Every, NumericRange, Or, Term
 
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
+from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
 from socialmap.search.analysis import raw_tokens, stem, terms, typo_allowance
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
@@ -79,6 +80,7 @@ class SearchRequest:
     now: datetime | None = None
     explain: bool = True  # say why each shown hit matched (a map of all results need not)
     professional: bool = False  # the viewer is a professional: show professional-only services too
+    crisis: bool = False  # the words speak of a crisis (safety.crisis.detect): crisis services first
 
 
 @dataclass
@@ -129,6 +131,9 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
                               [], Counter(), index_missing=True)
     interpretation = matcher_for(session).interpret(request.text) if request.text.strip() else None
     query = _text_query(request.text, interpretation, index) if interpretation else Every()
+    if request.crisis:
+        # Whatever else the words say, the region's crisis services are candidates.
+        query = Or([query, Term("needs", CRISIS_NEED, boost=3.0), Term("kinds", CRISIS_KIND, boost=4.0)])
     base_filter = _filter_query(request.filters)
     shards = _shards(session, index, request)
     place = request.place
@@ -322,6 +327,9 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
         c.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
     candidates.sort(key=lambda c: (-c.score, c.row.key))
     candidates[:] = nearer_first_among_equals(candidates)
+    if request.crisis:
+        # Safety first: the crisis services before everything else, in their order.
+        candidates.sort(key=lambda c: not is_crisis_service(c.row.kinds, c.row.direct_needs))
 
 
 def languages_asked(request: SearchRequest) -> set[str]:

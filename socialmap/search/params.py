@@ -32,6 +32,7 @@ from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.schedule import local_now
 from socialmap.catalogue.models import NeedTerm
 from socialmap.routes import access as viewer
+from socialmap.safety.crisis import detect
 from socialmap.search.engine import DEFAULT_RADIUS, RADII, Filters, SearchRequest
 from socialmap.search.places import Place, place_at, resolve
 
@@ -122,5 +123,6 @@ def parse(args: MultiDict, session: Session, locale: str) -> ParsedSearch:
                                         "cijfers of de naam van uw buurt", where=where))
     request = SearchRequest(text=text, filters=filters, place=place, radius_m=radius_km * 1000,
                             page=_int(args, "page", 1, 10_000, 1), per_page=_int(args, "per_page", 1, 100, 20),
-                            locale=locale, now=local_now(), professional=viewer.viewer_is_professional())
+                            locale=locale, now=local_now(), professional=viewer.viewer_is_professional(),
+                            crisis=bool((signal := detect(text)) and signal.is_crisis))
     return ParsedSearch(request, where)

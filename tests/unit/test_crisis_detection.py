@@ -322,7 +322,7 @@ lines:
     assert gp.phone == "0201234567" and gp.phone_display == "020 123 45 67"
     assert gp.label("en") == "Out-of-hours GP service"
     assert gp.label("nl") == "Huisarts en huisartsenpost"  # national fields stay
-    assert gp.text["nl"].startswith("Heb je snel hulp nodig")
+    assert gp.text["nl"].startswith("Hebt u snel hulp nodig")
     added = lines[2]
     assert added.label("en") == "Een luisterend oor"  # falls back to Dutch
     assert added.url is None and added.chat_url is None
