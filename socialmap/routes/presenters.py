@@ -47,29 +47,8 @@ def wait_days_text(days: int | None) -> str:
     return ngettext("ongeveer %(num)d week", "ongeveer %(num)d weken", round(days / 7))
 
 
-def waiting_text(service) -> str | None:
-    """A service's own waiting time (None: unknown)."""
-    if service.waiting_weeks is None:
-        return None
-    if service.waiting_weeks == 0:
-        return _("Geen wachtlijst")
-    return ngettext("Ongeveer %(num)d week wachten", "Ongeveer %(num)d weken wachten", service.waiting_weeks)
-
-
 def age_text(age: int) -> str:
     return ngettext("%(num)d jaar", "%(num)d jaar", age)
-
-
-def ages_text(route) -> str:
-    """The ages a route is agreed for, in words ("" for all ages)."""
-    low, high = route.min_age, route.max_age
-    if low is not None and high is not None:
-        return ngettext("van %(low)d tot en met %(num)d jaar", "van %(low)d tot en met %(num)d jaar", high, low=low)
-    if low is not None:
-        return ngettext("vanaf %(num)d jaar", "vanaf %(num)d jaar", low)
-    if high is not None:
-        return ngettext("tot en met %(num)d jaar", "tot en met %(num)d jaar", high)
-    return ""
 
 
 def reason_text(reason, need_labels: dict[str, str]) -> str:
