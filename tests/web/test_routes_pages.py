@@ -348,6 +348,15 @@ def test_api_route_finder_get_and_post(client):
     assert got["criteria"]["buurt"]["code"] == "BU0363TE02"
 
 
+def test_api_route_finder_in_a_crisis_without_the_client(client):
+    data = client.post("/api/v1/route-finder", json={"urgency": "crisis", "flags": ["client_absent"],
+                                                      "postcode": "1012"}).get_json()
+    best = data["options"][0]
+    assert (best["route"]["key"], best["next_step"]["key"]) == ("crisis", "crisisdienst")
+    assert [w["kind"] for w in best["why"]][0] == "crisis_first"
+    assert {"kind": "set_aside", "code": "client_absent"} in [{k: w[k] for k in ("kind", "code")} for w in best["why"]]
+
+
 @pytest.mark.parametrize("request_args, param", [
     ({"query_string": "needs=fin.nope&postcode=1103"}, "needs"),
     ({"query_string": "needs=fin.debt&postcode=1103&age=-3"}, "age"),
