@@ -1,7 +1,8 @@
-"""Browser tests: the demo app served on 127.0.0.1 (a free port, in a thread),
+"""Browser tests: the demo region served by the real server, started the way
+the README starts it (``make run``: gunicorn, its own instance and port),
 driven by Playwright in Debian's headless Chromium (never `playwright install`).
 
-* ``live_server`` -- the SpatiaLite demo app, served; ``live_server.url(path)``
+* ``live_server`` -- that server; ``live_server.url(path)``
 * ``browser``     -- one Chromium for the package
 * ``open_page``   -- ``open_page(path, width=1280, javascript=True, **context_options)``:
                      a page in a fresh context, with console errors (CSP violations
@@ -15,8 +16,6 @@ in production (a relative tile URL adds no origin to ``img-src``).
 from __future__ import annotations
 
 import os
-import threading
-from dataclasses import dataclass
 
 import pytest
 
@@ -35,32 +34,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class LiveServer:
-    base: str
-    app: object
-
-    def url(self, path: str = "/") -> str:
-        return self.base + path
-
-
 @pytest.fixture(scope="package")
-def live_server(demo_apps):
-    from werkzeug.serving import make_server
-
-    app = demo_apps("spatialite")
-    saved = app.config["TILE_URL"]
-    app.config["TILE_URL"] = LOCAL_TILES
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-        app.config["TILE_URL"] = saved
+def live_server(real_server):
+    """The real server (``make run``: gunicorn, SpatiaLite, the demo region) that
+    every browser journey runs against; see tests/real_server.py."""
+    return real_server
 
 
 @pytest.fixture(scope="package")
