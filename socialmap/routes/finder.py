@@ -46,7 +46,8 @@ from socialmap import geo
 from socialmap.catalogue import queries as catalogue_queries
 from socialmap.catalogue.models import AreaUnit, Location, Service
 from socialmap.routes import queries
-from socialmap.routes.matching import fits_step, needs_meeting, takes_all_ages_of, top_domains
+from socialmap.routes.matching import (fits_step, needs_meeting, takes_all_ages_of, takes_some_ages_of,
+                                       top_domains)
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.vocabulary import URGENCY
 
@@ -280,16 +281,19 @@ def find(session: Session, criteria: Criteria, origin: Origin, today: date | Non
 def local_services(step: RouteStep, around: Locality, age: int | None = None,
                    needs: tuple[str, ...] = ()) -> list[LocalService]:
     """The services serving the buurt that can carry out ``step`` for a person of
-    ``age``: never one whose age range leaves that age out. Active ones first,
-    then those helping with more of ``needs``; with no age given, then the
-    general ones (taking every age the route is agreed for) before those for
-    only some of those ages; then by distance (phone and online services after
-    those with an address)."""
+    ``age``: never one whose age range leaves that age out. With no age given,
+    the route's own ages stand in: a service for none of them is left out, and
+    the general ones (taking every age the route is agreed for) come before
+    those for only some of them. Active ones first, then those helping with
+    more of ``needs``, then the general ones, then by distance (phone and
+    online services after those with an address)."""
     found = []
     met: dict[int, int] = {}
     partial: set[int] = set()  # services taking only some of the route's ages
     for svc in around.serving:
         if not fits_step(step, svc, age):
+            continue
+        if age is None and not takes_some_ages_of(svc, step.route):
             continue
         if age is None and not takes_all_ages_of(svc, step.route):
             partial.add(svc.id)

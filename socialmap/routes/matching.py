@@ -42,6 +42,13 @@ def accepts_age(service, age: int | None) -> bool:
     return (service.min_age is None or age >= service.min_age) and (service.max_age is None or age <= service.max_age)
 
 
+def takes_some_ages_of(service, route) -> bool:
+    """Whether ``service`` takes at least one age ``route`` is agreed for."""
+    low = max(route.min_age or 0, service.min_age or 0)
+    high = min(200 if route.max_age is None else route.max_age, 200 if service.max_age is None else service.max_age)
+    return low <= high
+
+
 def takes_all_ages_of(service, route) -> bool:
     """Whether ``service`` takes every age ``route`` is agreed for: on a route
     for adults an 18+ service does, on a route for all ages only a service

@@ -236,6 +236,6 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
 
 
 def _ages_overlap(route, svc) -> bool:
-    lo = max(route.min_age or 0, svc.min_age or 0)
-    hi = min(route.max_age if route.max_age is not None else 200, svc.max_age if svc.max_age is not None else 200)
-    return lo <= hi
+    from socialmap.routes.matching import takes_some_ages_of
+
+    return takes_some_ages_of(svc, route)

@@ -79,3 +79,18 @@ def test_every_service_shown_takes_the_age(demo_session, args, age):
              [*o.services, *(s for f in o.follow_ups for s in f.services), *(s for r in o.returns for s in r.services)]]
     assert shown
     assert [s.service.key for s in shown if not accepts_age(s.service, age)] == []
+
+
+def test_with_no_age_the_routes_ages_stand_in(demo_session):
+    """The route page (no age) of the youth route (12-17): a service for 18-23
+    only is left out; one for 16-27 comes after those taking every age 12-17."""
+    from socialmap.routes.queries import route_by_key
+
+    route = route_by_key(demo_session, "jeugd-psychische-klachten")
+    origin, _label, _problem = criteria_module.resolve_place(demo_session, "1103")
+    services = finder.local_services(route.step("jongerenwerk"), finder.locality(demo_session, origin))
+    keys = [s.service.key for s in services]
+    assert "c-loket-dak-jongeren" not in keys  # 18-23
+    general = [s.service.key for s in services if (s.service.min_age or 0) <= 12 and (s.service.max_age or 200) >= 17]
+    assert general and keys[:len(general)] == general
+    assert keys.index("s-jv-jongerencoach") >= len(general)  # 16-27
