@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from socialmap.catalogue.models import AreaUnit, NeedTerm
 from socialmap.i18n import _
 from socialmap.routes import vocabulary as voc
-from socialmap.routes.finder import Criteria, Origin
+from socialmap.routes.finder import CRISIS_NEED, Criteria, Origin
+from socialmap.safety.crisis import detect
 
 MAX_TEXT = 200
 INVALID = "<invalid>"
@@ -41,6 +42,10 @@ class Parsed:
     origin: Origin
     place_label: str
     text: str
+    # Words of ``text`` that speak of suicidal thoughts or an acute crisis
+    # (safety.crisis.detect): the urgency is then crisis, whatever was chosen.
+    crisis_words: tuple[str, ...] = ()
+    urgency_chosen: str | None = None  # what was chosen, when crisis wording overrode it
 
 
 def _values(source, name: str) -> list[str]:
@@ -57,6 +62,14 @@ def _values(source, name: str) -> list[str]:
             continue
         found += [part.strip() for part in str(item).split(",") if part.strip()]
     return found
+
+
+def _text(source, name: str) -> str:
+    """A free-text parameter as typed (commas are part of what people write)."""
+    value = source.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _single(source, name: str) -> str | None:
@@ -78,14 +91,18 @@ def parse(session: Session, source) -> Parsed:
     if bad:
         errors["needs"] = _("Onbekende hulpvraag-code(s): %(codes)s.", codes=", ".join(str(b) for b in bad))
 
-    text = _single(source, "q") or ""
+    text = _text(source, "q")
     if len(text) > MAX_TEXT:
         errors["q"] = _("Gebruik hoogstens %(n)d tekens.", n=MAX_TEXT)
         text = ""
     understood: list[tuple[str, tuple[str, ...]]] = []
+    signal = detect(text) if text else None
+    crisis_words = tuple(signal.words) if signal is not None and signal.is_crisis else ()
     if text:
         interpretation = matcher_for(session).interpret(text)
         understood = [(code, tuple(interpretation.needs[code].words)) for code in interpretation.need_codes]
+        if crisis_words and CRISIS_NEED in known and CRISIS_NEED not in dict(understood):
+            understood.insert(0, (CRISIS_NEED, crisis_words))
         if not understood and not chosen:
             errors["q"] = _("We herkennen hierin geen hulpvraag. Kies er een uit de lijst of gebruik andere woorden.")
 
@@ -121,6 +138,10 @@ def parse(session: Session, source) -> Parsed:
     else:
         errors["place"] = _("Vul een postcode of buurt in: de route hangt af van waar iemand woont.")
 
+    urgency_chosen = None
+    if crisis_words and urgency != "crisis":
+        # Safety first: crisis wording always means the crisis route, and the page says so.
+        urgency_chosen, urgency = urgency, "crisis"
     needs = tuple(dict.fromkeys([n for n in chosen if n in known] + [code for code, _words in understood]))
     situations = {"professional_dilemma", "specialist_care_ending"} & set(flags)
     if not needs and urgency != "crisis" and not situations and not ({"q", "needs"} & set(errors)):
@@ -129,7 +150,7 @@ def parse(session: Session, source) -> Parsed:
         raise CriteriaError(errors)
     criteria = Criteria(needs=needs, understood=tuple(understood), age=age, urgency=urgency,
                         flags=frozenset(f for f in flags if f in voc.FLAGS))
-    return Parsed(criteria, origin, label, text)
+    return Parsed(criteria, origin, label, text, crisis_words, urgency_chosen)
 
 
 def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str | None]:

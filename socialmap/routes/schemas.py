@@ -96,6 +96,8 @@ def finder_result(result, parsed, professional, need_labels) -> dict:
             "needs": list(c.needs),
             "understood": [{"need": code, "words": list(words)} for code, words in c.understood],
             "age": c.age, "urgency": c.effective_urgency, "urgency_inferred": c.urgency_inferred,
+            # Crisis wording in q makes the urgency crisis, whatever was chosen (urgency_chosen).
+            "crisis_words": list(parsed.crisis_words), "urgency_chosen": parsed.urgency_chosen,
             "flags": sorted(c.effective_flags),
             "buurt": {"code": result.origin.buurt.code, "name": result.origin.buurt.name},
         },

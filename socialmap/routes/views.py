@@ -217,15 +217,26 @@ def api_finder():
             return _api_error({"body": _("Verwacht een JSON-object met de criteria.")})
     else:
         source = request.args
+    # Safety first: crisis wording gets the crisis lines, even when other criteria are wrong.
+    text = source.get("q")
+    crisis = _crisis_json(text if isinstance(text, str) else None)
     unknown = sorted(set(source.keys()) - set(_finder_parameters()))
     if unknown:
-        return _api_error({name: _("Onbekende parameter.") for name in unknown})
+        return _api_error({name: _("Onbekende parameter.") for name in unknown}, crisis)
     try:
         parsed = parse(db.session, source)
     except CriteriaError as exc:
-        return _api_error(exc.errors)
+        return _api_error(exc.errors, crisis)
     result = finder.find(db.session, parsed.criteria, parsed.origin)
-    return jsonify(schemas.finder_result(result, parsed, access.viewer_is_professional(), need_labels()))
+    body = schemas.finder_result(result, parsed, access.viewer_is_professional(), need_labels())
+    return jsonify({"crisis": crisis, **body})
+
+
+def _crisis_json(text: str | None) -> dict | None:
+    from socialmap.safety.help import as_json, help_for
+    from socialmap.web import crisis_lines_files
+
+    return as_json(help_for(db.session, text[:500] if text else None, crisis_lines_files()), current_locale())
 
 
 def _finder_parameters():
@@ -234,6 +245,7 @@ def _finder_parameters():
     return PARAMETERS + ("lang",)
 
 
-def _api_error(errors: dict[str, str]):
+def _api_error(errors: dict[str, str], crisis: dict | None = None):
     message = "; ".join(f"{name}: {text}" for name, text in errors.items())
-    return jsonify({"error": "Bad Request", "message": message, "status": 400, "errors": errors}), 400
+    body = {"error": "Bad Request", "message": message, "status": 400, "errors": errors}
+    return jsonify({"crisis": crisis, **body} if crisis else body), 400
