@@ -8,6 +8,7 @@ from socialmap.catalogue import neighbourhood as buurt
 from socialmap.catalogue import presenters, queries, schedule
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.extensions import db
+from socialmap.maps.builders import service_map_clusters
 
 bp = Blueprint("catalogue", __name__)
 
@@ -42,6 +43,7 @@ def _service_page(key: str, template: str, **extra):
                            exceptions=schedule.upcoming_exceptions(svc, now.date()),
                            has_map=bool(svc.locations) or any(a.level in ("neighbourhood", "district", "municipality")
                                                               and a.geom is not None for a in svc.areas_served),
+                           map_cluster=service_map_clusters(len(svc.locations)),
                            **{name: make(svc) for name, make in extra.items()})
 
 

@@ -201,6 +201,11 @@ def results_map(points: Sequence[MapPoint], tiles: Tiles, here: Here | None = No
     return m
 
 
+def service_map_clusters(n_points: int) -> bool:
+    """Does a service's map group its markers? (Then its page loads the cluster plugin.)"""
+    return n_points > 3
+
+
 def service_map(points: Sequence[MapPoint], outlines: Sequence[Outline], tiles: Tiles) -> folium.Map:
     """A service's locations and the areas it serves, outlined."""
     bounds = _Bounds()
@@ -209,7 +214,7 @@ def service_map(points: Sequence[MapPoint], outlines: Sequence[Outline], tiles: 
     for outline in outlines:
         _add_outline(m, outline, bounds)
     if points:
-        parent = _cluster() if len(points) > 3 else m
+        parent = _cluster() if service_map_clusters(len(points)) else m
         _add_points(parent, points, bounds)
         if parent is not m:
             parent.add_to(m)

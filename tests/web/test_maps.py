@@ -157,3 +157,13 @@ def test_service_page_map_and_print_view(client, demo_session):
             assert contact.phone not in text
         assert contact.label not in text
     assert client.get("/dienst/bestaat-niet/afdrukken").status_code == 404
+
+
+def test_a_service_page_with_one_address_loads_no_cluster_plugin(client):
+    html = client.get("/dienst/c-amstelstroom-crisisdienst").get_data(as_text=True)
+    assert "leaflet.js" in html and "markercluster" not in html.lower()
+
+
+def test_the_results_page_loads_the_cluster_plugin(client):
+    html = client.get("/zoeken?q=rouw&where=1103").get_data(as_text=True)
+    assert "leaflet.markercluster.js" in html
