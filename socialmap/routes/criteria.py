@@ -138,10 +138,9 @@ def parse(session: Session, source) -> Parsed:
     else:
         errors["place"] = _("Vul een postcode of buurt in: de route hangt af van waar iemand woont.")
 
-    urgency_chosen = None
-    if crisis_words and urgency != "crisis":
-        # Safety first: crisis wording always means the crisis route, and the page says so.
-        urgency_chosen, urgency = urgency, "crisis"
+    # Safety first: crisis wording always means the crisis route (Criteria.effective_urgency),
+    # and the page says which urgency was set aside.
+    urgency_chosen = urgency if crisis_words and urgency != "crisis" else None
     needs = tuple(dict.fromkeys([n for n in chosen if n in known] + [code for code, _words in understood]))
     situations = {"professional_dilemma", "specialist_care_ending"} & set(flags)
     if not needs and urgency != "crisis" and not situations and not ({"q", "needs"} & set(errors)):
@@ -149,7 +148,7 @@ def parse(session: Session, source) -> Parsed:
     if errors:
         raise CriteriaError(errors)
     criteria = Criteria(needs=needs, understood=tuple(understood), age=age, urgency=urgency,
-                        flags=frozenset(f for f in flags if f in voc.FLAGS))
+                        flags=frozenset(f for f in flags if f in voc.FLAGS), crisis_words=crisis_words)
     return Parsed(criteria, origin, label, text, crisis_words, urgency_chosen)
 
 

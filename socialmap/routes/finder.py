@@ -9,7 +9,10 @@ follows, and the way back.
 
 Rules, in order:
 
-* with no urgency given, a crisis need (``mental.crisis``) means urgency crisis;
+* the crisis need (``mental.crisis``) picked, or crisis wording recognised by
+  ``safety.crisis``, means urgency crisis whatever urgency was chosen; a lay
+  word the need matcher maps to the crisis need means crisis when no urgency
+  was chosen;
 * **safety first**: in a crisis (effective urgency ``crisis``) a transition to
   the crisis service (a step of kind ``crisis_service``) is always an option,
   and options to the crisis service come before all others. The criteria
@@ -65,16 +68,26 @@ class Criteria:
     age: int | None = None
     urgency: str | None = None  # as chosen; see effective_urgency
     flags: frozenset[str] = frozenset()
+    crisis_words: tuple[str, ...] = ()  # words that speak of a crisis (safety.crisis.detect)
+
+    @property
+    def crisis_certain(self) -> bool:
+        """The crisis need was picked, or the words speak of a crisis -- not merely a
+        lay word the need matcher took for it ("financiële crisis")."""
+        return bool(self.crisis_words) or (CRISIS_NEED in self.needs and CRISIS_NEED not in dict(self.understood))
 
     @property
     def effective_urgency(self) -> str:
+        # Safety first: a certain crisis is a crisis, whatever urgency was chosen.
+        if self.crisis_certain:
+            return "crisis"
         if self.urgency:
             return self.urgency
         return "crisis" if CRISIS_NEED in self.needs else "routine"
 
     @property
     def urgency_inferred(self) -> bool:
-        return not self.urgency and CRISIS_NEED in self.needs
+        return self.effective_urgency == "crisis" and self.urgency != "crisis"
 
     @property
     def derived_flags(self) -> frozenset[str]:

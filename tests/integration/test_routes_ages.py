@@ -59,8 +59,6 @@ def test_on_an_adult_route_an_adult_service_counts_as_general(demo_session):
     assert keys.index("c-kompas-jongvolwassenen") > keys.index("c-amstelstroom-sggz-west")
 
 
-@pytest.mark.xfail(strict=True, reason="the demo catalogue gives c-kompas-consultatie no age range "
-                   "(data/demo/catalogue/care-ggz.yaml, audience); remove this mark when it has one")
 def test_the_demo_youth_consultation_is_not_offered_to_a_45_year_old(demo_session):
     assert YOUTH_CONSULTATION not in consultation_services(run(demo_session, [*ADVICE_FIRST, ("age", "45")]))
 

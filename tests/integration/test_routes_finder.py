@@ -123,12 +123,17 @@ def test_needs_understood_from_lay_words_are_reported(demo_session):
     assert "multiple_domains" in result.criteria.effective_flags  # two life domains
 
 
-def test_crisis_urgency_is_inferred_only_when_not_chosen(demo_session):
+def test_the_crisis_need_means_a_crisis_whatever_urgency_was_chosen(demo_session):
+    """Safety first (issue 7): 'urgent' + the crisis need + the client absent once gave 0 routes."""
     inferred = run(demo_session, [("needs", "mental.crisis"), ("postcode", "1012")])
     assert inferred.criteria.effective_urgency == "crisis" and inferred.criteria.urgency_inferred
-    chosen = run(demo_session, [("needs", "mental.crisis"), ("urgency", "urgent"), ("postcode", "1012")])
-    assert chosen.criteria.effective_urgency == "urgent" and not chosen.criteria.urgency_inferred
-    assert chosen.options[0].next_step.kind == "crisis_service"
+    for urgency in ("routine", "soon", "urgent"):
+        chosen = run(demo_session, [("needs", "mental.crisis"), ("urgency", urgency), ("flags", "client_absent"),
+                                    ("postcode", "1012")])
+        assert chosen.criteria.effective_urgency == "crisis" and chosen.criteria.urgency_inferred
+        assert chosen.options and chosen.options[0].next_step.kind == "crisis_service"
+    explicit = run(demo_session, [("needs", "mental.crisis"), ("urgency", "crisis"), ("postcode", "1012")])
+    assert explicit.criteria.effective_urgency == "crisis" and not explicit.criteria.urgency_inferred
 
 
 def test_a_closed_service_is_shown_but_never_counted_as_local_help(demo_session):
