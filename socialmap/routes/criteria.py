@@ -102,7 +102,7 @@ def parse(session: Session, source) -> Parsed:
         interpretation = matcher_for(session).interpret(text)
         understood = [(code, tuple(interpretation.needs[code].words)) for code in interpretation.need_codes]
         if crisis_words and CRISIS_NEED in known and CRISIS_NEED not in dict(understood):
-            understood.insert(0, (CRISIS_NEED, crisis_words))
+            understood.insert(0, (CRISIS_NEED, (" ".join(crisis_words),)))  # one phrase
         if not understood and not chosen:
             errors["q"] = _("We herkennen hierin geen hulpvraag. Kies er een uit de lijst of gebruik andere woorden.")
 
