@@ -196,3 +196,24 @@ def real_server(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_search(demo_apps):
+    """``demo_search(text, where=None, locale="nl", per_page=20, **filters)``: a
+    SearchResponse from the demo region (SpatiaLite), straight from the engine."""
+    app = demo_apps("spatialite")
+
+    def go(text="", where=None, locale="nl", per_page=20, **filters):
+        from socialmap.extensions import db
+        from socialmap.search import places
+        from socialmap.search.engine import Filters, SearchRequest, search
+        from socialmap.search.indexer import current_index
+
+        with app.app_context():
+            place = places.resolve(db.session, where) if where else None
+            response = search(db.session, current_index(), SearchRequest(
+                text=text, place=place, per_page=per_page, locale=locale, filters=Filters(**filters)))
+            db.session.remove()
+            return response
+    return go

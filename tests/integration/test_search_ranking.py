@@ -2,9 +2,7 @@
 in another language than the person asked for ranks below the general one."""
 import pytest
 
-from socialmap.search import places
-from socialmap.search.engine import EQUAL_SCORE, Candidate, Filters, SearchRequest, nearer_first_among_equals, search
-from socialmap.search.indexer import current_index
+from socialmap.search.engine import EQUAL_SCORE, Candidate, nearer_first_among_equals
 from socialmap.search.languages import held_in, named_in
 
 GENERAL_GRIEF_GROUPS = {"s-rk-rouwgroep-oost", "s-rk-jongvolwassenen", "s-rk-rouwgroep-weesp"}
@@ -12,19 +10,8 @@ OTHER_LANGUAGE_GROUPS = {"s-rk-rouwgroep-turks": "tr", "s-mn-rouwgroep-arabisch"
 
 
 @pytest.fixture(scope="module")
-def run(demo_apps):
-    app = demo_apps("spatialite")
-
-    def go(text="", where=None, locale="nl", per_page=20, **filters):
-        from socialmap.extensions import db
-
-        with app.app_context():
-            place = places.resolve(db.session, where) if where else None
-            response = search(db.session, current_index(), SearchRequest(
-                text=text, place=place, per_page=per_page, locale=locale, filters=Filters(**filters)))
-            db.session.remove()
-            return response
-    return go
+def run(demo_search):
+    return demo_search
 
 
 def order(response) -> list[str]:

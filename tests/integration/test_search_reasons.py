@@ -1,32 +1,19 @@
 """"Why this result" says only what is true: a word is claimed only when the
 service's text holds it (or its stem, or a compound containing it); a typo is
 shown as the word the text holds; a need is claimed only when the service has it."""
+import functools
 import re
 
 import pytest
 from sqlalchemy import select
 
 from socialmap.catalogue.models import NeedTerm, Service, service_need
-from socialmap.search import places
 from socialmap.search.analysis import stem, terms
-from socialmap.search.engine import Filters, SearchRequest, search
-from socialmap.search.indexer import current_index
 
 
 @pytest.fixture(scope="module")
-def run(demo_apps):
-    app = demo_apps("spatialite")
-
-    def go(text="", where=None, locale="nl", per_page=40, **filters):
-        from socialmap.extensions import db
-
-        with app.app_context():
-            place = places.resolve(db.session, where) if where else None
-            response = search(db.session, current_index(), SearchRequest(
-                text=text, place=place, per_page=per_page, locale=locale, filters=Filters(**filters)))
-            db.session.remove()
-            return response
-    return go
+def run(demo_search):
+    return functools.partial(demo_search, per_page=40)
 
 
 def texts_of(session, key: str) -> tuple[str, str]:
