@@ -10,7 +10,11 @@ PROFESSIONALS = "professionals"  # the target group (service facet ``group``)
 
 def professionals_only(groups: Iterable[str]) -> bool:
     """Target-group codes that name professionals and no one else (for code
-    that holds codes, not a :class:`Service`, such as a search document)."""
+    that holds codes, not a :class:`Service`, such as a search document).
+
+    Access does not decide it: a service reached only through a referral
+    (``professional_referral``: IPS, FACT) still helps clients, who should find
+    it and read how to get there."""
     groups = set(groups)
     return bool(groups) and groups == {PROFESSIONALS}
 

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialmap.catalogue.audience import professionals_only
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location, service_need)
@@ -35,20 +36,6 @@ from socialmap.search.languages import held_in
 
 WIDE = "wide"
 AGE_MIN, AGE_MAX = 0, 200
-PROFESSIONALS = "professionals"  # the target group (service facet ``group``)
-
-
-def professionals_only(groups: Iterable[str]) -> bool:
-    """A service is for professionals only when it names target groups and every
-    one of them is ``professionals`` (the GPs' ggz consultation lines, the DOCO).
-
-    Access does not decide it: a service reached only through a referral
-    (``professional_referral``: IPS, FACT) still helps clients, who should find
-    it and read how to get there; and a service for clients *and* professionals
-    (a recovery college) is for everyone.
-    """
-    groups = set(groups)
-    return bool(groups) and groups == {PROFESSIONALS}
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:

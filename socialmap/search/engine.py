@@ -9,7 +9,7 @@
    within the radius, then ranked on text relevance, whether it serves the
    place, and distance. Each hit says why it matched.
 
-Services for professionals only (:func:`.documents.professionals_only`) are
+Services for professionals only (:func:`socialmap.catalogue.audience.professionals_only`) are
 left out unless the request says the viewer is a professional; the web side
 decides that (``params.parse``), the engine only reads ``SearchRequest``.
 """

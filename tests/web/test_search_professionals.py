@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from socialmap.catalogue.models import Service, ServiceFacet
 from socialmap.routes import access
-from socialmap.search.documents import professionals_only
+from socialmap.catalogue.audience import professionals_only
 
 # In the demo region: target groups only ``professionals``, access ``professional_referral``.
 DEMO_PROFESSIONAL_ONLY = {"c-amstelstroom-consultatie", "c-dijkzicht-consultatie", "c-kompas-consultatie",
