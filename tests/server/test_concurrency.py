@@ -158,6 +158,7 @@ def test_every_page_and_endpoint_concurrently(real_server):
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(client, range(CLIENTS)))
 
+    print(f"\n{sum(counts.values())} requests in {SECONDS:.0f} s by {CLIENTS} clients; statuses {dict(counts)}")
     log = real_server.log()
     deaths = [line for line in log.splitlines()
               if re.search(r"(was sent|exited with code|WORKER TIMEOUT|Segmentation|Traceback)", line)]
