@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from socialmap.config import DATA_DIR, PROJECT_ROOT
 
-BENCH_DIR = PROJECT_ROOT / ".bench"          # gitignored
+# Where a run writes: .bench/ (gitignored) and the database socialmap_bench, unless
+# BENCH_DIR / BENCH_PG_DATABASE say otherwise (the test suite's smoke run uses its own).
+BENCH_DIR = Path(os.environ.get("BENCH_DIR") or PROJECT_ROOT / ".bench").absolute()
 SQLITE_PATH = BENCH_DIR / "socialmap_bench.sqlite"
 STAMP = BENCH_DIR / "generated.json"
 INSTANCE_DIR = BENCH_DIR / "instance"
@@ -23,7 +27,9 @@ NEEDS_FILE = DATA_DIR / "taxonomy" / "needs.yaml"
 KINDS_FILE = DATA_DIR / "taxonomy" / "service_kinds.yaml"
 PC4_FILE = DATA_DIR / "postcodes" / "pc4_centroids.csv"
 
-PG_DATABASE = "socialmap_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE") or "socialmap_bench"
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", PG_DATABASE):  # it goes into CREATE/DROP DATABASE as is
+    raise SystemExit(f"BENCH_PG_DATABASE: not a plain database name: {PG_DATABASE!r}")
 DEFAULT_PG_URL = "postgresql://socialmap:socialmap@127.0.0.1:5432/socialmap_test"
 
 

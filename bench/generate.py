@@ -26,7 +26,8 @@ are there with the expected number of services, nothing is done.
   its migrations) in a SpatiaLite file under .bench/ and in the PostgreSQL
   database socialmap_bench (the same rows and ids in both).
 
-Run: ``.venv/bin/python -m bench.generate [--force]``.
+Run: ``.venv/bin/python -m bench.generate [--force] [--services N] [--no-postgres]``
+(the knobs are for the test suite's smoke run; ``make bench`` uses the defaults).
 """
 from __future__ import annotations
 
@@ -141,6 +142,19 @@ def _sample_points(geom, n: int, rng: np.random.Generator) -> np.ndarray:
     return found[:n]
 
 
+def _voronoi_cells(seeds: np.ndarray, extend_to) -> np.ndarray:
+    """The Voronoi cells of ``seeds``, cell i holding seed i. GEOS 3.12 can keep that
+    order itself (``ordered=True``); the GEOS the product links (Debian's 3.11) cannot,
+    so each cell is matched to the one seed it contains -- the same cells, the same order."""
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=extend_to))
+    seed_i, cell_i = shapely.STRtree(cells).query(shapely.points(seeds), predicate="within")
+    if len(cells) != len(seeds) or sorted(seed_i.tolist()) != list(range(len(seeds))):
+        raise ValueError(f"{len(seeds)} seeds gave {len(cells)} Voronoi cells ({len(seed_i)} matched)")
+    ordered = np.empty(len(seeds), dtype=object)
+    ordered[seed_i] = cells[cell_i]
+    return ordered
+
+
 def subdivide(geom, n: int, rng: np.random.Generator, lloyd: int = 2) -> list[MultiPolygon]:
     """Cut ``geom`` into ``n`` pieces: a Voronoi diagram of random seeds (moved
     twice to their cell's centroid) clipped to ``geom``. Computed with x scaled by
@@ -153,8 +167,7 @@ def subdivide(geom, n: int, rng: np.random.Generator, lloyd: int = 2) -> list[Mu
     shapely.prepare(metric)
     seeds = _sample_points(metric, n, rng)
     for step_ in range(lloyd + 1):
-        cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=metric,
-                                                           ordered=True))
+        cells = _voronoi_cells(seeds, metric)
         clipped = shapely.intersection(cells, metric)
         if step_ == lloyd:
             break
@@ -312,7 +325,9 @@ def _placeholders(places_re: re.Pattern):
 
 
 def load_templates() -> tuple[list[Template], list[str]]:
-    from socialmap.interop.catalogue_yaml import _check_contacts, _check_schedule, _Checker
+    # The catalogue loader's own checks, so the templates read the YAML as the product does.
+    from socialmap.interop.catalogue_yaml import _check_contacts, _check_schedule
+    from socialmap.interop.checking import RecordChecker
     from socialmap.interop.problems import Problems
 
     buurt_names = [f["properties"]["naam"] for f in
@@ -330,15 +345,15 @@ def load_templates() -> tuple[list[Template], list[str]]:
             serves = item["serves"]
             level = ("country" if "NL" in serves else "region" if any(s.startswith("RG") for s in serves)
                      else "municipality" if any(s.startswith("GM") for s in serves) else "district")
-            c = _Checker(problems, f"{path.name}: {item['key']}", item)
+            c = RecordChecker(problems, f"{path.name}: {item['key']}", item)
             audience = item.get("audience") or {}
             cost = item.get("cost") or {}
             seen: dict[str, int] = {}
             texts = {}
             for field_, value in (("name", c.translated("name")), ("summary", c.translated("summary")),
                                   ("description", c.translated("description")),
-                                  ("conditions", _Checker(problems, "", audience).translated("conditions")),
-                                  ("cost_note", _Checker(problems, "", cost).translated("note")),
+                                  ("conditions", RecordChecker(problems, "", audience).translated("conditions")),
+                                  ("cost_note", RecordChecker(problems, "", cost).translated("note")),
                                   ("status_note", c.translated("status_note"))):
                 texts[field_] = {lang: convert(t, lang, seen) for lang, t in value.items()}
             org_text = {lang: convert(t, lang, seen) for lang, t in (org.get("description") or {}).items()}
@@ -695,23 +710,34 @@ def _count_services_pg() -> int | None:
         return None
 
 
-def up_to_date(digest: str) -> bool:
+def up_to_date(digest: str, postgres: bool = True) -> bool:
     expected = PARAMS["live_services"] + PARAMS["ended_services"]
     try:
         stamp = json.loads(STAMP.read_text())
     except (OSError, ValueError):
         return False
     return (stamp.get("digest") == digest and _count_services_sqlite() == expected
-            and _count_services_pg() == expected)
+            and (not postgres or (stamp.get("postgres", True) and _count_services_pg() == expected)))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--force", action="store_true", help="regenerate even when the cache is current")
+    parser.add_argument("--services", type=int, metavar="N",
+                        help=f"live services (default {PARAMS['live_services']:,}; ended ones: 1 %% on top); "
+                             "fewer for a quick smoke run")
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="write the SpatiaLite database only (then run bench.run with --no-postgres)")
     args = parser.parse_args(argv)
-    BENCH_DIR.mkdir(exist_ok=True)
+    if args.services is not None:
+        if args.services < 1:
+            parser.error("--services must be at least 1")
+        PARAMS.update(live_services=args.services,
+                      ended_services=round(args.services * PARAMS["ended_services"] / PARAMS["live_services"]))
+    postgres = not args.no_postgres
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     digest = inputs_digest()
-    if not args.force and up_to_date(digest):
+    if not args.force and up_to_date(digest, postgres):
         say(f"synthetic catalogue up to date ({STAMP.relative_to(BENCH_DIR.parent)}); skipping generation")
         return 0
     started = time.perf_counter()
@@ -731,11 +757,12 @@ def main(argv: list[str] | None = None) -> int:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
         write_database(sqlite_url(), rows)
-    with step(f"PostgreSQL: {PG_DATABASE}"):
-        pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        pg_admin(f"CREATE DATABASE {PG_DATABASE}")
-        write_database(pg_url(), rows)
-    STAMP.write_text(json.dumps({"digest": digest, "params": PARAMS,
+    if postgres:
+        with step(f"PostgreSQL: {PG_DATABASE}"):
+            pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+            write_database(pg_url(), rows)
+    STAMP.write_text(json.dumps({"digest": digest, "params": PARAMS, "postgres": postgres,
                                  "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                                  "seconds": round(time.perf_counter() - started, 1),
                                  "counts": {"areas": dict(levels), **{t: len(rows[t]) for t in TABLE_ORDER}}},

@@ -17,7 +17,7 @@ Measures: (1) text or need + neighbourhood, (2) text + postcode within 5 km,
 (3) point -> neighbourhood, (4) building the whole index. Prints p50/p95 in ms,
 the ratios, the targets of the issue, and the PostgreSQL plans once.
 
-Run: ``.venv/bin/python -m bench.run [--n 300] [--warmup 20] [--budget 60]``.
+Run: ``.venv/bin/python -m bench.run [--n 300] [--warmup 20] [--budget 60] [--no-postgres]``.
 """
 from __future__ import annotations
 
@@ -779,6 +779,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="reuse the indexes of the previous run (measure 4 is then not measured)")
     parser.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", 1200)),
                         help="stop the whole run after this many seconds (prints what it has)")
+    parser.add_argument("--no-postgres", action="store_true",
+                        help="socialmap and plain Whoosh only (after bench.generate --no-postgres)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
@@ -786,6 +788,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError):
         print("no generated catalogue: run `.venv/bin/python -m bench.generate` first (or `make bench`)",
               file=sys.stderr)
+        return 2
+    if not args.no_postgres and not generated.get("postgres", True):
+        print("the catalogue was generated without PostgreSQL (bench.generate --no-postgres): run with "
+              "--no-postgres, or generate again without it", file=sys.stderr)
         return 2
 
     def timeout(_signum, _frame):
@@ -810,7 +816,8 @@ def main(argv: list[str] | None = None) -> int:
         run_plain_whoosh(session, db, queries, args)
         db.session.remove()
         db.engine.dispose()
-    run_postgres(queries, args)
+    if not args.no_postgres:
+        run_postgres(queries, args)
     signal.alarm(0)
     report(args, generated, started)
     return 0
