@@ -51,7 +51,8 @@ def hit_json(hit, area_names: dict) -> dict:
         "serves_here": hit.serves_here,
         "serves": [{"code": c, "name": area_names[c].name, "level": area_names[c].level}
                    if c in area_names else {"code": c, "name": None, "level": None} for c in hit.serves],
-        "why": {"needs": hit.matched_needs, "kinds": hit.matched_kinds, "words": hit.matched_words},
+        "why": {"needs": hit.matched_needs, "kinds": hit.matched_kinds, "words": hit.matched_words,
+                "related_words": hit.related_words},
         "nearest": _location(hit.nearest) if hit.nearest else None,
         "locations": [_location(loc) for loc in hit.locations],
     }

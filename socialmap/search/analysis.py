@@ -3,8 +3,15 @@
 Terms are lower-cased, accent-folded, stop words dropped, Dutch compounds
 split into known parts ("schuldhulpverlening" also yields "schuld", "hulp",
 "verlening"), then stemmed with Snowball ("schulden" -> "schuld"). The parts
-lexicon comes from data files only (never from the database), so the index
-and the queries always analyse alike.
+lexicon comes from data files and installed language data only (never from
+the database), so the index and the queries always analyse alike.
+
+Dutch morphology beyond Snowball: a word also yields the stem of its lemma
+(simplemma: "lessen" -> "les", "kan" -> "kunnen"), so singular and plural,
+and forms of a verb, meet even where Snowball stems them apart ("lessen" ->
+"less" but "les" -> "les"). Compounds are split against a real lexicon: the
+curated parts, the taxonomy's words and the common Dutch words of wordfreq
+(see docs/search-language.md).
 """
 from __future__ import annotations
 
@@ -12,8 +19,7 @@ import re
 from functools import lru_cache
 
 import yaml
-from whoosh.analysis import (CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StopFilter
 from whoosh.lang.snowball.dutch import DutchStemmer
 from whoosh.lang.snowball.english import EnglishStemmer
 from whoosh.support.charset import accent_map
@@ -22,6 +28,20 @@ from socialmap.config import DATA_DIR
 
 TOKEN = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 MIN_PART = 4
+# Common Dutch words (wordfreq's Zipf scale: 3 = once per million words) are
+# compound parts too; rarer ones are too often names or noise.
+LEXICON_MIN_ZIPF = 3.2
+# A word this common is a word of its own ("huisarts", "boodschappen",
+# "kinderopvang"): it is not split, so "huis" does not find the GP.
+WHOLE_WORD_ZIPF = 4.0
+# Three-letter words this common may end a compound ("computerles", "nachtbus").
+SHORT_TAIL_ZIPF = 4.5
+# A part is split further only when it is rare (schuldhulp), not when it is a
+# word people use (besteding, jongeren).
+SUBSPLIT_MAX_ZIPF = 2.5
+# Negations carry meaning for the need matcher ("geen huis" is homelessness,
+# "huis" is not): they are stop words for the index, never for understanding.
+NEGATIONS = frozenset({"geen", "niet", "zonder", "nooit", "no", "not", "without", "never"})
 SHORT_PARTS = frozenset({"ggz", "poh", "wmo", "dag", "ivf"})
 LINKS = ("s", "en", "e")  # Dutch linking sounds: "werkgelegenheid", "zelfhulpgroep"
 
@@ -57,6 +77,7 @@ def lexicon() -> frozenset[str]:
         line = line.strip()
         if line and not line.startswith("#"):
             words.add(fold(line))
+    words.update(_common_dutch_words())
     for name, key in (("needs.yaml", "needs"), ("service_kinds.yaml", "service_kinds")):
         path = DATA_DIR / "taxonomy" / name
         if not path.exists():
@@ -71,8 +92,27 @@ def lexicon() -> frozenset[str]:
                      and w not in DUTCH_STOP)
 
 
+def _common_dutch_words() -> set[str]:
+    """Dutch words at least as common as LEXICON_MIN_ZIPF (wordfreq's own data, offline)."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    found = set()
+    for word in top_n_list("nl", 60_000):
+        if len(word) >= MIN_PART and word.isalpha() and zipf_frequency(word, "nl") >= LEXICON_MIN_ZIPF:
+            found.add(fold(word))
+    return found
+
+
 def _is_part(word: str) -> bool:
     return word in lexicon()
+
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    """How common a Dutch word is (wordfreq's Zipf scale; 0 for unknown words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "nl")
 
 
 @lru_cache(maxsize=50_000)
@@ -80,22 +120,29 @@ def split_compound(word: str) -> tuple[str, ...]:
     """Known parts of a Dutch compound, or () when it is not one.
 
     Fewest parts win; every part must be a known word, optionally followed by a
-    linking s/e/en.
+    linking s/e/en; a common three-letter word may be the last part. A word that
+    is common on its own is not split, and a part is split further only when it
+    is not a common word itself (schuldhulp -> schuld, hulp; not jongeren -> jong).
     """
-    if len(word) < 2 * MIN_PART - 1 or not word.isalpha():
+    if len(word) < 2 * MIN_PART - 1 or not word.isalpha() or zipf(word) >= WHOLE_WORD_ZIPF:
         return ()
     best = _split(word, 0)
     if not best or len(best) < 2:
         return ()
     found: list[str] = []
-    for part in best:  # parts of parts too: schuldhulp -> schuld, hulp
+    for part in best:
         found.append(part)
-        found += [p for p in split_compound(part) if p not in found]
+        if zipf(part) < SUBSPLIT_MAX_ZIPF:
+            found += [p for p in split_compound(part) if p not in found]
     return tuple(dict.fromkeys(found))
 
 
+def _short_tail(word: str) -> bool:
+    return len(word) == 3 and word not in DUTCH_STOP and zipf(word) >= SHORT_TAIL_ZIPF
+
+
 def _split(word: str, depth: int) -> list[str] | None:
-    if depth > 0 and _is_part(word):
+    if depth > 0 and (_is_part(word) or _short_tail(word)):
         return [word]
     if depth >= 3:
         return None
@@ -119,14 +166,31 @@ def stem(word: str, lang: str = "nl") -> str:
     return (_english if lang == "en" else _dutch).stem(word)
 
 
+@lru_cache(maxsize=200_000)
+def lemma(word: str, lang: str = "nl") -> str:
+    """The dictionary form of a word (simplemma), folded like every token."""
+    import simplemma
+
+    return fold(simplemma.lemmatize(word, lang=lang))
+
+
+@lru_cache(maxsize=200_000)
+def word_stems(word: str, lang: str = "nl") -> tuple[str, ...]:
+    """The stem of the word and, when it differs, the stem of its lemma."""
+    own = stem(word, lang)
+    other = stem(lemma(word, lang), lang)
+    return (own,) if other == own or not other else (own, other)
+
+
 def terms(text: str, lang: str = "nl") -> list[str]:
-    """The index terms of a text: stems of words and of their compound parts."""
+    """The index terms of a text: stems of words (and of their lemmas) and of
+    their compound parts."""
     stop = ENGLISH_STOP if lang == "en" else DUTCH_STOP
     out: list[str] = []
     for token in raw_tokens(text):
         if token in stop:
             continue
-        out.append(stem(token, lang))
+        out += word_stems(token, lang)
         if lang != "en":
             out += [stem(p, lang) for p in split_compound(token)]
     return out
@@ -145,16 +209,30 @@ class CompoundFilter(Filter):
             t.text = text
 
 
+class LemmaStemFilter(Filter):
+    """Stems each token, and adds the stem of its lemma at the same position
+    when that differs ("lessen" -> "less" and "les")."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            for variant in word_stems(text, self.lang):
+                t.text = variant
+                yield t
+            t.text = text
+
+
 def dutch_analyzer():
     return (RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=DUTCH_STOP, minsize=1) | CompoundFilter()
-            | StemFilter(stemfn=_dutch.stem, cachesize=50_000))
+            | StopFilter(stoplist=DUTCH_STOP, minsize=1) | CompoundFilter() | LemmaStemFilter("nl"))
 
 
 def english_analyzer():
     return (RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=ENGLISH_STOP, minsize=1)
-            | StemFilter(stemfn=_english.stem, cachesize=50_000))
+            | StopFilter(stoplist=ENGLISH_STOP, minsize=1) | LemmaStemFilter("en"))
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

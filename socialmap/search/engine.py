@@ -22,12 +22,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
-from whoosh.query import And, Every, NumericRange, Or, Term
+from whoosh.query import And, Every, NumericRange, Or, Phrase, Term
 
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
 from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
-from socialmap.search.analysis import raw_tokens, stem, terms, typo_allowance
+from socialmap.search.analysis import DUTCH_STOP, raw_tokens, stem, terms, typo_allowance, word_stems
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
 from socialmap.search.languages import named_in
@@ -108,6 +108,7 @@ class Hit:
     matched_needs: list[str] = field(default_factory=list)   # need labels
     matched_kinds: list[str] = field(default_factory=list)   # kind codes
     matched_words: list[str] = field(default_factory=list)   # the person's words found in the text
+    related_words: list[str] = field(default_factory=list)   # words of the asked need's synonyms in the text
 
 
 @dataclass
@@ -129,13 +130,15 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
     if not index.current():  # missing, or written by another version: being rebuilt
         return SearchResponse([], 0, 1, 1, request.per_page, None, request.place, request.radius_m,
                               [], Counter(), index_missing=True)
-    interpretation = matcher_for(session).interpret(request.text) if request.text.strip() else None
-    query = _text_query(request.text, interpretation, index) if interpretation else Every()
+    matcher = matcher_for(session)
+    interpretation = matcher.interpret(request.text) if request.text.strip() else None
+    shards = _shards(session, index, request)
+    query = (_text_query(request.text, interpretation, index, matcher, shards, request.locale)
+             if interpretation else Every())
     if request.crisis:
         # Whatever else the words say, the region's crisis services are candidates.
         query = Or([query, Term("needs", CRISIS_NEED, boost=3.0), Term("kinds", CRISIS_KIND, boost=4.0)])
     base_filter = _filter_query(request.filters)
-    shards = _shards(session, index, request)
     place = request.place
 
     # Rank on cached per-shard columns; build full hits only for the page shown.
@@ -209,25 +212,80 @@ def _locate(c: Candidate, place: Place) -> None:
         and any(_within(code, place.area_code) for code in row.serves))
 
 
-def _text_query(text: str, interpretation: Interpretation, index: SearchIndex):
-    whole = {stem(t, "nl") for t in raw_tokens(text)} | {stem(t, "en") for t in raw_tokens(text)}
-    nl_terms, en_terms = set(terms(text, "nl")), set(terms(text, "en"))
-    corrected = set(interpretation.query_terms) - nl_terms - en_terms
+# How much each kind of match counts, relative to a word of the query found whole.
+PART_BOOST = 0.2        # a part of a query compound found alone ("toeslag" for "huurtoeslag")
+CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
+NEAR_BOOST = 0.35       # a near spelling the index holds
+WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names
+BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
+PHRASE_BOOST = 1.5      # the query's words close together, in their order
+COST_BOOST = 1.5        # "gratis": free services first
+# Words that ask about cost, read as a cost signal rather than as text.
+COST_WORDS = frozenset({"gratis", "goedkoop", "kosteloos", "kostenloos", "free", "cheap"})
+
+
+def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, matcher, shards: list[str],
+                locale: str = "nl"):
+    """The Whoosh query for a person's words: whole words first, then compound
+    parts, typo corrections and the synonyms of the needs the words name, each
+    weighted by how specific the word is in the catalogue (a word found in many
+    documents earns little)."""
+    tokens = raw_tokens(text)
+    cost_signal = any(t in COST_WORDS for t in tokens)
+    words = [t for t in tokens if t not in COST_WORDS]
+    plain = " ".join(words)
+    whole = {v for t in words for v in word_stems(t, "nl")} | {stem(t, "en") for t in words}
+    nl_terms, en_terms = set(terms(plain, "nl")), set(terms(plain, "en"))
+    cost_terms = {v for t in tokens if t in COST_WORDS for v in (*word_stems(t, "nl"), stem(t, "en"))}
+    corrected = set(interpretation.query_terms) - nl_terms - en_terms - cost_terms
     known = index.vocabulary()
+    rarity = _rarity(index, shards)
     parts = []
     for t in nl_terms | corrected:
-        boost = 1.0 if t in whole else 0.5 if t in nl_terms else 0.7
+        boost = (1.0 if t in whole else PART_BOOST if t in nl_terms else CORRECTED_BOOST) * rarity(t, "nl")
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
         # Words the index does not hold may be typos: match near spellings.
         if t not in known and typo_allowance(t):
-            parts += [Term(f, near, boost=0.4) for near in index.near_terms(t) for f in NL_FIELDS]
+            parts += [Term(f, near, boost=NEAR_BOOST * rarity(near, "nl"))
+                      for near in index.near_terms(t) for f in NL_FIELDS]
     for t in en_terms:
-        parts += [Term(f, t, boost=1.0) for f in EN_FIELDS]
+        parts += [Term(f, t, boost=rarity(t, "en")) for f in EN_FIELDS]
+    stems = [word_stems(t, "nl")[0] for t in words if t not in DUTCH_STOP]
+    if len(stems) >= 2:
+        parts += [Phrase(f, stems, slop=3, boost=PHRASE_BOOST) for f in NL_FIELDS]
+    widened: set[tuple[str, str]] = set()
     for code, match in interpretation.needs.items():
         parts.append(Term("needs", code, boost=2.0 + match.weight if "." in code else 1.0))
+        if "." in code:
+            parts.append(Term("needs", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
+        widened |= matcher.words_of(code)
     for code, match in interpretation.kinds.items():
         parts.append(Term("kinds", code, boost=4.0 + match.weight))
+        widened |= matcher.words_of(code)
+    for lang, t in widened:
+        # Dutch words always (the catalogue's own language), English ones for an English visitor.
+        if t not in whole and t not in nl_terms and lang in ("nl", locale):
+            parts += [Term(f, t, boost=WIDEN_BOOST * rarity(t, lang)) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
+    if cost_signal:
+        parts.append(Term("cost", "free", boost=COST_BOOST))
     return Or(parts) if parts else Every()
+
+
+def _rarity(index: SearchIndex, shards: list[str]):
+    """rarity(term, lang) in 0..1 over the shards searched: an inverse document
+    frequency, normalised (1 for a term in one document)."""
+    readers = [s.reader() for s in (index.searcher(shard) for shard in shards) if s is not None]
+    docs = sum(r.doc_count() for r in readers)
+    cache: dict[tuple[str, str], float] = {}
+
+    def rarity(term: str, lang: str) -> float:
+        key = (term, lang)
+        if key not in cache:
+            fields = EN_FIELDS if lang == "en" else NL_FIELDS
+            held = sum(max(r.doc_frequency(f, term) for f in fields) for r in readers)
+            cache[key] = 1.0 if held == 0 or docs <= 1 else math.log(1 + docs / held) / math.log(1 + docs)
+        return cache[key]
+    return rarity
 
 
 def _filter_query(f: Filters):
@@ -365,12 +423,20 @@ def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[
             hit.matched_needs = [labels.get(code, code) for code in need_codes if code in c.row.needs]
     if interpretation is None:
         return
-    words = query_words(interpretation.text, matcher_for(session), index.vocabulary(), index.near_terms)
+    matcher = matcher_for(session)
+    words = query_words(interpretation.text, matcher, index.vocabulary(), index.near_terms)
+    related = {t for code in (*interpretation.needs, *interpretation.kinds) for t in matcher.words_of(code)}
     texts = _service_texts(session, [hit.id for hit in hits])
     for hit, c in zip(hits, shown):
         hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]
         text = texts.get(hit.id)
-        hit.matched_words = text.mentions(words) if text is not None else []
+        if text is None:
+            continue
+        hit.matched_words = text.mentions(words)
+        if not hit.matched_needs and not hit.matched_kinds:
+            # Not tagged with what was asked: found by words of the need's synonyms
+            # that its text holds (the search widened to them); say which.
+            hit.related_words = [w for w in text.related(related, request.locale) if w not in hit.matched_words]
 
 
 def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:

@@ -27,7 +27,7 @@ SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
 # 3: professionals_only. 4: held_in.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: lemma stems, wordfreq compounds, no kind labels as text, name boost 2
 
 
 def make_schema() -> Schema:
@@ -38,8 +38,10 @@ def make_schema() -> Schema:
     kw = dict(scorable=False, commas=False, lowercase=False)
     return Schema(
         id=ID(stored=True, unique=True), key=ID(stored=True),
-        name_nl=TEXT(analyzer=nl, stored=True, field_boost=3.0),
-        name_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
+        # Names weigh more than other text, but not so much that a generic word
+        # in a name ("hulp", "werk") outweighs the specific word of a query.
+        name_nl=TEXT(analyzer=nl, stored=True, field_boost=2.0),
+        name_en=TEXT(analyzer=en, stored=True, field_boost=2.0),
         text_nl=TEXT(analyzer=nl), text_en=TEXT(analyzer=en),
         summary_nl=STORED, summary_en=STORED, org=STORED,
         needs=KEYWORD(stored=True, **kw), direct_needs=STORED, kinds=KEYWORD(stored=True, **kw),
@@ -66,9 +68,10 @@ def to_whoosh(doc: dict) -> dict:
     for f in KEYWORD_FIELDS:
         out[f] = " ".join(doc[f])
     # The summary counts twice: it says what the service is; the description adds detail.
-    out["text_nl"] = " ".join((doc["summary_nl"], doc["summary_nl"], doc["kindwords_nl"], doc["org"],
-                               doc["description_nl"]))
-    out["text_en"] = " ".join((doc["summary_en"], doc["summary_en"], doc["kindwords_en"], doc["description_en"]))
+    # Kind labels are not text: the kinds field holds them as codes, and the words
+    # of a label ("werk" in "Welzijnswerk") would otherwise match every document.
+    out["text_nl"] = " ".join((doc["summary_nl"], doc["summary_nl"], doc["org"], doc["description_nl"]))
+    out["text_en"] = " ".join((doc["summary_en"], doc["summary_en"], doc["description_en"]))
     return out
 
 

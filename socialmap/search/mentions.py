@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, TOKEN, fold, split_compound, stem,
-                                       typo_allowance)
+                                       typo_allowance, word_stems)
 
 
 def words_of(text: str) -> list[tuple[str, str]]:
@@ -67,7 +67,7 @@ class ServiceText:
             for shown, word in words_of(text):
                 if word in DUTCH_STOP:
                     continue
-                for term in (stem(word, "nl"), *(stem(p, "nl") for p in split_compound(word))):
+                for term in (*word_stems(word, "nl"), *(stem(p, "nl") for p in split_compound(word))):
                     self.nl.setdefault(term, shown)
         for text in english:
             for shown, word in words_of(text):
@@ -77,6 +77,19 @@ class ServiceText:
     def holding(self, term: str) -> str | None:
         """A word of the text that carries ``term`` (Dutch first), or None."""
         return self.nl.get(term) or self.en.get(term)
+
+    def related(self, terms: Iterable[tuple[str, str]], locale: str = "nl", limit: int = 3) -> list[str]:
+        """Words of the text that carry a (language, term) of the label or
+        synonyms of a need the person's words name: the search looked for them
+        too, so they are part of why a service was found."""
+        found: list[str] = []
+        for lang, term in sorted(terms):
+            if lang not in ("nl", locale):
+                continue
+            shown = (self.en if lang == "en" else self.nl).get(term)
+            if shown and shown not in found:
+                found.append(shown)
+        return found[:limit]
 
     def mentions(self, words: list[QueryWord]) -> list[str]:
         """The words to claim, in the order the person typed them (see module doc)."""

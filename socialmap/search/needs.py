@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, edit_distance, raw_tokens, split_compound,
-                                       stem, typo_allowance)
+                                       stem, typo_allowance, word_stems)
+
+# Words the matcher ignores: only articles. Everything else in a phrase counts,
+# so "geen huis" and "op straat" (homelessness) need their "geen" and "op", and
+# a query with just "huis" or "straat" is not read as homelessness.
+MATCH_STOP = frozenset({"de", "het", "een", "the", "a", "an"})
+NEGATION_STEMS = frozenset({"gen", "geen", "niet", "zonder", "nooit", "no", "not", "without", "never"})
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,7 @@ def _phrases_of(code: str, label: dict, synonyms: dict) -> list[Phrase]:
         found += [(lang, w) for w in words or []]
     phrases = []
     for lang, text in found:
-        stop = ENGLISH_STOP if lang == "en" else DUTCH_STOP
-        t = tuple(dict.fromkeys(stem(w, lang) for w in raw_tokens(str(text)) if w not in stop))
+        t = tuple(dict.fromkeys(stem(w, lang) for w in raw_tokens(str(text)) if w not in MATCH_STOP))
         if t:
             phrases.append(Phrase(code, str(text), lang, t))
     return phrases
@@ -78,6 +83,17 @@ class NeedMatcher:
         self._need_index = self._by_first_term(self.need_phrases)
         self._kind_index = self._by_first_term(self.kind_phrases)
         self._cache: dict[str, Interpretation] = {}
+        # The words of each need's and kind's label and synonyms: they widen the
+        # text search (a catalogue without tags is found by its words).
+        self._words_of: dict[str, set[tuple[str, str]]] = {}
+        for p in self.need_phrases + self.kind_phrases:
+            for t in p.terms:
+                if len(t) >= 4 and t not in NEGATION_STEMS:
+                    self._words_of.setdefault(p.code, set()).add((p.lang, t))
+
+    def words_of(self, code: str) -> set[tuple[str, str]]:
+        """(language, term) of the label and synonyms of a need or kind."""
+        return self._words_of.get(code, set())
 
     @staticmethod
     def _by_first_term(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
@@ -87,8 +103,9 @@ class NeedMatcher:
         return index
 
     def token_terms(self, token: str) -> tuple[set[str], set[str]]:
-        """(whole-word terms, compound-part terms) of one query word, typos corrected."""
-        whole = {stem(token, "nl"), stem(token, "en")} - {""}
+        """(whole-word terms, compound-part terms) of one query word, typos corrected.
+        A word's terms include the stem of its lemma ("kan" also gives "kunnen")."""
+        whole = {*word_stems(token, "nl"), stem(token, "en")} - {""}
         whole |= {c for t in list(whole) for c in self._corrections(t)}
         parts = {stem(p, "nl") for p in split_compound(token)}
         for corrected in self._corrections(token):  # a misspelt compound does not split
@@ -101,7 +118,7 @@ class NeedMatcher:
         found: set[str] = set()
         for token in raw_tokens(text):
             if token in DUTCH_STOP or token in ENGLISH_STOP:
-                continue
+                continue  # the text terms: stop words (negations too) match nothing there
             whole, parts = self.token_terms(token)
             found |= whole | parts
         return frozenset(found)
@@ -127,7 +144,7 @@ class NeedMatcher:
         return result
 
     def _interpret(self, text: str) -> Interpretation:
-        tokens = [t for t in raw_tokens(text) if t not in DUTCH_STOP and t not in ENGLISH_STOP]
+        tokens = [t for t in raw_tokens(text) if t not in MATCH_STOP]
         split = {t: self.token_terms(t) for t in tokens}
         whole_terms = frozenset(w for whole, _ in split.values() for w in whole)
         needs = self._match(self._need_index, whole_terms)

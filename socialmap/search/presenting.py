@@ -84,7 +84,7 @@ def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int =
 class Reason:
     """Why a hit is in the list: a need it helps with, what it is, or the person's words."""
 
-    kind: str  # need | kind | words
+    kind: str  # need | kind | words | related
     text: str
 
 
@@ -96,6 +96,8 @@ def reasons(hit) -> list[Reason]:
     found += [Reason("kind", kind_label(code)) for code in hit.matched_kinds]
     if hit.matched_words:
         found.append(Reason("words", ", ".join(f"‘{w}’" for w in hit.matched_words)))
+    if getattr(hit, "related_words", None):
+        found.append(Reason("related", ", ".join(f"‘{w}’" for w in hit.related_words)))
     return found
 
 

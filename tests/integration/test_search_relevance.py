@@ -101,7 +101,7 @@ def test_expected_services_in_the_top_five(run, text, where, expected):
     response = run(text, where, "en" if english else "nl")
     top = [h.key for h in response.hits]
     assert set(top) & expected, f"{text!r}: top 5 was {top}"
-    assert all(h.matched_needs or h.matched_kinds or h.matched_words for h in response.hits), \
+    assert all(h.matched_needs or h.matched_kinds or h.matched_words or h.related_words for h in response.hits), \
         "every hit says why it matched"
 
 
