@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more for developers.
-.PHONY: run dev test test-fast bench translations screenshots
+.PHONY: run dev test test-fast bench relevance translations screenshots
 
 PORT ?= 5000
 
@@ -26,6 +26,10 @@ bench:  ## synthetic national catalogue (cached in .bench/), then search timings
 	url=$$(scripts/postgres.sh) && \
 	  BENCH_POSTGRES_URL=$$url timeout 1200 .venv/bin/python -m bench.generate && \
 	  BENCH_POSTGRES_URL=$$url timeout 1500 .venv/bin/python -m bench.run $(BENCH_ARGS)
+
+relevance:  ## search relevance on a real catalogue (Gouda, judged queries): P@5, nDCG@10, success@5, empty
+	scripts/bootstrap.sh
+	.venv/bin/python -m bench.relevance.run -v
 
 translations:  ## extract strings and update the catalogues (then translate, then compile)
 	.venv/bin/pybabel extract -F babel.cfg -k _l --ignore-dirs ".*" -o socialmap/translations/messages.pot .

@@ -214,6 +214,8 @@ CRISIS_WORDS_IN_LEXICON = {
     "zelfbeschadiging": "suicidal", "zelfdoding": "suicidal", "zelfmoord": "suicidal",
     "zelfmoordgedachten": "suicidal", "zelfmoordpreventie": "suicidal",
     "zelfverwonding": "suicidal",
+    # The parts lexicon now holds wordfreq's common Dutch words too; these two are real crisis words.
+    "crises": "acute", "levensgevaar": "acute",
 }
 
 
