@@ -217,6 +217,7 @@ PART_BOOST = 0.2        # a part of a query compound found alone ("toeslag" for 
 CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
 NEAR_BOOST = 0.35       # a near spelling the index holds
 WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names
+CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
 PHRASE_BOOST = 1.5      # the query's words close together, in their order
 COST_BOOST = 1.5        # "gratis": free services first
@@ -241,8 +242,11 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     known = index.vocabulary()
     rarity = _rarity(index, shards)
     parts = []
+    concept = {v for t in interpretation.phrase_words for v in word_stems(t, "nl")}
     for t in nl_terms | corrected:
         boost = (1.0 if t in whole else PART_BOOST if t in nl_terms else CORRECTED_BOOST) * rarity(t, "nl")
+        if t in concept:
+            boost *= CONCEPT_WORD_BOOST
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
         # Words the index does not hold may be typos: match near spellings.
         if t not in known and typo_allowance(t):
@@ -254,18 +258,25 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     if len(stems) >= 2:
         parts += [Phrase(f, stems, slop=3, boost=PHRASE_BOOST) for f in NL_FIELDS]
     widened: set[tuple[str, str]] = set()
+    phrases: set[tuple[str, tuple[str, ...]]] = set()
     for code, match in interpretation.needs.items():
         parts.append(Term("needs", code, boost=2.0 + match.weight if "." in code else 1.0))
         if "." in code:
             parts.append(Term("needs", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
-        widened |= matcher.words_of(code)
+        widened |= matcher.words_of(code) | matcher.cores_of(code)
+        phrases |= matcher.phrases_of(code)
     for code, match in interpretation.kinds.items():
         parts.append(Term("kinds", code, boost=4.0 + match.weight))
-        widened |= matcher.words_of(code)
+        widened |= matcher.words_of(code) | matcher.cores_of(code)
+        phrases |= matcher.phrases_of(code)
+    # Dutch synonyms always (the catalogue's own language), English ones for an English visitor.
     for lang, t in widened:
-        # Dutch words always (the catalogue's own language), English ones for an English visitor.
         if t not in whole and t not in nl_terms and lang in ("nl", locale):
             parts += [Term(f, t, boost=WIDEN_BOOST * rarity(t, lang)) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
+    for lang, seq in phrases:
+        if lang in ("nl", locale):
+            parts += [Phrase(f, list(seq), slop=1, boost=WIDEN_BOOST * 2)
+                      for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
     if cost_signal:
         parts.append(Term("cost", "free", boost=COST_BOOST))
     return Or(parts) if parts else Every()
@@ -382,6 +393,8 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
         penalty = 0.15 if c.row.status != "active" else 0.0
         if c.row.held_in and c.row.held_in.isdisjoint(asked):
             penalty += OTHER_LANGUAGE  # a group in a language the person did not ask for
+        elif c.row.held_in & (asked - {"nl"}):
+            penalty -= OTHER_LANGUAGE / 2  # held in the very language the person asked for
         c.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
     candidates.sort(key=lambda c: (-c.score, c.row.key))
     candidates[:] = nearer_first_among_equals(candidates)
@@ -425,7 +438,10 @@ def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[
         return
     matcher = matcher_for(session)
     words = query_words(interpretation.text, matcher, index.vocabulary(), index.near_terms)
-    related = {t for code in (*interpretation.needs, *interpretation.kinds) for t in matcher.words_of(code)}
+    related = set()
+    for code in (*interpretation.needs, *interpretation.kinds):
+        related |= matcher.words_of(code) | matcher.cores_of(code)
+        related |= {(lang, t) for lang, seq in matcher.phrases_of(code) for t in seq}
     texts = _service_texts(session, [hit.id for hit in hits])
     for hit, c in zip(hits, shown):
         hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]

@@ -44,6 +44,9 @@ class Interpretation:
     kinds: dict[str, Match]
     query_terms: frozenset[str]
     text: str = ""
+    # Query words that are part of a matched phrase of two or more words
+    # ("nederlands leren"): the phrase names the need, the single words do not.
+    phrase_words: frozenset[str] = frozenset()
 
     @property
     def need_codes(self) -> list[str]:
@@ -83,17 +86,39 @@ class NeedMatcher:
         self._need_index = self._by_first_term(self.need_phrases)
         self._kind_index = self._by_first_term(self.kind_phrases)
         self._cache: dict[str, Interpretation] = {}
-        # The words of each need's and kind's label and synonyms: they widen the
-        # text search (a catalogue without tags is found by its words).
+        # The label and synonyms of each need and kind widen the text search (a
+        # catalogue without tags is found by its words): one-word synonyms as
+        # words, longer ones as phrases -- never their single words ("op straat"
+        # must not widen to every text with "straat").
         self._words_of: dict[str, set[tuple[str, str]]] = {}
+        self._phrases_of: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
         for p in self.need_phrases + self.kind_phrases:
-            for t in p.terms:
-                if len(t) >= 4 and t not in NEGATION_STEMS:
-                    self._words_of.setdefault(p.code, set()).add((p.lang, t))
+            if len(p.terms) == 1 and len(p.terms[0]) >= 4:
+                self._words_of.setdefault(p.code, set()).add((p.lang, p.terms[0]))
+            elif len(p.terms) > 1 and not NEGATION_STEMS & set(p.terms):
+                self._phrases_of.setdefault(p.code, set()).add((p.lang, p.terms))
+        # A compound part that several one-word synonyms share is the need's core
+        # word ("taal" in taalles, taalcursus, taalhuis, taalmaatje): it widens too.
+        self._cores_of: dict[str, set[tuple[str, str]]] = {}
+        for code, words in self._words_of.items():
+            counts: dict[str, int] = {}
+            for lang, term in words:
+                if lang == "nl":
+                    for part in split_compound(term):
+                        counts[stem(part, "nl")] = counts.get(stem(part, "nl"), 0) + 1
+            self._cores_of[code] = {("nl", part) for part, n in counts.items() if n >= 2 and len(part) >= 3}
 
     def words_of(self, code: str) -> set[tuple[str, str]]:
-        """(language, term) of the label and synonyms of a need or kind."""
+        """(language, term) of the one-word label and synonyms of a need or kind."""
         return self._words_of.get(code, set())
+
+    def cores_of(self, code: str) -> set[tuple[str, str]]:
+        """(language, term) of the compound parts two or more one-word synonyms share."""
+        return self._cores_of.get(code, set())
+
+    def phrases_of(self, code: str) -> set[tuple[str, tuple[str, ...]]]:
+        """(language, terms) of the label and synonyms of two or more words."""
+        return self._phrases_of.get(code, set())
 
     @staticmethod
     def _by_first_term(phrases: list[Phrase]) -> dict[str, list[Phrase]]:
@@ -160,7 +185,9 @@ class NeedMatcher:
         # A broad need adds nothing when a narrower one under it matched ("money worries").
         needs = {c: m for c, m in needs.items() if not any(o.startswith(c + ".") for o in needs)}
         all_terms = whole_terms | frozenset(p for _, parts in split.values() for p in parts)
-        return Interpretation(needs, kinds, all_terms, text)
+        in_phrases = {t for p in self._matched_phrases(whole_terms) if len(p.terms) > 1 for t in p.terms}
+        phrase_words = frozenset(t for t, (whole, _) in split.items() if whole & in_phrases)
+        return Interpretation(needs, kinds, all_terms, text, phrase_words)
 
     def _matched_phrases(self, qterms: frozenset[str]) -> list[Phrase]:
         return [p for index in (self._need_index, self._kind_index) for t in qterms
