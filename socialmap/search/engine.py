@@ -438,10 +438,9 @@ def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[
         return
     matcher = matcher_for(session)
     words = query_words(interpretation.text, matcher, index.vocabulary(), index.near_terms)
-    related = set()
+    related: set = set()
     for code in (*interpretation.needs, *interpretation.kinds):
-        related |= matcher.words_of(code) | matcher.cores_of(code)
-        related |= {(lang, t) for lang, seq in matcher.phrases_of(code) for t in seq}
+        related |= matcher.words_of(code) | matcher.cores_of(code) | matcher.phrases_of(code)
     texts = _service_texts(session, [hit.id for hit in hits])
     for hit, c in zip(hits, shown):
         hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]

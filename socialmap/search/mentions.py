@@ -83,10 +83,13 @@ class ServiceText:
         synonyms of a need the person's words name: the search looked for them
         too, so they are part of why a service was found."""
         found: list[str] = []
-        for lang, term in sorted(terms):
+        for lang, term in sorted(terms, key=repr):
             if lang not in ("nl", locale):
                 continue
-            shown = (self.en if lang == "en" else self.nl).get(term)
+            words = self.en if lang == "en" else self.nl
+            # a term, or a phrase (a tuple of terms) whose every word the text holds
+            shown = (" ".join(words[t] for t in term) if all(t in words for t in term) else None) \
+                if isinstance(term, tuple) else words.get(term)
             if shown and shown not in found:
                 found.append(shown)
         return found[:limit]

@@ -97,7 +97,7 @@ class NeedMatcher:
                 self._words_of.setdefault(p.code, set()).add((p.lang, p.terms[0]))
             elif len(p.terms) > 1 and not NEGATION_STEMS & set(p.terms):
                 self._phrases_of.setdefault(p.code, set()).add((p.lang, p.terms))
-        # A compound part that several one-word synonyms share is the need's core
+        # A compound part that three or more one-word synonyms share is the need's core
         # word ("taal" in taalles, taalcursus, taalhuis, taalmaatje): it widens too.
         self._cores_of: dict[str, set[tuple[str, str]]] = {}
         for code, words in self._words_of.items():
@@ -106,7 +106,7 @@ class NeedMatcher:
                 if lang == "nl":
                     for part in split_compound(term):
                         counts[stem(part, "nl")] = counts.get(stem(part, "nl"), 0) + 1
-            self._cores_of[code] = {("nl", part) for part, n in counts.items() if n >= 2 and len(part) >= 3}
+            self._cores_of[code] = {("nl", part) for part, n in counts.items() if n >= 3 and len(part) >= 3}
 
     def words_of(self, code: str) -> set[tuple[str, str]]:
         """(language, term) of the one-word label and synonyms of a need or kind."""
@@ -131,7 +131,9 @@ class NeedMatcher:
         """(whole-word terms, compound-part terms) of one query word, typos corrected.
         A word's terms include the stem of its lemma ("kan" also gives "kunnen")."""
         whole = {*word_stems(token, "nl"), stem(token, "en")} - {""}
-        whole |= {c for t in list(whole) for c in self._corrections(t)}
+        known = any(t in self._vocabulary.get(t[:2], ()) for t in whole)
+        if not known:  # a word the taxonomy knows is no typo ("dementie" is not "detentie")
+            whole |= {c for t in list(whole) for c in self._corrections(t)}
         parts = {stem(p, "nl") for p in split_compound(token)}
         for corrected in self._corrections(token):  # a misspelt compound does not split
             parts |= {stem(p, "nl") for p in split_compound(corrected)} | {stem(corrected, "nl")}

@@ -14,6 +14,7 @@ from functools import lru_cache
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from socialmap import geo
 from socialmap.catalogue import queries
 from socialmap.catalogue.models import AreaUnit
 from socialmap.config import DATA_DIR
@@ -63,15 +64,38 @@ def _serving(area: AreaUnit | None) -> tuple[str | None, tuple[str, ...]]:
 
 
 def place_at(session: Session, lon: float, lat: float, kind: str = "point", label: str = "") -> Place:
-    """The place at a point: its buurt and the chain of areas above it (from memory)."""
+    """The place at a point: its buurt and the chain of areas above it (from memory).
+
+    In a municipality loaded without buurten (``areas import-municipalities``)
+    the chain starts at the municipality: what serves it, its region or the
+    country serves the place, and there is no buurt to name."""
     ref = queries.neighbourhood_ref_at(session, lon, lat)
     if ref is None:
-        # Outside the mapped region: only what serves the whole country serves it.
-        return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat, serving_codes=("NL",))
+        municipality = municipality_ref_at(session, lon, lat)
+        if municipality is None:
+            # Outside the mapped region: only what serves the whole country serves it.
+            return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat, serving_codes=("NL",))
+        tree = area_tree(session)
+        return Place(kind, label or tree.name[municipality[0]], lon, lat, None, None, None, municipality[1],
+                     tuple(tree.ancestor_codes(municipality[0])))
     tree = area_tree(session)
     codes = tuple(tree.ancestor_codes(ref[0]))
     municipality = tree.municipality_of(ref[0])
     return Place(kind, label or tree.name[ref[0]], lon, lat, ref[1], tree.name[ref[0]], ref[1], municipality, codes)
+
+
+def municipality_ref_at(session: Session, lon: float, lat: float) -> tuple[int, str] | None:
+    """(id, code) of the municipality containing the point, asked only when no
+    buurt contains it (a municipality without buurten; one indexed query)."""
+    pt = geo.sql_point(lon, lat)
+    row = session.execute(
+        select(AreaUnit.id, AreaUnit.code)
+        .where(AreaUnit.level.concat("") == "municipality",
+               geo.index_filter("area_unit", "geom", AreaUnit.id, pt, queries.dialect(session), AreaUnit.geom),
+               func.ST_Contains(AreaUnit.geom, pt))
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
 
 
 _trees: dict[str, tuple[tuple, "AreaTree"]] = {}
