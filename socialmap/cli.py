@@ -7,7 +7,6 @@ nothing written.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import click
@@ -45,9 +44,26 @@ def _fail(exc: ImportFailed) -> None:
     raise click.ClickException(str(exc))
 
 
+def _in_cli_language(command):
+    """Run ``command`` with messages in the CLI's language (``SOCIALMAP_CLI_LANGUAGE``,
+    default the site's default language, Dutch)."""
+    import functools
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from flask_babel import force_locale
+
+        from socialmap.interop.problems import cli_language
+
+        with force_locale(cli_language()):
+            return command(*args, **kwargs)
+    return run
+
+
 def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
-    doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    return {f["properties"]["gemeentecode"]: f["properties"]["gemeentenaam"] for f in doc["features"]}
+    from socialmap.interop.areas import municipality_names as names
+
+    return names(path)
 
 
 @areas_cli.command("import")
@@ -55,9 +71,11 @@ def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
 @click.option("--code-field", default="cbsCode", show_default=True, help="Property with the CBS buurt code.")
 @click.option("--name-field", default="naam", show_default=True, help="Property with the buurt name.")
 @click.option("--district-name-field", default=None, help="Property with the wijk name, if any.")
+@_in_cli_language
 def import_areas(geojson: Path, code_field: str, name_field: str, district_name_field: str | None) -> None:
     """Import CBS-style buurt GeoJSON; derive wijken and the municipality."""
     from socialmap.interop.areas import FieldMapping, import_neighbourhoods
+    from socialmap.interop.problems import _, ngettext
 
     try:
         with unit_of_work():
@@ -66,8 +84,37 @@ def import_areas(geojson: Path, code_field: str, name_field: str, district_name_
                                            municipality_names())
     except ImportFailed as exc:
         _fail(exc)
-    click.echo(f"{report.neighbourhoods} buurten, {report.districts} wijken, "
-               f"{report.municipalities} municipalities imported")
+    click.echo(_("%(buurten)s, %(wijken)s, %(municipalities)s geïmporteerd",
+                 buurten=ngettext("%(num)d buurt", "%(num)d buurten", report.neighbourhoods),
+                 wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts),
+                 municipalities=ngettext("%(num)d gemeente", "%(num)d gemeenten", report.municipalities)))
+
+
+@areas_cli.command("import-municipalities")
+@click.argument("geojson", type=click.Path(dir_okay=False, path_type=Path), default=MUNICIPALITIES)
+@click.option("--codes", "codes", multiple=True, required=True,
+              help="Municipality code(s) to import, e.g. GM0513 (repeat, or separate with commas).")
+@click.option("--code-field", default="gemeentecode", show_default=True, help="Property with the GM code.")
+@click.option("--name-field", default="gemeentenaam", show_default=True, help="Property with the name.")
+@_in_cli_language
+def import_municipalities_cmd(geojson: Path, codes: tuple[str, ...], code_field: str, name_field: str) -> None:
+    """Import municipalities (default file: data/areas/gemeenten_2023.geojson), for a
+    municipality without buurt geometry: services can serve it, postcodes in it find them."""
+    from socialmap.interop.areas import import_municipalities
+    from socialmap.interop.problems import _, ngettext
+
+    wanted = [c for value in codes for c in value.split(",")]
+    try:
+        with unit_of_work():
+            report = import_municipalities(db.session, geojson, wanted, code_field, name_field)
+    except ImportFailed as exc:
+        _fail(exc)
+    if report.imported:
+        click.echo(ngettext("%(num)d gemeente geïmporteerd: %(codes)s", "%(num)d gemeenten geïmporteerd: %(codes)s",
+                            len(report.imported), codes=", ".join(report.imported)))
+    if report.kept:
+        click.echo(_("Al geladen met wijken en buurten (naam bijgewerkt, vlak van de buurten behouden): "
+                     "%(codes)s", codes=", ".join(report.kept)))
 
 
 @catalogue_cli.command("load-needs")
@@ -84,31 +131,163 @@ def load_needs_cmd(path: Path) -> None:
     click.echo(f"{count} need terms loaded")
 
 
-@catalogue_cli.command("load")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--placements", type=click.Path(dir_okay=False, path_type=Path), default=DEMO_PLACEMENTS,
-              show_default=True, help="CSV with location,lon,lat,postcode.")
-def load_catalogue_cmd(paths: tuple[Path, ...], placements: Path) -> None:
-    """Load catalogue YAML files (default: the demo catalogue), replacing the demo entries."""
-    from socialmap.interop.catalogue_yaml import load_catalogue
+def _load_options(command):
+    """The options every catalogue load shares: dry run and retiring what is missing."""
+    command = click.option("--confirm", default=None, metavar="CODE",
+                           help="Retire for real: the code the dry run printed for exactly this list.")(command)
+    command = click.option("--scope", default=None, metavar="organisations|demo|AREA",
+                           help="What the files cover, for --retire-missing: the services of the "
+                                "organisations in the files (default), the demo's, or those serving "
+                                "only inside an area code (e.g. GM0513).")(command)
+    command = click.option("--retire-missing", is_flag=True,
+                           help="Retire (status ended, never delete) services within --scope that the "
+                                "files no longer hold. Needs --confirm with the dry run's code.")(command)
+    command = click.option("--dry-run", is_flag=True,
+                           help="Check everything and say what would happen; change nothing.")(command)
+    return command
 
-    files = _yaml_files(paths or (DEMO_CATALOGUE,))
+
+def _retire_scope(retire_missing: bool, scope: str | None, confirm: str | None):
+    from socialmap.interop.catalogue_records import RetireScope, scope_problem
+    from socialmap.interop.problems import _
+
+    if not retire_missing:
+        if scope or confirm:
+            raise click.UsageError(_("--scope en --confirm horen bij --retire-missing"))
+        return None
+    chosen = RetireScope.parse(scope)
+    problem = scope_problem(db.session, chosen)
+    if problem:
+        raise click.UsageError(problem)
+    return chosen
+
+
+def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, confirm: str | None) -> None:
+    """Run a catalogue load and say what it did, would do, or would retire."""
+    from socialmap.interop.catalogue_records import RetireNotConfirmed
+    from socialmap.interop.problems import _, ngettext
+
+    retire = _retire_scope(retire_missing, scope, confirm)
     try:
-        with unit_of_work():
-            report = load_catalogue(db.session, files, placements)
+        if dry_run:
+            try:
+                report = do_load(retire=retire, confirm=confirm, dry_run=True)
+            finally:
+                db.session.rollback()  # a dry run writes nothing; make sure of it
+        else:
+            with unit_of_work():
+                report = do_load(retire=retire, confirm=confirm, dry_run=False)
     except ImportFailed as exc:
         _fail(exc)
-    click.echo(f"{report.organisations} organisations, {report.locations} locations, "
-               f"{report.services} services loaded ({report.removed} removed)")
+    except RetireNotConfirmed as exc:
+        _echo_retire_list(exc.plan.retire, retire)
+        if exc.given:
+            click.echo(_("De code %(given)s hoort niet bij deze lijst: de bestanden of de database zijn "
+                         "veranderd sinds de proefdraai.", given=exc.given))
+        click.echo(_("Er is niets gewijzigd. Controleer de lijst; om deze diensten te beëindigen en de "
+                     "bestanden te laden: voer hetzelfde commando uit met --confirm %(code)s",
+                     code=exc.plan.code))
+        raise click.exceptions.Exit(1) from None
+    for note in report.notes:
+        click.echo(_("Let op: %(note)s", note=note))
+    counts = dict(organisations=ngettext("%(num)d organisatie", "%(num)d organisaties", report.organisations),
+                  locations=ngettext("%(num)d locatie", "%(num)d locaties", report.locations),
+                  services=ngettext("%(num)d dienst", "%(num)d diensten", report.services),
+                  new=ngettext("%(num)d dienst nieuw", "%(num)d diensten nieuw", report.new_services),
+                  existing=ngettext("%(num)d dienst bijgewerkt", "%(num)d diensten bijgewerkt",
+                                    report.updated_services))
+    if report.approximate_locations:
+        click.echo(ngettext("%(num)d locatie staat bij benadering op de kaart (midden van het postcodegebied).",
+                            "%(num)d locaties staan bij benadering op de kaart (midden van het postcodegebied).",
+                            report.approximate_locations))
+    if dry_run:
+        click.echo(_("Proefdraai: %(organisations)s, %(locations)s en %(services)s gecontroleerd; dat zou "
+                     "geven: %(new)s, %(existing)s.", **counts))
+        if retire is not None:
+            if report.retire:
+                _echo_retire_list(report.retire, retire)
+                click.echo(_("Om deze diensten te beëindigen en de bestanden te laden: voer hetzelfde commando "
+                             "uit zonder --dry-run en met --confirm %(code)s", code=report.code))
+            else:
+                click.echo(_("Niets te beëindigen binnen %(scope)s.", scope=retire.describe()))
+        click.echo(_("Er is niets gewijzigd."))
+        return
+    click.echo(_("%(organisations)s, %(locations)s en %(services)s geladen: %(new)s, %(existing)s.", **counts))
+    if retire is not None:
+        if report.retire:
+            click.echo(ngettext("%(num)d dienst beëindigd (status ended; niets verwijderd):",
+                                "%(num)d diensten beëindigd (status ended; niets verwijderd):", len(report.retire)))
+            for r in report.retire:
+                click.echo(f"  - {r}")
+        else:
+            click.echo(_("Niets te beëindigen binnen %(scope)s.", scope=retire.describe()))
+
+
+def _echo_retire_list(retirees, scope) -> None:
+    from socialmap.interop.problems import _, ngettext
+
+    click.echo(ngettext("%(num)d dienst staat niet in de bestanden en zou worden beëindigd (status ended; er "
+                        "wordt niets verwijderd). Bereik: %(scope)s.",
+                        "%(num)d diensten staan niet in de bestanden en zouden worden beëindigd (status ended; er "
+                        "wordt niets verwijderd). Bereik: %(scope)s.", len(retirees), scope=scope.describe()))
+    for r in retirees:
+        click.echo(f"  - {r}")
+
+
+@catalogue_cli.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--placements", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV with location,lon,lat,postcode (the demo's data/demo/placements.csv); "
+                   "not needed when locations give lon/lat or a postcode.")
+@_load_options
+@_in_cli_language
+def load_catalogue_cmd(paths: tuple[Path, ...], placements: Path | None, dry_run: bool, retire_missing: bool,
+                       scope: str | None, confirm: str | None) -> None:
+    """Load catalogue YAML files or folders: add and update by key, never delete.
+    The demo is loaded by `demo setup`."""
+    from functools import partial
+
+    from socialmap.interop.catalogue_yaml import load_catalogue
+
+    files = _yaml_files(paths)
+    _run_load(partial(load_catalogue, db.session, files, placements), dry_run, retire_missing, scope, confirm)
+
+
+@catalogue_cli.command("import-csv")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--serves", "serves", multiple=True, required=True,
+              help="Area code(s) every row's service serves, e.g. GM0513 (repeat, or separate with commas).")
+@click.option("--name-column", default="naam", show_default=True)
+@click.option("--text-column", default="beschrijving", show_default=True, help="Becomes the service's summary.")
+@click.option("--address-column", default="adres", show_default=True,
+              help="'Street 12a, 1234AB Place'; give '' when the file has no addresses.")
+@click.option("--key-prefix", default="", help="Put before every key made from a name (e.g. 'gouda-').")
+@_load_options
+@_in_cli_language
+def import_csv_cmd(path: Path, serves: tuple[str, ...], name_column: str, text_column: str, address_column: str,
+                   key_prefix: str, dry_run: bool, retire_missing: bool, scope: str | None,
+                   confirm: str | None) -> None:
+    """Import a catalogue CSV (one organisation per row: name, text, address) as
+    organisations with one service each; the same checks and writing as `load`."""
+    from functools import partial
+
+    from socialmap.interop.catalogue_csv import Columns, import_csv
+
+    codes = [c.strip() for value in serves for c in value.split(",") if c.strip()]
+    columns = Columns(name_column, text_column, address_column or None)
+    _run_load(partial(import_csv, db.session, path, codes, columns, key_prefix=key_prefix),
+              dry_run, retire_missing, scope, confirm)
 
 
 def _yaml_files(paths) -> list[Path]:
+    from socialmap.interop.problems import _
+
     files: list[Path] = []
     for p in paths:
         p = Path(p)
         files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
     if not files:
-        raise click.ClickException("no .yaml files found")
+        raise click.ClickException(_("geen .yaml-bestanden gevonden"))
     return files
 
 
@@ -143,6 +322,7 @@ def setup_demo(force: bool = False) -> bool:
 
     from socialmap.catalogue.models import Service
     from socialmap.interop.areas import ensure_region, import_neighbourhoods
+    from socialmap.interop.catalogue_records import RetireScope
     from socialmap.interop.catalogue_yaml import load_catalogue
     from socialmap.interop.taxonomy import load_needs
 
@@ -161,7 +341,8 @@ def setup_demo(force: bool = False) -> bool:
         code, name, members = DEMO_REGION
         ensure_region(db.session, code, name, members)
         load_needs(db.session, NEEDS_FILE)
-        load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS)
+        load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS, demo=True,
+                       retire=RetireScope("demo"), confirm=True)  # demo entries gone from its files end
         from socialmap.routes.cli import DEMO_ROUTES
         from socialmap.routes.loader import load_routes, route_files
 

@@ -9,7 +9,10 @@ from socialmap.i18n import _, current_locale, localized, pick
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale)
+    from socialmap.catalogue.demo import demo_shown
+
+    app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale,
+                                 demo_shown=demo_shown)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)

@@ -1,4 +1,5 @@
-"""Import CBS-style neighbourhood (buurt) GeoJSON for any municipality.
+"""Import CBS-style neighbourhood (buurt) GeoJSON for any municipality, or
+municipalities on their own (for a municipality without buurt geometry).
 
 Wijk and municipality are derived from the CBS buurt code
 (``BU`` + 4-digit municipality + 2-character wijk + 2-character buurt), their
@@ -11,6 +12,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from shapely import make_valid
@@ -20,9 +22,12 @@ from sqlalchemy.orm import Session
 
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit
-from socialmap.interop.problems import Problems
+from socialmap.config import DATA_DIR
+from socialmap.interop.problems import Problems, _, did_you_mean, shown
 
 BUURT_CODE = re.compile(r"^BU(\d{4})([0-9A-Z]{2})([0-9A-Z]{2})$")
+MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")
+MUNICIPALITIES = DATA_DIR / "areas" / "gemeenten_2023.geojson"  # all 343 (2023), simplified, WGS84
 
 
 @dataclass(frozen=True)
@@ -42,18 +47,21 @@ class ImportReport:
 def read_geojson(path: Path, problems: Problems) -> list[dict]:
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.add(str(path), "", "file not found")
+    except (FileNotFoundError, IsADirectoryError):
+        problems.add(str(path), "", _("bestand niet gevonden"))
         return []
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        problems.add(str(path), "", f"not valid JSON: {exc}")
+        problems.add(str(path), "", _("geen geldige JSON: %(error)s", error=str(exc)))
         return []
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        problems.add(str(path), "type", "expected a GeoJSON FeatureCollection")
+        found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        problems.add(str(path), "type", _("verwacht een GeoJSON FeatureCollection, niet %(value)s",
+                                          value=shown(found)))
         return []
     crs = ((doc.get("crs") or {}).get("properties") or {}).get("name", "")
     if crs and not any(s in crs for s in ("CRS84", "4326")):
-        problems.add(str(path), "crs", f"coordinates must be WGS84 lon/lat, file says {crs}")
+        problems.add(str(path), "crs", _("coördinaten moeten WGS84 lon/lat zijn; het bestand zegt %(crs)s",
+                                         crs=crs))
     return doc.get("features") or []
 
 
@@ -64,32 +72,33 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
     features = read_geojson(path, problems)
     problems.raise_if_any()
     if not features:
-        problems.add(str(path), "features", "the file holds no features")
+        problems.add(str(path), "features", _("het bestand bevat geen features"))
         problems.raise_if_any()
 
     buurten: dict[str, tuple[str, object, str | None]] = {}
+    first: dict[str, int] = {}
     for index, feature in enumerate(features):
-        props = feature.get("properties") or {}
+        props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
         where = f"{Path(path).name}: feature {index}"
         code, name = props.get(mapping.code), props.get(mapping.name)
         if not isinstance(code, str) or not BUURT_CODE.match(code):
-            problems.add(where, mapping.code, f"not a CBS buurt code (BU + 8 characters): {code!r}")
+            problems.add(where, mapping.code, _field_hint(
+                _("geen CBS-buurtcode (BU + 8 tekens): %(value)s", value=shown(code)), mapping.code, props))
             continue
         where = f"{Path(path).name}: {code}"
-        if code in buurten:
-            problems.add(where, mapping.code, "appears twice")
+        if code in buurten or code in first:
+            problems.add(where, mapping.code, _("komt twee keer voor; de eerste keer in feature %(first)d",
+                                                first=first[code]))
+        first.setdefault(code, index)
         if not isinstance(name, str) or not name.strip():
-            problems.add(where, mapping.name, "name is missing")
+            problems.add(where, mapping.name, _field_hint(_("naam ontbreekt"), mapping.name, props))
         try:
-            shape = geo.geojson_to_shape(feature.get("geometry") or {})
-            if not shape.is_valid:
-                shape = make_valid(shape)
-            shape = geo.as_multipolygon(_polygonal(shape))
+            shape = _shape(feature)
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            problems.add(where, "geometry", f"not a usable polygon: {exc}")
+            problems.add(where, "geometry", _("geen bruikbaar vlak: %(error)s", error=str(exc)))
             continue
         if not _within_lonlat(shape):
-            problems.add(where, "geometry", "coordinates are not WGS84 lon/lat")
+            problems.add(where, "geometry", _("coördinaten zijn geen WGS84 lon/lat"))
         district_name = props.get(mapping.district_name) if mapping.district_name else None
         buurten[code] = ((name or "").strip(), shape, district_name)
     problems.raise_if_any()
@@ -125,6 +134,23 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
                 upsert(bu, "neighbourhood", buurten[bu][0], buurten[bu][1], district)
     session.flush()
     return ImportReport(len(buurten), len(by_district), len(by_municipality))
+
+
+def _shape(feature: dict):
+    """The feature's geometry as a valid MultiPolygon."""
+    shape = geo.geojson_to_shape(feature.get("geometry") or {})
+    if not shape.is_valid:
+        shape = make_valid(shape)
+    return geo.as_multipolygon(_polygonal(shape))
+
+
+def _field_hint(message: str, field_: str, props: dict) -> str:
+    """When the feature lacks the configured field, name the near one it has."""
+    if field_ in props or not props:
+        return message
+    return did_you_mean(message + " " + _("(het veld %(field)s ontbreekt; dit feature heeft: %(fields)s)",
+                                          field=shown(field_), fields=", ".join(map(str, props))),
+                        field_, [str(k) for k in props])
 
 
 def _polygonal(shape):
@@ -190,3 +216,94 @@ def ensure_region(session: Session, code: str, name: str, municipality_codes: li
         region.geom = geo.to_db(_union(shapes))
     session.flush()
     return region
+
+
+def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
+    """code -> name of every municipality in the CBS municipalities file (read once)."""
+    return dict(_municipality_names(str(path)))
+
+
+@lru_cache(maxsize=4)
+def _municipality_names(path: str) -> tuple[tuple[str, str], ...]:
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return tuple((f["properties"]["gemeentecode"], f["properties"]["gemeentenaam"]) for f in doc["features"])
+
+
+@dataclass(frozen=True)
+class MunicipalityReport:
+    imported: tuple[str, ...]  # codes written with their polygon
+    kept: tuple[str, ...]  # codes that already had wijken: name updated, derived polygon kept
+
+
+def import_municipalities(session: Session, path: Path, codes: list[str], code_field: str = "gemeentecode",
+                          name_field: str = "gemeentenaam") -> MunicipalityReport:
+    """Write the named municipalities from a municipalities GeoJSON (CBS fields by
+    default) under the country, so a municipality without buurt geometry can be
+    served and searched by postcode. A municipality that already has wijken keeps
+    its polygon (the union of its buurten is finer than a simplified outline)."""
+    problems = Problems()
+    name = Path(path).name
+    features = read_geojson(path, problems)
+    problems.raise_if_any()
+    wanted = list(dict.fromkeys(c.strip().upper() for c in codes if c and c.strip()))
+    if not wanted:
+        problems.add(name, "--codes", _("geef minstens één gemeentecode, bijvoorbeeld --codes GM0513"))
+    by_code: dict[str, tuple[int, dict]] = {}
+    for index, feature in enumerate(features):
+        props = (feature.get("properties") if isinstance(feature, dict) else None) or {}
+        code = props.get(code_field)
+        if isinstance(code, str):
+            by_code.setdefault(code, (index, feature))
+    if features and not by_code:
+        props = (features[0].get("properties") if isinstance(features[0], dict) else None) or {}
+        problems.add(name, code_field, _field_hint(_("geen feature heeft een gemeentecode in dit veld"),
+                                                   code_field, props))
+    names_by_code = {c: (f.get("properties") or {}).get(name_field) for c, (_i, f) in by_code.items()}
+    chosen: dict[str, tuple[str, object]] = {}
+    for code in wanted:
+        if code not in by_code:
+            by_name = {str(n).lower(): c for c, n in names_by_code.items() if n}
+            hint = by_name.get(code.lower())
+            message = _("gemeentecode %(value)s staat niet in dit bestand", value=shown(code))
+            if hint:
+                message += _("; bedoelt u %(suggestion)s?", suggestion=f"{hint} ({names_by_code[hint]})")
+            elif not MUNICIPALITY_CODE.match(code):
+                message += " " + _("(een gemeentecode is GM met vier cijfers)")
+            else:
+                message = did_you_mean(message, code, by_code)
+            problems.add(name, "--codes", message)
+            continue
+        index, feature = by_code[code]
+        where = f"{name}: {code}"
+        label = names_by_code.get(code)
+        if not isinstance(label, str) or not label.strip():
+            problems.add(where, name_field, _field_hint(_("naam ontbreekt"), name_field, feature.get("properties") or {}))
+        try:
+            shape = _shape(feature)
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            problems.add(where, "geometry", _("geen bruikbaar vlak: %(error)s", error=str(exc)))
+            continue
+        if not _within_lonlat(shape):
+            problems.add(where, "geometry", _("coördinaten zijn geen WGS84 lon/lat"))
+        chosen[code] = ((label or "").strip(), shape)
+    problems.raise_if_any()
+
+    existing = {a.code: a for a in session.scalars(select(AreaUnit).where(AreaUnit.code.in_([*chosen, "NL"])))}
+    country = existing.get("NL") or AreaUnit(code="NL", level="country", name="Nederland")
+    session.add(country)
+    imported, kept = [], []
+    for code, (label, shape) in chosen.items():
+        area = existing.get(code) or AreaUnit(code=code)
+        area.level, area.name = "municipality", label
+        if area.parent is None:
+            area.parent = country
+        has_districts = area.id is not None and session.scalar(
+            select(AreaUnit.id).where(AreaUnit.parent_id == area.id).limit(1)) is not None
+        if has_districts:
+            kept.append(code)
+        else:
+            area.geom = geo.to_db(shape)
+            imported.append(code)
+        session.add(area)
+    session.flush()
+    return MunicipalityReport(tuple(imported), tuple(kept))

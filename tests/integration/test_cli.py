@@ -7,7 +7,7 @@ from socialmap.catalogue.models import AreaUnit
 def test_area_import_with_missing_file(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["areas", "import", str(tmp_path / "nope.geojson")])
     assert result.exit_code == 1
-    assert "file not found" in result.output
+    assert "bestand niet gevonden" in result.output
     assert "Traceback" not in result.output
 
 
@@ -18,11 +18,12 @@ def test_area_import_with_wrong_field_mapping(app, tmp_path, session):
                     '"properties": {"cbsCode": "BU0999AA01", "naam": "X"}}]}')
     result = app.test_cli_runner().invoke(args=["areas", "import", str(path), "--code-field", "buurtcode"])
     assert result.exit_code == 1
-    assert "feature 0: buurtcode: not a CBS buurt code" in result.output
+    assert "feature 0: buurtcode: geen CBS-buurtcode (BU + 8 tekens): None" in result.output
+    assert "bedoelt u 'cbsCode'?" in result.output
     assert session.scalar(select(func.count()).select_from(AreaUnit)) == 0
     ok = app.test_cli_runner().invoke(args=["areas", "import", str(path)])
     assert ok.exit_code == 0, ok.output
-    assert "1 buurten, 1 wijken, 1 municipalities imported" in ok.output
+    assert "1 buurt, 1 wijk, 1 gemeente geïmporteerd" in ok.output
 
 
 def test_catalogue_load_with_unknown_references(app, tmp_path):
@@ -30,4 +31,6 @@ def test_catalogue_load_with_unknown_references(app, tmp_path):
     bad.write_text("services:\n  - key: x\n    organisation: nobody\n")
     result = app.test_cli_runner().invoke(args=["catalogue", "load", str(bad)])
     assert result.exit_code == 1
-    assert "service x: organisation: unknown organisation 'nobody'" in result.output
+    # An empty database: one message saying what to load first, not a problem per reference.
+    assert "Er zijn nog geen gebieden geladen" in result.output and "areas import" in result.output
+    assert "Traceback" not in result.output

@@ -63,14 +63,14 @@ def test_buurt_import_reports_every_bad_feature_and_writes_nothing(session, tmp_
     assert any("BU0999AA02: geometry" in m for m in messages)
     assert any("feature 2: cbsCode" in m and "GM0999" in m for m in messages)
     assert any("BU0999AA03: naam" in m for m in messages)
-    assert any("BU0999AA01: cbsCode: appears twice" in m for m in messages)
+    assert any("BU0999AA01: cbsCode: komt twee keer voor; de eerste keer in feature 0" in m for m in messages)
     assert count(session, AreaUnit) == 0
 
 
 @pytest.mark.parametrize("content, expected", [
-    ("not json", "not valid JSON"),
-    ('{"type": "Feature"}', "expected a GeoJSON FeatureCollection"),
-    ('{"type": "FeatureCollection", "features": []}', "holds no features"),
+    ("not json", "geen geldige JSON"),
+    ('{"type": "Feature"}', "verwacht een GeoJSON FeatureCollection, niet 'Feature'"),
+    ('{"type": "FeatureCollection", "features": []}', "het bestand bevat geen features"),
 ])
 def test_buurt_import_rejects_bad_files(session, tmp_path, content, expected):
     path = tmp_path / "x.geojson"
@@ -175,16 +175,16 @@ def test_catalogue_problems_name_record_and_field(session, tmp_path):
     with pytest.raises(ImportFailed) as caught:
         load_catalogue(session, paths, place)
     text = str(caught.value)
-    for expected in [
-        "service svc-a: needs: unknown code(s) ['fin.nope']",
-        "service svc-a: domains: unknown code(s) ['cooking']",
-        "service svc-a: schedule.meetings[0]: closes (18:00) before it opens (19:00)",
-        "service svc-b: organisation: unknown organisation 'org-missing'",
-        "service svc-b: name.nl: Dutch text is required",
-        "service svc-b: cost.type",
-        "service svc-b: serves: unknown code(s) ['WK0000XX']",
-        "service svc-b: audience: min_age 30 is above max_age 18",
-        "location loc-1: buurt: the point lies in BU9999B001, not in BU9999A001",
+    for expected in [  # file:line: record: field: message (Dutch: the CLI's default language)
+        "cat.yaml:16: dienst svc-a: needs: onbekende code 'fin.nope'; bedoelt u 'fin.debt'?",
+        "cat.yaml:15: dienst svc-a: domains: onbekende code 'cooking'",
+        "cat.yaml:24: dienst svc-a: schedule.meetings[0]: sluit (18:00) voor het opengaat (19:00)",
+        "cat.yaml:30: dienst svc-b: organisation: onbekende organisatie 'org-missing'",
+        "cat.yaml:31: dienst svc-b: name.nl: Nederlandse tekst is verplicht",
+        "cat.yaml:37: dienst svc-b: cost.type: onbekende code 'gratis'",
+        "cat.yaml:40: dienst svc-b: serves: onbekende gebiedscode 'WK0000XX'",
+        "cat.yaml:41: dienst svc-b: audience: min_age 30 is hoger dan max_age 18",
+        "cat.yaml:7: locatie loc-1: buurt: het punt (lon 5.025, lat 52.005) ligt in BU9999B001, niet in BU9999A001",
     ]:
         assert expected in text, expected
     assert count(session, Service) == 0 and count(session, Organisation) == 0
@@ -195,5 +195,5 @@ def test_catalogue_rejects_unreadable_yaml(session, tmp_path):
     path.write_text("services: [unclosed")
     place = tmp_path / "p.csv"
     place.write_text("location,lon,lat,postcode\n")
-    with pytest.raises(ImportFailed, match="broken.yaml: cannot read"):
+    with pytest.raises(ImportFailed, match="broken.yaml:1: geen geldige YAML"):
         load_catalogue(session, [path], place)

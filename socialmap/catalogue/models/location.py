@@ -1,10 +1,12 @@
 """Locations: an address and a point. The neighbourhood it lies in is stored
 (derived from the point by the database when written) so "located in buurt X"
-is an indexed lookup."""
+is an indexed lookup. An ``approximate`` point is the centre of the address's
+4-digit postcode area (no coordinates were given); its buurt is only the one
+the source named, never guessed from that point."""
 from __future__ import annotations
 
 from geoalchemy2 import Geometry
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.db import Base
@@ -24,6 +26,7 @@ class Location(Base):
     city: Mapped[str] = mapped_column(String(100))
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("area_unit.id"), index=True)
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=False)
+    approximate: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped["Organisation | None"] = relationship(back_populates="locations")  # noqa: F821
     neighbourhood: Mapped["AreaUnit | None"] = relationship()  # noqa: F821
