@@ -395,9 +395,10 @@ class _Run:
             return None
         lon, lat = numbers
         if not (NL_BOUNDS[0] <= lon <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lat <= NL_BOUNDS[3]):
-            hint = _("lon en lat verwisseld?") if NL_BOUNDS[0] <= lat <= NL_BOUNDS[2] else ""
-            c.fail("lon", (_("lon %(lon)s, lat %(lat)s ligt niet in Nederland", lon=lon, lat=lat)
-                           + (" " + hint if hint else "")))
+            swapped = NL_BOUNDS[0] <= lat <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lon <= NL_BOUNDS[3]
+            c.fail("lon", _("lon %(lon)s, lat %(lat)s ligt niet in Nederland; zijn lon en lat verwisseld?",
+                            lon=lon, lat=lat) if swapped else
+                   _("lon %(lon)s, lat %(lat)s ligt niet in Nederland", lon=lon, lat=lat))
             return None
         return Placement(lon, lat, postcode)
 
