@@ -314,6 +314,11 @@ class _Run:
     def organisation(self, item: Item) -> None:
         started = self._start(item, item.data, "organisation", _("organisatie %(key)s"), ORGANISATION_FIELDS)
         if started is None:
+            # Its locations cannot be loaded either; references to them are this file's problem.
+            locations = item.data.get("locations") if isinstance(item.data, dict) else None
+            for loc in locations if isinstance(locations, list) else []:
+                if isinstance(loc, dict) and isinstance(loc.get("key"), (str, int)):
+                    self.broken.add(("location", str(loc["key"])))
             return
         key, c = started
         org = {

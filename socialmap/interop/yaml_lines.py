@@ -64,7 +64,17 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Marked:
     return result
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    """A date-like scalar that is no date (2026-13-01) stays text, so the
+    checker can name it with its line instead of the reader failing."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def read_yaml(path: Path, problems: Problems):
