@@ -149,37 +149,34 @@ def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems
 
 
 def _keys(rows, columns: Columns, addresses: dict, prefix: str) -> dict[int, tuple[str, str, bool]]:
-    """line -> (key, the slug it started from, told apart by a digest); see the module's docstring."""
-    base = {line: prefix + slug(row.get(columns.name) or "") for line, row in rows}
+    """line -> (key, the slug it started from, told apart by a digest); see the module's docstring.
+    Identical rows count as one, so a repeated row does not change the key of the first."""
+    by_line = dict(rows)
+    content = {line: tuple((row.get(c) or "").strip() for c in (columns.name, columns.text, columns.address) if c)
+               for line, row in rows}
+    base = {line: prefix + slug(by_line[line].get(columns.name) or "") for line in by_line}
     keys = dict(base)
-    for line in _lines_sharing(keys, base, prefix):
+    for line in _lines_sharing(keys, content, prefix):
         a = addresses[line]
         keys[line] = f"{base[line]}-{slug(a.postcode) if a else 'zonder-adres'}"
     by_digest = set()
-    by_line = dict(rows)
-    for line in _lines_sharing(keys, base, prefix):
-        row = by_line[line]
-        exact = "\n".join((row.get(c) or "").strip() for c in (columns.name, columns.text, columns.address) if c)
-        keys[line] = f"{keys[line]}-{hashlib.sha1(exact.encode()).hexdigest()[:6]}"
+    for line in _lines_sharing(keys, content, prefix):
+        digest = hashlib.sha1("\n".join(content[line]).encode()).hexdigest()[:6]
+        keys[line] = f"{keys[line]}-{digest}"
         by_digest.add(line)
     return {line: (keys[line], base[line], line in by_digest) for line in base}
 
 
-def _lines_sharing(keys: dict[int, str], base: dict[int, str], prefix: str) -> list[int]:
-    """Lines whose key another line has too (names without a slug aside)."""
-    shared = _repeated(keys.values())
-    return [line for line, key in keys.items() if key in shared and base[line] != prefix]
+def _lines_sharing(keys: dict[int, str], content: dict[int, tuple], prefix: str) -> list[int]:
+    """Lines whose key a row with other content has too (names without a slug aside)."""
+    contents: dict[str, set] = {}
+    for line, key in keys.items():
+        contents.setdefault(key, set()).add(content[line])
+    return [line for line, key in keys.items() if len(contents[key]) > 1 and key != prefix]
 
 
 def _address(row: dict, columns: Columns) -> Address | None:
     return parse_address(row.get(columns.address)) if columns.address else None
-
-
-def _repeated(values) -> set[str]:
-    seen, twice = set(), set()
-    for v in values:
-        (twice if v in seen else seen).add(v)
-    return twice
 
 
 def import_csv(session: Session, path: Path, serves: list[str], columns: Columns = Columns(), *,
