@@ -12,7 +12,7 @@ written in one transaction, with the same messages.
 Keys come from the name (a slug), so a new export of the same catalogue
 updates the same entries. Rows whose names give the same slug are told apart,
 in every such row (so the keys do not depend on the order of the rows):
-first by their postcode (``alleskits-3062mb``, ``...-zonder-adres``), then,
+first by their postcode (``alleskits-3062-mb``, ``...-zonder-adres``), then,
 if still shared, by a short digest of their exact name and text
 (``...-zonder-adres-3f9a2c``, with a note naming the line of the first). The
 same row twice is imported once (a note names the first).
