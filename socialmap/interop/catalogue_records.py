@@ -486,11 +486,11 @@ class _Run:
             "waiting_weeks": c.integer(waiting, "weeks", "waiting.weeks", 0, 520),
             "waiting_updated": c.day(waiting, "updated", "waiting.updated", required=bool(waiting)),
             "verified_at": c.day(verified, "at", "verified.at", required=False),
-            "verified_by": verified.get("by"),
+            "verified_by": c.nested(verified).text("by", max_len=200),
             "review_interval_days": c.integer(verified, "interval_days", "verified.interval_days", 1, 3650) or 180,
             "contacts": _check_contacts(c, rec.get("contacts")),
         }
-        svc["texts"]["name"] = c.translated("name", required=True)
+        svc["texts"]["name"] = c.translated("name", required=True, max_len=200)
         svc["texts"]["summary"] = c.translated("summary", required=True)
         svc["texts"]["description"] = c.translated("description")
         svc["texts"]["conditions"] = ac.translated("conditions")
@@ -591,13 +591,20 @@ def _check_contacts(c, contacts) -> list[dict]:
             _fail_in(c, contact, "audience", f"{label}.audience",
                      did_you_mean(_("onbekende doelgroep %(value)s (public of professional)", value=shown(audience)),
                                   audience, voc.CONTACT_AUDIENCE))
-        entry = {"label": cc.translated("label", required=True), "hours": cc.translated("hours"),
-                 "phone": cc.text("phone"), "email": cc.text("email"), "url": cc.text("url"),
-                 "audience": audience}
+        entry = {"label": _translated(cc, "label", True, 200), "hours": _translated(cc, "hours", False, 200),
+                 "phone": cc.text("phone", max_len=50), "email": cc.text("email", max_len=200),
+                 "url": cc.text("url", max_len=300), "audience": audience}
         if not (entry["phone"] or entry["email"] or entry["url"]):
             _fail_in(c, contact, None, label, _("een telefoonnummer, e-mailadres of url is nodig"))
         checked.append(entry)
     return checked
+
+
+def _translated(c, field_: str, required: bool, max_len: int) -> dict[str, str]:
+    """``c.translated`` with a length limit where the checker has one (FieldChecker)."""
+    if isinstance(c, FieldChecker):
+        return c.translated(field_, required=required, max_len=max_len)
+    return c.translated(field_, required=required)
 
 
 def _fail_in(c, mapping: dict, key, label: str, message: str) -> None:
@@ -691,7 +698,7 @@ def _check_schedule(c, schedule) -> dict:
         if not closed:
             opens, closes = span(entry, label)
         out["exceptions"].append({"start": start, "end": end, "closed": bool(closed), "opens_at": opens,
-                                  "closes_at": closes, "note": _sub(c, entry).translated("note")})
+                                  "closes_at": closes, "note": _translated(_sub(c, entry), "note", False, 300)})
     return out
 
 

@@ -199,7 +199,7 @@ class FieldChecker:
                                 length=len(value), max=max_len, value=shown(value, 60)))
         return value
 
-    def translated(self, field_: str, required: bool = False) -> dict[str, str]:
+    def translated(self, field_: str, required: bool = False, max_len: int | None = None) -> dict[str, str]:
         value = self.record.get(field_)
         if value is None:
             if required:
@@ -208,6 +208,11 @@ class FieldChecker:
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             self.fail(field_, _("verwacht {nl: ..., en: ...}, niet %(value)s", value=shown(value)))
             return {}
+        for lang, text in value.items():
+            if max_len and len(text.strip()) > max_len:
+                self.fail_in(value, lang, f"{field_}.{lang}", _("is %(length)d tekens lang; de grens is %(max)d: "
+                                                                "%(value)s", length=len(text.strip()), max=max_len,
+                                                                value=shown(text.strip(), 60)))
         for lang in value:
             if lang not in TEXT_LANGUAGES:
                 self.fail_in(value, lang, f"{field_}.{lang}",

@@ -158,3 +158,10 @@ def test_messages_follow_the_cli_language(app):
     assert _("Gestopt") == "Gestopt"
     app.config["CLI_LANGUAGE"] = "en"
     assert _("Gestopt") == "Ended"  # a msgid that already has its English
+
+
+def test_a_too_long_name_is_a_problem_not_a_database_error(session, tmp_path, backend):
+    toy(session)
+    found = problems_of(session, write(tmp_path, "cat.yaml", GOOD.replace("{nl: Inloop}", "{nl: " + "x" * 201 + "}")))
+    assert len(found) == 1 and found[0].startswith("cat.yaml:7: dienst svc-a: name.nl: is 201 tekens lang; "
+                                                   "de grens is 200: 'xxx")
