@@ -27,7 +27,7 @@ from whoosh.query import And, Every, NumericRange, Or, Phrase, Term
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
 from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
-from socialmap.search.analysis import DUTCH_STOP, raw_tokens, stem, terms, typo_allowance, word_stems
+from socialmap.search.analysis import DUTCH_STOP, raw_tokens, split_compound, stem, terms, typo_allowance, word_stems
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
 from socialmap.search.languages import named_in
@@ -214,9 +214,11 @@ def _locate(c: Candidate, place: Place) -> None:
 
 # How much each kind of match counts, relative to a word of the query found whole.
 PART_BOOST = 0.2        # a part of a query compound found alone ("toeslag" for "huurtoeslag")
+PART_BOOST_NO_WHOLE = 0.6  # ... when no document holds the whole compound: the parts are the best evidence
 CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
 NEAR_BOOST = 0.35       # a near spelling the index holds
-WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names
+WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names, akin to the query's
+WIDEN_FAR_BOOST = 0.15  # ... one that shares nothing with the query's words (a sibling: "astma" for "dementie")
 CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
 PHRASE_BOOST = 1.5      # the query's words close together, in their order
@@ -243,8 +245,12 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     rarity = _rarity(index, shards)
     parts = []
     concept = {v for t in interpretation.phrase_words for v in word_stems(t, "nl")}
+    # Parts of a query compound that no document holds whole count more.
+    orphan_parts = {stem(p, "nl") for t in words if not set(word_stems(t, "nl")) & known
+                    for p in split_compound(t)}
     for t in nl_terms | corrected:
-        boost = (1.0 if t in whole else PART_BOOST if t in nl_terms else CORRECTED_BOOST) * rarity(t, "nl")
+        part = PART_BOOST_NO_WHOLE if t in orphan_parts else PART_BOOST
+        boost = (1.0 if t in whole else part if t in nl_terms else CORRECTED_BOOST) * rarity(t, "nl")
         if t in concept:
             boost *= CONCEPT_WORD_BOOST
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
@@ -270,9 +276,12 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
         widened |= matcher.words_of(code) | matcher.cores_of(code)
         phrases |= matcher.phrases_of(code)
     # Dutch synonyms always (the catalogue's own language), English ones for an English visitor.
+    akin = {t[:4] for t in whole | nl_terms if len(t) >= 4}
     for lang, t in widened:
         if t not in whole and t not in nl_terms and lang in ("nl", locale):
-            parts += [Term(f, t, boost=WIDEN_BOOST * rarity(t, lang)) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
+            near = t[:4] in akin or bool({stem(p, "nl")[:4] for p in split_compound(t)} & akin)
+            boost = (WIDEN_BOOST if near else WIDEN_FAR_BOOST) * rarity(t, lang)
+            parts += [Term(f, t, boost=boost) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
     for lang, seq in phrases:
         if lang in ("nl", locale):
             parts += [Phrase(f, list(seq), slop=1, boost=WIDEN_BOOST * 2)
