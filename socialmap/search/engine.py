@@ -27,12 +27,13 @@ from whoosh.query import And, Every, NumericRange, Or, Phrase, Term
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
 from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
-from socialmap.search.analysis import DUTCH_STOP, raw_tokens, split_compound, stem, terms, typo_allowance, word_stems
+from socialmap.search.analysis import (DUTCH_STOP, raw_tokens, split_compound, stem, terms, typo_allowance,
+                                       word_stems, zipf)
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
 from socialmap.search.languages import named_in
 from socialmap.search.mentions import ServiceText, query_words
-from socialmap.search.needs import Interpretation, matcher_for
+from socialmap.search.needs import REAL_WORD_ZIPF, Interpretation, matcher_for
 from socialmap.search.places import Place
 
 RADII = (1000, 2000, 5000, 10000, 25000)
@@ -215,6 +216,7 @@ def _locate(c: Candidate, place: Place) -> None:
 # How much each kind of match counts, relative to a word of the query found whole.
 PART_BOOST = 0.2        # a part of a query compound found alone ("toeslag" for "huurtoeslag")
 PART_BOOST_NO_WHOLE = 0.6  # ... when no document holds the whole compound: the parts are the best evidence
+PART_MIN_RARITY = 0.35  # a part held by a large share of the documents is not searched at all
 CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
 NEAR_BOOST = 0.35       # a near spelling the index holds
 WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names, akin to the query's
@@ -248,14 +250,18 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     # Parts of a query compound that no document holds whole count more.
     orphan_parts = {stem(p, "nl") for t in words if not set(word_stems(t, "nl")) & known
                     for p in split_compound(t)}
+    real_words = {v for t in words if zipf(t) >= REAL_WORD_ZIPF for v in word_stems(t, "nl")}
     for t in nl_terms | corrected:
+        if t not in whole and t in nl_terms and rarity(t, "nl") < PART_MIN_RARITY:
+            continue  # a generic part ("zorg" of "kraamzorg", "groep" of "rouwgroep") finds nothing specific
         part = PART_BOOST_NO_WHOLE if t in orphan_parts else PART_BOOST
         boost = (1.0 if t in whole else part if t in nl_terms else CORRECTED_BOOST) * rarity(t, "nl")
         if t in concept:
             boost *= CONCEPT_WORD_BOOST
         parts += [Term(f, t, boost=boost) for f in NL_FIELDS]
-        # Words the index does not hold may be typos: match near spellings.
-        if t not in known and typo_allowance(t):
+        # Words the index does not hold may be typos: match near spellings
+        # (never for a word of the language: "dementie" is not "detentie").
+        if t not in known and t not in real_words and typo_allowance(t):
             parts += [Term(f, near, boost=NEAR_BOOST * rarity(near, "nl"))
                       for near in index.near_terms(t) for f in NL_FIELDS]
     for t in en_terms:
@@ -267,8 +273,8 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     phrases: set[tuple[str, tuple[str, ...]]] = set()
     for code, match in interpretation.needs.items():
         parts.append(Term("needs", code, boost=2.0 + match.weight if "." in code else 1.0))
-        if "." in code:
-            parts.append(Term("needs", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
+        if "." in code:  # tagged with the broader need itself (not with a sibling of this one)
+            parts.append(Term("tagged", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
         widened |= matcher.words_of(code) | matcher.cores_of(code)
         phrases |= matcher.phrases_of(code)
     for code, match in interpretation.kinds.items():

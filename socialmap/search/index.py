@@ -27,7 +27,7 @@ SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
 # 3: professionals_only. 4: held_in.
-SCHEMA_VERSION = 5  # 5: lemma stems, wordfreq compounds, no kind labels as text, name boost 2
+SCHEMA_VERSION = 6  # 5: lemma stems, wordfreq compounds, no kind labels as text, name boost 2; 6: tagged
 
 
 def make_schema() -> Schema:
@@ -45,6 +45,9 @@ def make_schema() -> Schema:
         text_nl=TEXT(analyzer=nl), text_en=TEXT(analyzer=en),
         summary_nl=STORED, summary_en=STORED, org=STORED,
         needs=KEYWORD(stored=True, **kw), direct_needs=STORED, kinds=KEYWORD(stored=True, **kw),
+        # The needs a service is tagged with, without their ancestors: a service
+        # tagged only "fin" is found (lower) for "fin.debt"; one tagged "fin.worries" is not.
+        tagged=KEYWORD(**kw),
         domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
         formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
         held_in=KEYWORD(stored=True, **kw),
@@ -65,6 +68,7 @@ DOC_ONLY = ("shard", "description_nl", "description_en", "kindwords_nl", "kindwo
 
 def to_whoosh(doc: dict) -> dict:
     out = {k: v for k, v in doc.items() if k not in DOC_ONLY}
+    out["tagged"] = " ".join(doc["direct_needs"])
     for f in KEYWORD_FIELDS:
         out[f] = " ".join(doc[f])
     # The summary counts twice: it says what the service is; the description adds detail.

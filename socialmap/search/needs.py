@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, edit_distance, raw_tokens, split_compound,
-                                       stem, typo_allowance, word_stems)
+                                       stem, typo_allowance, word_stems, zipf)
+
+# A word at least this common in Dutch (wordfreq's Zipf scale) is a word, not a typo.
+REAL_WORD_ZIPF = 2.5
 
 # Words the matcher ignores: only articles. Everything else in a phrase counts,
 # so "geen huis" and "op straat" (homelessness) need their "geen" and "op", and
@@ -129,16 +132,26 @@ class NeedMatcher:
 
     def token_terms(self, token: str) -> tuple[set[str], set[str]]:
         """(whole-word terms, compound-part terms) of one query word, typos corrected.
-        A word's terms include the stem of its lemma ("kan" also gives "kunnen")."""
+        A word's terms include the stem of its lemma ("kan" also gives "kunnen").
+        A word of the language is no typo: only words neither the taxonomy nor
+        Dutch knows are corrected ("dementie" is not "detentie", "overleg" is
+        not "overleden")."""
         whole = {*word_stems(token, "nl"), stem(token, "en")} - {""}
-        known = any(t in self._vocabulary.get(t[:2], ()) for t in whole)
-        if not known:  # a word the taxonomy knows is no typo ("dementie" is not "detentie")
+        if not self._is_word(token, whole):
             whole |= {c for t in list(whole) for c in self._corrections(t)}
-        parts = {stem(p, "nl") for p in split_compound(token)}
-        for corrected in self._corrections(token):  # a misspelt compound does not split
-            parts |= {stem(p, "nl") for p in split_compound(corrected)} | {stem(corrected, "nl")}
-        parts |= {c for t in list(parts) for c in self._corrections(t)}
+            for corrected in self._corrections(token):  # a misspelt compound does not split
+                whole.add(corrected)
+        parts: set[str] = set()
+        for part in split_compound(token):
+            own = {stem(part, "nl")}
+            parts |= own if self._is_word(part, own) else own | {c for t in own for c in self._corrections(t)}
+        for corrected in whole - {*word_stems(token, "nl"), stem(token, "en")}:
+            parts |= {stem(p, "nl") for p in split_compound(corrected)}
         return whole, parts - whole
+
+    def _is_word(self, word: str, stems: set[str]) -> bool:
+        return (any(t in self._vocabulary.get(t[:2], ()) for t in stems)
+                or zipf(word) >= REAL_WORD_ZIPF)
 
     def query_terms(self, text: str) -> frozenset[str]:
         """Every term the query may mean: words, compound parts, typo corrections."""
