@@ -221,6 +221,9 @@ CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
 NEAR_BOOST = 0.35       # a near spelling the index holds
 WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names, akin to the query's
 WIDEN_FAR_BOOST = 0.15  # ... one that shares nothing with the query's words (a sibling: "astma" for "dementie")
+MAX_WIDEN_TERMS = 8     # synonyms searched per query and language, the strongest first
+MAX_WIDEN_PHRASES = 4   # synonym phrases searched per query
+RARITY_SHARDS = 3       # shards whose document frequencies weigh the query's terms
 CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
 PHRASE_BOOST = 1.5      # the query's words close together, in their order
@@ -268,7 +271,7 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
         parts += [Term(f, t, boost=rarity(t, "en")) for f in EN_FIELDS]
     stems = [word_stems(t, "nl")[0] for t in words if t not in DUTCH_STOP]
     if len(stems) >= 2:
-        parts += [Phrase(f, stems, slop=3, boost=PHRASE_BOOST) for f in NL_FIELDS]
+        parts.append(Phrase("text_nl", stems, slop=3, boost=PHRASE_BOOST))
     widened: set[tuple[str, str]] = set()
     phrases: set[tuple[str, tuple[str, ...]]] = set()
     for code, match in interpretation.needs.items():
@@ -283,15 +286,19 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
         phrases |= matcher.phrases_of(code)
     # Dutch synonyms always (the catalogue's own language), English ones for an English visitor.
     akin = {t[:4] for t in whole | nl_terms if len(t) >= 4}
+    candidates = []
     for lang, t in widened:
         if t not in whole and t not in nl_terms and lang in ("nl", locale):
             near = t[:4] in akin or bool({stem(p, "nl")[:4] for p in split_compound(t)} & akin)
-            boost = (WIDEN_BOOST if near else WIDEN_FAR_BOOST) * rarity(t, lang)
+            candidates.append(((WIDEN_BOOST if near else WIDEN_FAR_BOOST) * rarity(t, lang), lang, t))
+    # The strongest synonyms only: every term costs a posting list per shard.
+    for language in {lang for _b, lang, _t in candidates}:
+        strongest = sorted((c for c in candidates if c[1] == language), reverse=True)[:MAX_WIDEN_TERMS]
+        for boost, lang, t in strongest:
             parts += [Term(f, t, boost=boost) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
-    for lang, seq in phrases:
-        if lang in ("nl", locale):
-            parts += [Phrase(f, list(seq), slop=1, boost=WIDEN_BOOST * 2)
-                      for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
+    # Synonym phrases in the text field only, the most specific (longest) first.
+    for lang, seq in sorted((p for p in phrases if p[0] in ("nl", locale)), key=lambda p: (-len(p[1]), p))[:MAX_WIDEN_PHRASES]:
+        parts.append(Phrase("text_en" if lang == "en" else "text_nl", list(seq), slop=1, boost=WIDEN_BOOST * 2))
     if cost_signal:
         parts.append(Term("cost", "free", boost=COST_BOOST))
     return Or(parts) if parts else Every()
@@ -299,16 +306,19 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
 
 def _rarity(index: SearchIndex, shards: list[str]):
     """rarity(term, lang) in 0..1 over the shards searched: an inverse document
-    frequency, normalised (1 for a term in one document)."""
-    readers = [s.reader() for s in (index.searcher(shard) for shard in shards) if s is not None]
-    docs = sum(r.doc_count() for r in readers)
+    frequency, normalised (1 for a term in one document). Document frequencies
+    come from the index's per-shard cache."""
+    # The largest shards searched stand for all: rarity is a weight, and every
+    # shard read costs a look-up per term.
+    shards = sorted(shards, key=index.doc_count, reverse=True)[:RARITY_SHARDS]
+    docs = sum(index.doc_count(shard) for shard in shards)
     cache: dict[tuple[str, str], float] = {}
 
     def rarity(term: str, lang: str) -> float:
         key = (term, lang)
         if key not in cache:
             fields = EN_FIELDS if lang == "en" else NL_FIELDS
-            held = sum(max(r.doc_frequency(f, term) for f in fields) for r in readers)
+            held = sum(index.doc_frequency(shard, fields, term) for shard in shards)
             cache[key] = 1.0 if held == 0 or docs <= 1 else math.log(1 + docs / held) / math.log(1 + docs)
         return cache[key]
     return rarity

@@ -131,6 +131,7 @@ class SearchIndex:
         self._vocabulary: tuple[object, frozenset[str], dict[str, set[str]]] | None = None
         self._manifest: tuple[tuple, Manifest | None] | None = None
         self._searchers_of: Manifest | None = None
+        self._frequencies: dict[tuple, tuple[object, int]] = {}
         self._lock = threading.RLock()
 
     @property
@@ -262,6 +263,26 @@ class SearchIndex:
     def vocabulary(self) -> frozenset[str]:
         """Every term in the text fields of all shards (to tell typos from known words)."""
         return self._vocab()[0]
+
+    def doc_count(self, shard: str) -> int:
+        searcher = self.searcher(shard)
+        return searcher.reader().doc_count() if searcher is not None else 0
+
+    def doc_frequency(self, shard: str, fields: tuple[str, ...], term: str) -> int:
+        """Documents of the shard holding ``term`` in the most of ``fields`` (cached
+        until the shard's searcher changes)."""
+        searcher = self.searcher(shard)
+        if searcher is None:
+            return 0
+        key = (shard, fields, term)
+        cached = self._frequencies.get(key)
+        if cached is None or cached[0] is not searcher:
+            reader = searcher.reader()
+            cached = (searcher, max(reader.doc_frequency(f, term) for f in fields))
+            if len(self._frequencies) > 500_000:
+                self._frequencies.clear()
+            self._frequencies[key] = cached
+        return cached[1]
 
     def near_terms(self, term: str) -> list[str]:
         """Indexed terms within the typo allowance of ``term`` (same first letter)."""
