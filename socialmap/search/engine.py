@@ -48,8 +48,11 @@ OPEN_ACCESS = ("walk_in", "self_referral")
 EQUAL_SCORE = 0.03
 # A group held in another language than the person asked for (interface,
 # filter, words) ranks below the general one: more than the whole distance
-# bonus (0.15), so being near never lifts it above a general group as relevant.
-OTHER_LANGUAGE = 0.3
+# bonus (0.15) plus the text-score differences between groups of one kind
+# (a name "Rouwgroep in het Arabisch" scores differently from "Rouwgroep
+# Oost"), so being near never lifts it above a general group. Was 0.3; raised
+# when the synonym phrases left the query and those differences grew.
+OTHER_LANGUAGE = 0.45
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,7 @@ CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
 NEAR_BOOST = 0.35       # a near spelling the index holds
 WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names, akin to the query's
 WIDEN_FAR_BOOST = 0.15  # ... one that shares nothing with the query's words (a sibling: "astma" for "dementie")
-MAX_WIDEN_TERMS = 8     # synonyms searched per query and language, the strongest first
-MAX_WIDEN_PHRASES = 4   # synonym phrases searched per query
+MAX_WIDEN_TERMS = 6     # synonyms searched per query and language, the strongest first
 RARITY_SHARDS = 3       # shards whose document frequencies weigh the query's terms
 CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
@@ -273,17 +275,14 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     if len(stems) >= 2:
         parts.append(Phrase("text_nl", stems, slop=3, boost=PHRASE_BOOST))
     widened: set[tuple[str, str]] = set()
-    phrases: set[tuple[str, tuple[str, ...]]] = set()
     for code, match in interpretation.needs.items():
         parts.append(Term("needs", code, boost=2.0 + match.weight if "." in code else 1.0))
         if "." in code:  # tagged with the broader need itself (not with a sibling of this one)
             parts.append(Term("tagged", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
         widened |= matcher.words_of(code) | matcher.cores_of(code)
-        phrases |= matcher.phrases_of(code)
     for code, match in interpretation.kinds.items():
         parts.append(Term("kinds", code, boost=4.0 + match.weight))
         widened |= matcher.words_of(code) | matcher.cores_of(code)
-        phrases |= matcher.phrases_of(code)
     # Dutch synonyms always (the catalogue's own language), English ones for an English visitor.
     akin = {t[:4] for t in whole | nl_terms if len(t) >= 4}
     candidates = []
@@ -296,9 +295,9 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
         strongest = sorted((c for c in candidates if c[1] == language), reverse=True)[:MAX_WIDEN_TERMS]
         for boost, lang, t in strongest:
             parts += [Term(f, t, boost=boost) for f in (EN_FIELDS if lang == "en" else NL_FIELDS)]
-    # Synonym phrases in the text field only, the most specific (longest) first.
-    for lang, seq in sorted((p for p in phrases if p[0] in ("nl", locale)), key=lambda p: (-len(p[1]), p))[:MAX_WIDEN_PHRASES]:
-        parts.append(Phrase("text_en" if lang == "en" else "text_nl", list(seq), slop=1, boost=WIDEN_BOOST * 2))
+    # Synonyms of two or more words are not searched as phrases: positional
+    # matching cost more time than it brought (docs/search-language.md); they
+    # still name the need (its code) and explain a hit (related words).
     if cost_signal:
         parts.append(Term("cost", "free", boost=COST_BOOST))
     return Or(parts) if parts else Every()
