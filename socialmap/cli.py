@@ -346,7 +346,8 @@ def setup_demo(force: bool = False) -> bool:
         from socialmap.routes.cli import DEMO_ROUTES
         from socialmap.routes.loader import load_routes, route_files
 
-        load_routes(db.session, route_files([DEMO_ROUTES]))  # referral routes, after the catalogue
+        # referral routes, after the catalogue; demo routes gone from its files are retired
+        load_routes(db.session, route_files([DEMO_ROUTES]), demo=True, retire_missing=True)
     reindex(db.session, current_index())
     stamp.write_text(f"{db.engine.url}|{digest}")
     return True

@@ -26,17 +26,22 @@ def route_inputs() -> list[Path]:
 
 @routes_cli.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def load_cmd(paths: tuple[Path, ...]) -> None:
-    """Load route YAML files (default: the demo region's routes), replacing the demo routes."""
+@click.option("--retire-missing", is_flag=True,
+              help="Set status 'retired' on routes the files no longer hold (never deletes; load them again to undo).")
+def load_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
+    """Load route YAML files: add and update by key, never delete. Without paths:
+    the demo region's routes (as demo routes)."""
     from socialmap.routes.loader import load_routes, route_files
 
+    demo = not paths
     try:
         with unit_of_work():
-            report = load_routes(db.session, route_files(paths or (DEMO_ROUTES,)))
+            report = load_routes(db.session, route_files(paths or (DEMO_ROUTES,)), demo=demo,
+                                 retire_missing=retire_missing)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{report.routes} routes, {report.steps} steps, {report.transitions} transitions loaded "
-               f"({report.removed} removed)")
+               f"({report.retired} retired{': ' + ', '.join(report.retired_keys) if report.retired_keys else ''})")
 
 
 @routes_cli.command("check")

@@ -8,7 +8,7 @@ caller commits; on any problem nothing is written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -35,7 +35,8 @@ class LoadReport:
     routes: int
     steps: int
     transitions: int
-    removed: int
+    retired: int
+    retired_keys: list[str] = field(default_factory=list)
 
 
 def route_files(paths) -> list[Path]:
@@ -47,8 +48,11 @@ def route_files(paths) -> list[Path]:
     return files
 
 
-def load_routes(session: Session, paths: list[Path], demo: bool = True, remove_missing: bool = True) -> LoadReport:
-    """Validate every file, then write. Raises ImportFailed listing every problem."""
+def load_routes(session: Session, paths: list[Path], demo: bool = False, retire_missing: bool = False) -> LoadReport:
+    """Validate every file, then write: add and update by key, never delete.
+    With ``retire_missing``, routes of the same kind (demo or not) that the files
+    no longer hold get status ``retired`` (reversible: load them again).
+    Raises ImportFailed listing every problem."""
     problems = Problems()
     refs = _References(session)
     checked: dict[str, dict] = {}
@@ -71,7 +75,7 @@ def load_routes(session: Session, paths: list[Path], demo: bool = True, remove_m
             problems.add(f"{name}: route {data['key']}", "key", "appears in more than one file")
         checked[data["key"]] = data
     problems.raise_if_any()
-    return _write(session, checked, refs, demo, remove_missing)
+    return _write(session, checked, refs, demo, retire_missing)
 
 
 class _References:
@@ -271,7 +275,7 @@ def _check_transition(problems, where, i, item, refs, step_keys) -> dict | None:
 
 
 def _write(session: Session, routes: dict[str, dict], refs: _References, demo: bool,
-           remove_missing: bool) -> LoadReport:
+           retire_missing: bool) -> LoadReport:
     from socialmap.routes.operations import replace_route_content, save_route
 
     existing = {r.key: r for r in session.scalars(select(Route))}
@@ -308,11 +312,12 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
         save_route(session, route)
         steps += len(new_steps)
         transitions += len(new_transitions)
-    removed = 0
-    if remove_missing:
-        for key, route in existing.items():
-            if key not in routes and route.is_demo == demo:
-                session.delete(route)
-                removed += 1
+    retired: list[str] = []
+    if retire_missing:
+        for key, route in sorted(existing.items()):
+            if key not in routes and route.is_demo == demo and route.status != "retired":
+                route.status = "retired"
+                save_route(session, route)
+                retired.append(key)
         session.flush()
-    return LoadReport(len(routes), steps, transitions, removed)
+    return LoadReport(len(routes), steps, transitions, len(retired), retired)

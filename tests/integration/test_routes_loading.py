@@ -192,3 +192,16 @@ def test_demo_coverage_gaps_are_the_catalogue_s_real_gaps(demo_session, backend)
     assert any(code.startswith("BU0363N") for code in cafe)
     assert not any(code.startswith("BU0363T") for code in cafe)  # Zuidoost has an open café
     assert "verkennend-gesprek" not in gaps  # every buurt has an exploratory conversation
+
+
+def test_a_load_never_deletes_and_retires_only_when_asked(region, session, tmp_path, backend):
+    """Loading one file of many leaves the others; --retire-missing sets status, never deletes."""
+    other = copy.deepcopy(ROUTE)
+    other["key"] = "andere-route"
+    load_routes(session, [write(tmp_path, ROUTE, "a.yaml"), write(tmp_path, other, "b.yaml")])
+    report = load_routes(session, [write(tmp_path, ROUTE, "a.yaml")])
+    assert report.retired == 0 and count(session, Route) == 2
+    assert {r.is_demo for r in session.scalars(select(Route))} == {False}  # a region's routes are not demo
+    report = load_routes(session, [write(tmp_path, ROUTE, "a.yaml")], retire_missing=True)
+    assert report.retired_keys == ["andere-route"] and count(session, Route) == 2
+    assert session.scalar(select(Route.status).where(Route.key == "andere-route")) == "retired"
