@@ -92,13 +92,9 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
         first.setdefault(code, index)
         if not isinstance(name, str) or not name.strip():
             problems.add(where, mapping.name, _field_hint(_("naam ontbreekt"), mapping.name, props))
-        try:
-            shape = _shape(feature)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            problems.add(where, "geometry", _("geen bruikbaar vlak: %(error)s", error=str(exc)))
+        shape = _checked_shape(problems, where, feature)
+        if shape is None:
             continue
-        if not _within_lonlat(shape):
-            problems.add(where, "geometry", _("coördinaten zijn geen WGS84 lon/lat"))
         district_name = props.get(mapping.district_name) if mapping.district_name else None
         buurten[code] = ((name or "").strip(), shape, district_name)
     problems.raise_if_any()
@@ -134,6 +130,19 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
                 upsert(bu, "neighbourhood", buurten[bu][0], buurten[bu][1], district)
     session.flush()
     return ImportReport(len(buurten), len(by_district), len(by_municipality))
+
+
+def _checked_shape(problems, where: str, feature: dict):
+    """The feature's polygon, or None; a problem is noted for an unusable one, or
+    for coordinates that are not WGS84 lon/lat."""
+    try:
+        shape = _shape(feature)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        problems.add(where, "geometry", _("geen bruikbaar vlak: %(error)s", error=str(exc)))
+        return None
+    if not _within_lonlat(shape):
+        problems.add(where, "geometry", _("coördinaten zijn geen WGS84 lon/lat"))
+    return shape
 
 
 def _shape(feature: dict):
@@ -278,13 +287,9 @@ def import_municipalities(session: Session, path: Path, codes: list[str], code_f
         label = names_by_code.get(code)
         if not isinstance(label, str) or not label.strip():
             problems.add(where, name_field, _field_hint(_("naam ontbreekt"), name_field, feature.get("properties") or {}))
-        try:
-            shape = _shape(feature)
-        except (ValueError, TypeError, AttributeError, KeyError) as exc:
-            problems.add(where, "geometry", _("geen bruikbaar vlak: %(error)s", error=str(exc)))
+        shape = _checked_shape(problems, where, feature)
+        if shape is None:
             continue
-        if not _within_lonlat(shape):
-            problems.add(where, "geometry", _("coördinaten zijn geen WGS84 lon/lat"))
         chosen[code] = ((label or "").strip(), shape)
     problems.raise_if_any()
 

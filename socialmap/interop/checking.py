@@ -90,26 +90,37 @@ class RecordChecker:
             if required:
                 self.fail(label, "date is required")
             return None
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value))
+            return parse_day(value)
         except ValueError:
             self.fail(label, f"not a date (YYYY-MM-DD): {value!r}")
             return None
 
     def clock(self, mapping: dict, field_: str, label: str) -> time | None:
         value = mapping.get(field_)
-        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 as 540
-            value = f"{value // 60:02d}:{value % 60:02d}"
         try:
-            hours, minutes = str(value).split(":")
-            if hours == "24" and minutes == "00":
-                return time(23, 59, 59)
-            return time(int(hours), int(minutes))
-        except (ValueError, TypeError):
+            return parse_clock(value)
+        except ValueError:
             self.fail(label, f"not a time (HH:MM): {value!r}")
             return None
+
+
+def parse_day(value) -> date:
+    """An ISO date, or ValueError."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def parse_clock(value) -> time:
+    """"HH:MM" ("24:00" is the end of the day), or ValueError."""
+    if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 as 540
+        value = f"{value // 60:02d}:{value % 60:02d}"
+    try:
+        hours, minutes = str(value).split(":")
+        if hours == "24" and minutes == "00":
+            return time(23, 59, 59)
+        return time(int(hours), int(minutes))
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def split_translations(texts: dict[str, dict]) -> tuple[dict[str, str | None], dict[str, dict]]:
@@ -257,23 +268,16 @@ class FieldChecker:
             if required:
                 self.fail_in(mapping, field_, label, _("datum is verplicht"))
             return None
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(str(value))
+            return parse_day(value)
         except ValueError:
             self.fail_in(mapping, field_, label, _("geen datum (JJJJ-MM-DD): %(value)s", value=shown(value)))
             return None
 
     def clock(self, mapping: dict, field_: str, label: str) -> time | None:
         value = mapping.get(field_)
-        if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 as 540
-            value = f"{value // 60:02d}:{value % 60:02d}"
         try:
-            hours, minutes = str(value).split(":")
-            if hours == "24" and minutes == "00":
-                return time(23, 59, 59)
-            return time(int(hours), int(minutes))
-        except (ValueError, TypeError):
+            return parse_clock(value)
+        except ValueError:
             self.fail_in(mapping, field_, label, _("geen tijd (UU:MM): %(value)s", value=shown(value)))
             return None
