@@ -28,7 +28,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialmap.catalogue.audience import professionals_only
-from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location, service_need)
 from socialmap.geo import from_db
@@ -141,7 +140,6 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             locations[sid].append([round(pt.x, 6), round(pt.y, 6), f"{street} {number}, {postcode or ''} {city}".replace("  ", " "), key])
 
     parent_code = {code: need_code.get(pid) for code, pid in need_parent.items()}
-    kinds_vocab = service_kinds()
     docs = []
     for (sid, key, name, summary, description, translations, status, cost, min_age, max_age,
          waiting, open_24_7, org_name) in rows:
@@ -155,7 +153,6 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
                 with_ancestors.add(parent)
                 parent = parent_code.get(parent)
         kind_codes = sorted(f.get("kind", []))
-        kind_labels = [kinds_vocab.get(k, {}).get("label", {}) for k in kind_codes]
         served = sorted({tree.code[a] for a in areas[sid]})
         doc = {
             "id": str(sid), "key": key, "shard": shard_for(areas[sid], tree),
@@ -163,8 +160,6 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             "summary_nl": summary or "", "summary_en": en.get("summary") or "",
             "description_nl": description or "", "description_en": en.get("description") or "",
             "org": org_name,
-            "kindwords_nl": " ".join(k.get("nl", "") for k in kind_labels),
-            "kindwords_en": " ".join(k.get("en", "") for k in kind_labels),
             "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
             "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
             "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),

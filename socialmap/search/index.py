@@ -27,7 +27,7 @@ SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
 # 3: professionals_only. 4: held_in.
-SCHEMA_VERSION = 6  # 5: lemma stems, wordfreq compounds, no kind labels as text, name boost 2; 6: tagged
+SCHEMA_VERSION = 7  # 5: lemma stems, wordfreq compounds, name boost 2; 6: tagged; 7: no kind labels in documents
 
 
 def make_schema() -> Schema:
@@ -63,7 +63,7 @@ def make_schema() -> Schema:
 KEYWORD_FIELDS = ("needs", "kinds", "domains", "access", "formats", "languages", "held_in", "groups", "serves")
 
 
-DOC_ONLY = ("shard", "description_nl", "description_en", "kindwords_nl", "kindwords_en")
+DOC_ONLY = ("shard", "description_nl", "description_en")
 
 
 def to_whoosh(doc: dict) -> dict:
@@ -231,6 +231,10 @@ class SearchIndex:
     def warm(self) -> int:
         """Open every shard and build what ranking holds in memory, so no visitor
         pays for a first visit to a shard. Returns the number of shards opened."""
+        from socialmap.search.analysis import lemma, lexicon
+
+        lexicon()  # the language data (wordfreq's lexicon, simplemma's dictionary) load once, here
+        lemma("zorg")
         opened = 0
         for shard in self.shards():
             if self.searcher(shard) is not None:
