@@ -25,12 +25,8 @@ CLI commands never serve a request, so they keep automatic collection.
 from __future__ import annotations
 
 import gc
-import threading
 
 from werkzeug.wsgi import ClosingIterator
-
-_switched_off = threading.Lock()
-_state = {"off": False}
 
 
 def collect_if_due() -> int | None:
@@ -48,14 +44,6 @@ def collect_if_due() -> int | None:
     return generation
 
 
-def _switch_off_automatic_collection() -> None:
-    if not _state["off"]:
-        with _switched_off:
-            if not _state["off"]:
-                gc.disable()
-                _state["off"] = True
-
-
 class CollectBetweenRequests:
     """WSGI middleware: automatic collection off, ``collect_if_due`` after each response."""
 
@@ -63,7 +51,7 @@ class CollectBetweenRequests:
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ, start_response):
-        _switch_off_automatic_collection()
+        gc.disable()  # idempotent and cheap; done here, not at app creation, so CLI commands keep it
         try:
             body = self.wsgi_app(environ, start_response)
         except BaseException:

@@ -1,7 +1,7 @@
 """Cross-cutting HTTP concerns: error pages, security headers, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from socialmap.catalogue import vocabulary as voc
@@ -42,11 +42,10 @@ def crisis_help_for_request():
     from socialmap.extensions import db
     from socialmap.safety.help import help_for
 
-    if "crisis_help" not in request.__dict__:
+    if "crisis_help" not in g:
         text = request.values.get("q", type=str)
-        request.__dict__["crisis_help"] = help_for(db.session, text[:500] if text else None,
-                                                   crisis_lines_files())
-    return request.__dict__["crisis_help"]
+        g.crisis_help = help_for(db.session, text[:500] if text else None, crisis_lines_files())
+    return g.crisis_help
 
 
 def _crisis_context() -> dict:
