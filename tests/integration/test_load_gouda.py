@@ -64,3 +64,10 @@ def test_gouda_loads_and_is_found_by_postcode(app, session, backend):
     assert response.status_code == 200
     assert "2801 Gouda" in page and "buiten het gebied van deze kaart" not in page and "Mantelzorg" in page
     assert "Let op: dit is een demo." not in page
+
+    # A service of an untagged catalogue shows no empty facts: what it lacks is said once, plainly.
+    key = session.scalar(select(Service.key).where(Service.name == "Mantelzorgcentraal"))
+    service_page = app.test_client().get(f"/dienst/{key}").get_data(as_text=True)
+    for heading in ("Soort hulp", "Domein", "Helpt bij", "Vorm", "Talen", "Kosten"):
+        assert f"<dt>{heading}</dt>" not in service_page, heading
+    assert "Dit staat niet op de kaart. Vraag het de organisatie." in service_page
