@@ -24,6 +24,7 @@ Results are matched to judgments by the organisation's name (``naam``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
@@ -141,12 +142,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="write every query's result here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every query")
+    ap.add_argument("--keep", type=Path, metavar="DIR",
+                    help="keep the database and index in DIR (made if missing) to look at them afterwards")
     args = ap.parse_args()
     if not CATALOGUE.exists():
         print(f"missing {CATALOGUE.relative_to(ROOT.parent)}", file=sys.stderr)
         return 2
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="socialmap-relevance-") as tmp:
+    if args.keep:
+        if args.keep.exists() and any(args.keep.iterdir()):
+            print(f"{args.keep} is not empty: give a new or empty folder", file=sys.stderr)
+            return 2
+        args.keep.mkdir(parents=True, exist_ok=True)
+    with (contextlib.nullcontext(str(args.keep)) if args.keep
+          else tempfile.TemporaryDirectory(prefix="socialmap-relevance-")) as tmp:
         app = make_app(Path(tmp))
         load(app)
         loaded = time.monotonic()

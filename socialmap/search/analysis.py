@@ -108,11 +108,11 @@ def _is_part(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def zipf(word: str) -> float:
-    """How common a Dutch word is (wordfreq's Zipf scale; 0 for unknown words)."""
+def zipf(word: str, lang: str = "nl") -> float:
+    """How common a word is in the language (wordfreq's Zipf scale; 0 for unknown words)."""
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "nl")
+    return zipf_frequency(word, lang)
 
 
 @lru_cache(maxsize=50_000)

@@ -2,6 +2,8 @@
 
 One document per live (not ended) service: its texts in Dutch and English,
 its codes (needs with their ancestors, kinds, domains, access, ...), the
+needs and kinds its own text names (:meth:`.NeedMatcher.named_in_text`: an
+untagged catalogue is found by need too), the
 area codes it serves, its locations, and a checksum of all of that, so
 ``search check`` can compare index and database field by field.
 
@@ -32,6 +34,7 @@ from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisati
                                         ServiceFacet, service_area, service_location, service_need)
 from socialmap.geo import from_db
 from socialmap.search.languages import held_in
+from socialmap.search.needs import matcher_for
 
 WIDE = "wide"
 AGE_MIN, AGE_MAX = 0, 200
@@ -140,18 +143,27 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             locations[sid].append([round(pt.x, 6), round(pt.y, 6), f"{street} {number}, {postcode or ''} {city}".replace("  ", " "), key])
 
     parent_code = {code: need_code.get(pid) for code, pid in need_parent.items()}
+
+    def with_ancestors_of(codes) -> set[str]:
+        out = set(codes)
+        for code in codes:
+            parent = parent_code.get(code)
+            while parent:
+                out.add(parent)
+                parent = parent_code.get(parent)
+        return out
+
+    matcher = matcher_for(session)
     docs = []
     for (sid, key, name, summary, description, translations, status, cost, min_age, max_age,
          waiting, open_24_7, org_name) in rows:
         en = (translations or {}).get("en") or {}
         f = facets[sid]
         need_codes = sorted(set(needs[sid]))
-        with_ancestors = set(need_codes)
-        for code in need_codes:
-            parent = parent_code.get(code)
-            while parent:
-                with_ancestors.add(parent)
-                parent = parent_code.get(parent)
+        with_ancestors = with_ancestors_of(need_codes)
+        named_needs, named_kinds = matcher.named_in_text([
+            ("nl", name), ("nl", summary), ("nl", description), ("nl", org_name),
+            ("en", en.get("name")), ("en", en.get("summary")), ("en", en.get("description"))])
         kind_codes = sorted(f.get("kind", []))
         served = sorted({tree.code[a] for a in areas[sid]})
         doc = {
@@ -161,6 +173,7 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             "description_nl": description or "", "description_en": en.get("description") or "",
             "org": org_name,
             "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
+            "named_needs": sorted(with_ancestors_of(named_needs)), "named_kinds": sorted(named_kinds),
             "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
             "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
             "held_in": held_in((name, en.get("name")), f.get("language", [])),

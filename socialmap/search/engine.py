@@ -228,6 +228,7 @@ MAX_WIDEN_TERMS = 6     # synonyms searched per query and language, the stronges
 RARITY_SHARDS = 3       # shards whose document frequencies weigh the query's terms
 CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
+NAMED_BOOST = 2.0       # a need or kind the service's own text names (not tagged with it)
 PHRASE_BOOST = 1.5      # the query's words close together, in their order
 COST_BOOST = 1.5        # "gratis": free services first
 # Words that ask about cost, read as a cost signal rather than as text.
@@ -277,11 +278,13 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     widened: set[tuple[str, str]] = set()
     for code, match in interpretation.needs.items():
         parts.append(Term("needs", code, boost=2.0 + match.weight if "." in code else 1.0))
+        parts.append(Term("named_needs", code, boost=NAMED_BOOST))
         if "." in code:  # tagged with the broader need itself (not with a sibling of this one)
             parts.append(Term("tagged", code.rsplit(".", 1)[0], boost=BROAD_NEED_BOOST))
         widened |= matcher.words_of(code) | matcher.cores_of(code)
     for code, match in interpretation.kinds.items():
         parts.append(Term("kinds", code, boost=4.0 + match.weight))
+        parts.append(Term("named_kinds", code, boost=NAMED_BOOST))
         widened |= matcher.words_of(code) | matcher.cores_of(code)
     # Dutch synonyms always (the catalogue's own language), English ones for an English visitor.
     akin = {t[:4] for t in whole | nl_terms if len(t) >= 4}
@@ -464,7 +467,7 @@ def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[
     words = query_words(interpretation.text, matcher, index.vocabulary(), index.near_terms)
     related: set = set()
     for code in (*interpretation.needs, *interpretation.kinds):
-        related |= matcher.words_of(code) | matcher.cores_of(code) | matcher.phrases_of(code)
+        related |= matcher.words_of(code) | matcher.cores_of(code) | matcher.evidence_of(code)
     texts = _service_texts(session, [hit.id for hit in hits])
     for hit, c in zip(hits, shown):
         hit.matched_kinds = [k for k in interpretation.kind_codes if k in c.row.kinds]
@@ -476,6 +479,9 @@ def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[
             # Not tagged with what was asked: found by words of the need's synonyms
             # that its text holds (the search widened to them); say which.
             hit.related_words = [w for w in text.related(related, request.locale) if w not in hit.matched_words]
+            if not hit.related_words and not hit.matched_words:
+                # Found because its other-language text names the need ("help with letters").
+                hit.related_words = text.related(related, "en" if request.locale == "nl" else "nl")
 
 
 def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:

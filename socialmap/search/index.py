@@ -27,7 +27,8 @@ SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
 # 3: professionals_only. 4: held_in.
-SCHEMA_VERSION = 7  # 5: lemma stems, wordfreq compounds, name boost 2; 6: tagged; 7: no kind labels in documents
+SCHEMA_VERSION = 8  # 5: lemma stems, wordfreq compounds, name boost 2; 6: tagged; 7: no kind labels in documents
+# 8: named_needs, named_kinds
 
 
 def make_schema() -> Schema:
@@ -48,6 +49,9 @@ def make_schema() -> Schema:
         # The needs a service is tagged with, without their ancestors: a service
         # tagged only "fin" is found (lower) for "fin.debt"; one tagged "fin.worries" is not.
         tagged=KEYWORD(**kw),
+        # The needs (with ancestors) and kinds the service's own text names: found
+        # by need in a catalogue nobody tagged, lower than by a tag.
+        named_needs=KEYWORD(**kw), named_kinds=KEYWORD(**kw),
         domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
         formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
         held_in=KEYWORD(stored=True, **kw),
@@ -60,7 +64,7 @@ def make_schema() -> Schema:
     )
 
 
-KEYWORD_FIELDS = ("needs", "kinds", "domains", "access", "formats", "languages", "held_in", "groups", "serves")
+KEYWORD_FIELDS = ("needs", "kinds", "named_needs", "named_kinds", "domains", "access", "formats", "languages", "held_in", "groups", "serves")
 
 
 DOC_ONLY = ("shard", "description_nl", "description_en")

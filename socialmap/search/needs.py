@@ -16,6 +16,9 @@ from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, edit_distance, 
 
 # A word at least this common in Dutch (wordfreq's Zipf scale) is a word, not a typo.
 REAL_WORD_ZIPF = 2.5
+# A word this common says nothing, in a service's text, about what it is for
+# ("werk" 5.8, "alleen" 6.1, "huis" 5.7; "school" 5.5 and "opvoeding" 4.1 still count).
+TEXT_WORD_ZIPF = 5.5
 
 # Words the matcher ignores: only articles. Everything else in a phrase counts,
 # so "geen huis" and "op straat" (homelessness) need their "geen" and "op", and
@@ -88,6 +91,12 @@ class NeedMatcher:
         # Phrases by their first term: a phrase can only match if that term is in the query.
         self._need_index = self._by_first_term(self.need_phrases)
         self._kind_index = self._by_first_term(self.kind_phrases)
+        # For texts: phrases by each of their terms, and which codes are needs.
+        self._by_any_term: dict[str, list[Phrase]] = {}
+        for p in self.need_phrases + self.kind_phrases:
+            for t in p.terms:
+                self._by_any_term.setdefault(t, []).append(p)
+        self._need_codes = frozenset(p.code for p in self.need_phrases)
         self._cache: dict[str, Interpretation] = {}
         # The label and synonyms of each need and kind widen the text search (a
         # catalogue without tags is found by its words): one-word synonyms as
@@ -110,6 +119,46 @@ class NeedMatcher:
                     for part in split_compound(term):
                         counts[stem(part, "nl")] = counts.get(stem(part, "nl"), 0) + 1
             self._cores_of[code] = {("nl", part) for part, n in counts.items() if n >= 3 and len(part) >= 3}
+
+    def named_in_text(self, texts: list[tuple[str, str]]) -> tuple[set[str], set[str]]:
+        """(need codes, kind codes) a service's own texts name: ``texts`` are
+        (language, text) pairs. The reverse of :meth:`interpret`, for catalogues
+        that are not tagged. Stricter than a query, because a text is long:
+
+        * a phrase is named only where all its words stand close together
+          (within its length plus one word either side);
+        * it must hold a word that is not among the most common of the language
+          (``TEXT_WORD_ZIPF``): "werk", "alleen", "op zijn" and "naast" (whose
+          stem is that of "naaste") say nothing about what a service is for,
+          though typed as a query they may;
+        * no typo correction, no compound parts."""
+        needs: set[str] = set()
+        kinds: set[str] = set()
+        for lang, text in texts:
+            if not text:
+                continue
+            tokens = [t for t in raw_tokens(text) if t not in MATCH_STOP]
+            seen = [set(word_stems(t, lang)) if lang == "nl" else {stem(t, lang)} for t in tokens]
+            for i, token in enumerate(tokens):
+                if zipf(token, lang) >= TEXT_WORD_ZIPF:
+                    continue
+                for term in seen[i]:
+                    for p in self._by_any_term.get(term, ()):
+                        found = needs if p.code in self._need_codes else kinds
+                        if p.lang != lang or p.code in found:
+                            continue
+                        reach = len(p.terms) + 1
+                        near = set().union(*seen[max(0, i - reach):i + reach + 1]) if len(p.terms) > 1 else seen[i]
+                        if all(t in near for t in p.terms):
+                            found.add(p.code)
+        return needs, kinds
+
+    def evidence_of(self, code: str) -> set[tuple[str, tuple[str, ...]]]:
+        """(language, terms) of every phrase of a need or kind and of the needs
+        under it: what :meth:`named_in_text` may have found in a text, to say
+        why a service that is not tagged was found."""
+        return {(p.lang, p.terms) for p in self.need_phrases + self.kind_phrases
+                if p.code == code or p.code.startswith(code + ".")}
 
     def words_of(self, code: str) -> set[tuple[str, str]]:
         """(language, term) of the one-word label and synonyms of a need or kind."""
