@@ -153,8 +153,9 @@ def parse(session: Session, source) -> Parsed:
 
 
 def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str | None]:
-    """(origin, label, problem): a postcode's centre, or a buurt's."""
-    from socialmap.routes.finder import origin_of_buurt
+    """(origin, label, problem): a postcode's centre, or a buurt's. In a
+    municipality loaded without buurten the municipality stands in for the buurt."""
+    from socialmap.routes.finder import origin_of_area
     from socialmap.search import places
 
     if len(text) > 100:
@@ -162,11 +163,22 @@ def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str 
     place = places.resolve(session, text)
     if place is None:
         return None, "", _("Onbekende postcode of buurt: %(text)s.", text=text)
-    if place.neighbourhood_code is None:
+    code = place.neighbourhood_code or _without_buurten(session, place.municipality_code
+                                                        if place.kind == "postcode" else place.area_code)
+    if code is None:
         if place.kind == "postcode":
             return None, "", _("Postcode %(text)s ligt buiten de regio van deze kaart.", text=text)
         return None, "", _("%(text)s is geen buurt. Vul een postcode of een buurtnaam in.", text=text)
-    buurt = session.scalar(select(AreaUnit).where(AreaUnit.code == place.neighbourhood_code))
+    area = session.scalar(select(AreaUnit).where(AreaUnit.code == code))
     if place.kind == "postcode":
-        return Origin(buurt, place.lon, place.lat, places.POSTCODE.match(text).group(1)), place.label, None
-    return origin_of_buurt(buurt), buurt.name, None
+        return Origin(area, place.lon, place.lat, places.POSTCODE.match(text).group(1)), place.label, None
+    return origin_of_area(area), area.name, None
+
+
+def _without_buurten(session: Session, code: str | None) -> str | None:
+    """``code`` when it is a municipality loaded without buurten, else None."""
+    if not code or not code.startswith("GM"):
+        return None
+    has_buurten = session.scalar(select(AreaUnit.id).where(
+        AreaUnit.level == "neighbourhood", AreaUnit.code.startswith("BU" + code[2:])).limit(1))
+    return None if has_buurten is not None else code

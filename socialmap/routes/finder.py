@@ -100,19 +100,22 @@ class Criteria:
 
 @dataclass(frozen=True)
 class Origin:
-    """Where distances are measured from: the postcode's centre or the buurt's.
-    A page that hands the place on (the card form) passes ``param``, so the next
-    page resolves the same point and shows the same distances."""
+    """Where distances are measured from: the postcode's centre or the area's.
+    ``area`` is the buurt there -- or the municipality, where one is loaded
+    without buurten (Gouda from ``areas import-municipalities``): what serves it
+    serves the person. A page that hands the place on (the card form) passes
+    ``param``, so the next page resolves the same point and shows the same
+    distances."""
 
-    buurt: AreaUnit
+    area: AreaUnit
     lon: float
     lat: float
     postcode: str | None = None  # the PC4 whose centre this is; None: the buurt's centre
 
     @property
     def param(self) -> tuple[str, str]:
-        """(name, value) that resolves to this origin again: the postcode, or the buurt's code."""
-        return ("postcode", self.postcode) if self.postcode else ("buurt", self.buurt.code)
+        """(name, value) that resolves to this origin again: the postcode, or the area's code."""
+        return ("postcode", self.postcode) if self.postcode else ("buurt", self.area.code)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,7 @@ class Result:
     criteria: Criteria
     origin: Origin
     options: list[Option]
+    routes_here: int = 0  # published routes agreed for the origin's area (0: none on this map yet)
 
 
 def leads_to_crisis_service(t: RouteTransition) -> bool:
@@ -265,11 +269,13 @@ def find(session: Session, criteria: Criteria, origin: Origin, today: date | Non
     """Every fitting option of the routes in force for the buurt, best first.
     ``around`` (the origin's locality) and ``routes`` (those in force) when already at hand."""
     around = around or locality(session, origin)
-    area_ids = set(catalogue_queries.ancestor_ids(origin.buurt))
+    area_ids = set(catalogue_queries.ancestor_ids(origin.area))
     options: list[Option] = []
+    routes_here = 0
     for route in queries.published_routes(session, today) if routes is None else routes:
         if route.scope_id not in area_ids:
             continue
+        routes_here += 1
         # a route for young people only needs the age to fit
         fits_age = route.accepts_age(criteria.age) and not (criteria.age is None and route.max_age is not None)
         entry = route.entry
@@ -288,7 +294,7 @@ def find(session: Session, criteria: Criteria, origin: Origin, today: date | Non
                                          [f.transition.to_step for f in option.follow_ups if f.recommended][:2])
             options.append(option)
     options.sort(key=lambda o: (not o.crisis_first, -o.score, o.route.key, o.transition.position))
-    return Result(criteria, origin, options[:limit] if limit else options)
+    return Result(criteria, origin, options[:limit] if limit else options, routes_here)
 
 
 def local_services(step: RouteStep, around: Locality, age: int | None = None,
@@ -384,7 +390,7 @@ def serving_services(session: Session, buurt: AreaUnit) -> list[Service]:
 
 
 def locality(session: Session, origin: Origin) -> Locality:
-    return Locality(origin, serving_services(session, origin.buurt), distances_from(session, origin))
+    return Locality(origin, serving_services(session, origin.area), distances_from(session, origin))
 
 
 def distances_from(session: Session, origin: Origin) -> dict[int, float]:
@@ -393,7 +399,8 @@ def distances_from(session: Session, origin: Origin) -> dict[int, float]:
         session, origin.lon, origin.lat, DISTANCE_LIMIT_M)}
 
 
-def origin_of_buurt(buurt: AreaUnit) -> Origin:
-    shape = geo.from_db(buurt.geom)
+def origin_of_area(area: AreaUnit) -> Origin:
+    """The area's own centre (a point inside it)."""
+    shape = geo.from_db(area.geom)
     point = shape.representative_point()
-    return Origin(buurt, point.x, point.y)
+    return Origin(area, point.x, point.y)

@@ -99,8 +99,13 @@ def finder_result(result, parsed, professional, need_labels) -> dict:
             # Crisis wording in q makes the urgency crisis, whatever was chosen (urgency_chosen).
             "crisis_words": list(parsed.crisis_words), "urgency_chosen": parsed.urgency_chosen,
             "flags": sorted(c.effective_flags),
-            "buurt": {"code": result.origin.buurt.code, "name": result.origin.buurt.name},
+            # Where the route was looked up for: a buurt, or a municipality loaded without buurten.
+            "buurt": {"code": result.origin.area.code, "name": result.origin.area.name,
+                      "level": result.origin.area.level},
         },
+        # Published routes agreed for that area: 0 means this map has none there yet
+        # (not that none fits the criteria).
+        "routes_here": result.routes_here,
         "options": [{
             "rank": i,
             "score": o.score,

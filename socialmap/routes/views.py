@@ -145,7 +145,7 @@ def card(key: str):
             options = finder.local_services(t.to_step, around, age)
             follow.append((t, next((s for s in options if s.active), None)))
     returns = finder.return_legs(route, step, around, age, also_from=[t.to_step for t, _s in follow])
-    live_url = url_for("routes.route_page", key=route.key, buurt=origin.buurt.code, lang=lang,
+    live_url = url_for("routes.route_page", key=route.key, buurt=origin.area.code, lang=lang,
                        _external=True, _anchor=f"stap-{step.key}")
     with force_locale(lang):
         card_html = render_template(
@@ -183,8 +183,8 @@ def _card_map(origin, chosen, follow) -> Markup:
         if local is not None and local.location is not None:
             point = geo.from_db(local.location.geom)
             pins.append((str(number), point.x, point.y))
-    return cardmap.render(db.session, origin.buurt, pins, label=_("Kaartje: uw buurt en waar u heen gaat"),
-                          home_label=origin.buurt.name, scale_label=lambda m: presenters.distance_text(m))
+    return cardmap.render(db.session, origin.area, pins, label=_("Kaartje: uw buurt en waar u heen gaat"),
+                          home_label=origin.area.name, scale_label=lambda m: presenters.distance_text(m))
 
 
 # --- API -----------------------------------------------------------------------
@@ -204,7 +204,7 @@ def api_route(key: str):
         around = finder.locality(db.session, origin)
         per_step = {s.key: finder.local_services(s, around) for s in route.steps}
     return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
-                                        origin.buurt.code if origin else None))
+                                        origin.area.code if origin else None))
 
 
 @api_bp.route("/route-finder", methods=["GET", "POST"])

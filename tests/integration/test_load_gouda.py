@@ -71,3 +71,26 @@ def test_gouda_loads_and_is_found_by_postcode(app, session, backend):
     for heading in ("Soort hulp", "Domein", "Helpt bij", "Vorm", "Talen", "Kosten"):
         assert f"<dt>{heading}</dt>" not in service_page, heading
     assert "Dit staat niet op de kaart. Vraag het de organisatie." in service_page
+
+
+def test_route_finder_takes_a_gouda_postcode(app, session, backend):
+    """Gouda has no buurt geometry here: the municipality stands in for the buurt,
+    so the route finder does not call a Gouda postcode 'outside the region'."""
+    assert cli(app, "catalogue", "load-needs").exit_code == 0
+    assert cli(app, "areas", "import-municipalities", MUNICIPALITIES, "--codes", "GM0513").exit_code == 0
+    client = app.test_client()
+    response = client.post("/verwijzen", data={"q": "schulden", "postcode": "2801"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "buiten de regio" not in page
+    # The page says where it looked, and that this map has no routes there yet (not "none fits").
+    assert "gemeente Gouda, zonder buurtindeling" in page
+    assert "Voor Gouda staan nog geen afgesproken verwijsroutes op deze kaart" in page
+    assert "/zoeken?need=fin.debt&amp;where=Gouda" in page  # the need, never the typed words or postcode
+    got = client.get("/api/v1/route-finder?q=schulden&postcode=2801")
+    assert got.status_code == 200, got.get_json()
+    assert got.get_json()["criteria"]["buurt"] == {"code": "GM0513", "name": "Gouda", "level": "municipality"}
+    assert got.get_json()["routes_here"] == 0 and got.get_json()["options"] == []
+    # The municipality by name too; a postcode outside every loaded area still says so.
+    assert client.get("/api/v1/route-finder?q=schulden&buurt=Gouda").status_code == 200
+    outside = client.get("/api/v1/route-finder?q=schulden&postcode=9711")
+    assert outside.status_code == 400 and "buiten de regio" in str(outside.get_json())
