@@ -19,12 +19,13 @@ from socialmap.extensions import db
 from socialmap.interop.problems import ImportFailed
 from socialmap.transaction import unit_of_work
 
-areas_cli = AppGroup("areas", help="Area units: municipalities, wijken, buurten.")
+areas_cli = AppGroup("areas", help="Area units: municipalities, stadsdelen, wijken, buurten.")
 catalogue_cli = AppGroup("catalogue", help="The catalogue: needs taxonomy, organisations, services.")
 demo_cli = AppGroup("demo", help="The Amsterdam demo region.")
 search_cli = AppGroup("search", help="The search index (derived from the database).")
 
 DEMO_BUURTEN = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
+DEMO_BOROUGHS = DATA_DIR / "areas" / "amsterdam_stadsdelen.yaml"
 MUNICIPALITIES = DATA_DIR / "areas" / "gemeenten_2023.geojson"
 NEEDS_FILE = DATA_DIR / "taxonomy" / "needs.yaml"
 DEMO_CATALOGUE = DATA_DIR / "demo" / "catalogue"
@@ -88,6 +89,25 @@ def import_areas(geojson: Path, code_field: str, name_field: str, district_name_
                  buurten=ngettext("%(num)d buurt", "%(num)d buurten", report.neighbourhoods),
                  wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts),
                  municipalities=ngettext("%(num)d gemeente", "%(num)d gemeenten", report.municipalities)))
+
+
+@areas_cli.command("import-boroughs")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@_in_cli_language
+def import_boroughs_cmd(path: Path) -> None:
+    """Import the boroughs (stadsdelen, gebieden) of a municipality whose buurten
+    are loaded: a YAML file (see data/areas/amsterdam_stadsdelen.yaml)."""
+    from socialmap.interop.areas import import_boroughs
+    from socialmap.interop.problems import _, ngettext
+
+    try:
+        with unit_of_work():
+            report = import_boroughs(db.session, path)
+    except ImportFailed as exc:
+        _fail(exc)
+    click.echo(_("%(boroughs)s geïmporteerd; %(wijken)s eronder geplaatst",
+                 boroughs=ngettext("%(num)d stadsdeel of gebied", "%(num)d stadsdelen of gebieden", report.boroughs),
+                 wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts)))
 
 
 @areas_cli.command("import-municipalities")
@@ -308,7 +328,7 @@ def demo_inputs_digest() -> str:
     h = hashlib.sha256()
     from socialmap.routes.cli import route_inputs
 
-    for path in [DEMO_BUURTEN, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml")),
+    for path in [DEMO_BUURTEN, DEMO_BOROUGHS, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml")),
                  *route_inputs()]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -321,7 +341,7 @@ def setup_demo(force: bool = False) -> bool:
     from flask_migrate import upgrade
 
     from socialmap.catalogue.models import Service
-    from socialmap.interop.areas import ensure_region, import_neighbourhoods
+    from socialmap.interop.areas import ensure_region, import_boroughs, import_neighbourhoods
     from socialmap.interop.catalogue_records import RetireScope
     from socialmap.interop.catalogue_yaml import load_catalogue
     from socialmap.interop.taxonomy import load_needs
@@ -338,6 +358,7 @@ def setup_demo(force: bool = False) -> bool:
         return False
     with unit_of_work():
         import_neighbourhoods(db.session, DEMO_BUURTEN, municipality_names=municipality_names())
+        import_boroughs(db.session, DEMO_BOROUGHS)
         code, name, members = DEMO_REGION
         ensure_region(db.session, code, name, members)
         load_needs(db.session, NEEDS_FILE)

@@ -16,7 +16,7 @@ from socialmap.catalogue.models import AreaUnit, Location, Service
 
 # Service kinds that are a buurt's own team (buurtteam, sociaal wijkteam).
 TEAM_KINDS = frozenset({"neighbourhood_team"})
-LOCAL_LEVELS = ("neighbourhood", "district")
+LOCAL_LEVELS = ("neighbourhood", "district", "borough")  # a stadsdeel's service is local, the city's is not
 SHOWN_PER_DOMAIN = 3
 
 
@@ -31,7 +31,7 @@ class NearbyService:
 
     @property
     def is_local(self) -> bool:
-        """Meant for this buurt or its wijk (not the whole city, region or country)."""
+        """Meant for this buurt, its wijk or its stadsdeel (not the whole city, region or country)."""
         return self.scope is not None and self.scope.level in LOCAL_LEVELS
 
     def nearness(self) -> tuple:

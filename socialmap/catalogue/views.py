@@ -41,7 +41,7 @@ def _service_page(key: str, template: str, **extra):
                            today_spans=schedule.spans_on(svc, now.date()),
                            meetings=schedule.next_meetings(svc, now.date()),
                            exceptions=schedule.upcoming_exceptions(svc, now.date()),
-                           has_map=bool(svc.locations) or any(a.level in ("neighbourhood", "district", "municipality")
+                           has_map=bool(svc.locations) or any(a.level in ("neighbourhood", "district", "borough", "municipality")
                                                               and a.geom is not None for a in svc.areas_served),
                            map_cluster=service_map_clusters(len(svc.locations)),
                            **{name: make(svc) for name, make in extra.items()})

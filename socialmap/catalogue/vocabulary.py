@@ -82,11 +82,14 @@ STATUS = {
 
 CONTACT_AUDIENCE = ("public", "professional")
 
-AREA_LEVELS = ("country", "region", "municipality", "district", "neighbourhood")
+# "borough" (stadsdeel, gebied) is optional: a municipality's wijken may hang
+# directly under it (interop.areas.import_boroughs).
+AREA_LEVELS = ("country", "region", "municipality", "borough", "district", "neighbourhood")
 AREA_LEVEL_LABELS = {
     "country": _l("Land"),
     "region": _l("Regio"),
     "municipality": _l("Gemeente"),
+    "borough": _l("Stadsdeel"),
     "district": _l("Wijk"),
     "neighbourhood": _l("Buurt"),
 }

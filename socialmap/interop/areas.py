@@ -1,5 +1,7 @@
 """Import CBS-style neighbourhood (buurt) GeoJSON for any municipality, or
-municipalities on their own (for a municipality without buurt geometry).
+municipalities on their own (for a municipality without buurt geometry), and
+the optional level between municipality and wijk (:func:`import_boroughs`:
+Amsterdam's stadsdelen).
 
 Wijk and municipality are derived from the CBS buurt code
 (``BU`` + 4-digit municipality + 2-character wijk + 2-character buurt), their
@@ -124,8 +126,11 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
                               _union(shapes), known.parent if known else None)
         for wk in districts:
             members = by_district[wk]
+            # A wijk put under a borough (import_boroughs) stays there.
+            above = existing[wk].parent if wk in existing and existing[wk].parent is not None \
+                and existing[wk].parent.level == "borough" else municipality
             district = upsert(wk, "district", _district_name(wk, members, buurten),
-                              _union([buurten[bu][1] for bu in members]), municipality)
+                              _union([buurten[bu][1] for bu in members]), above)
             for bu in members:
                 upsert(bu, "neighbourhood", buurten[bu][0], buurten[bu][1], district)
     session.flush()
@@ -312,3 +317,111 @@ def import_municipalities(session: Session, path: Path, codes: list[str], code_f
         session.add(area)
     session.flush()
     return MunicipalityReport(tuple(imported), tuple(kept))
+
+
+@dataclass(frozen=True)
+class BoroughReport:
+    boroughs: int
+    districts: int  # wijken now under a borough
+
+
+BOROUGH_KEYS = ("code", "name", "wijken")
+
+
+def import_boroughs(session: Session, path: Path) -> BoroughReport:
+    """Write the boroughs (stadsdelen, gebieden) of one municipality from a YAML
+    file and put its wijken under them: municipality > borough > wijk > buurt.
+
+    Each borough names its wijken by code or by the start of their codes
+    ("WK0363F": every wijk whose code begins so). Every wijk of the
+    municipality must fall in exactly one borough, so the level is complete or
+    absent; a file naming an unknown wijk, or leaving wijken out, fails whole.
+    Loading again updates names and members; nothing is deleted."""
+    import yaml
+
+    problems = Problems()
+    name = Path(path).name
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, IsADirectoryError):
+        problems.add(str(path), "", _("bestand niet gevonden"))
+        problems.raise_if_any()
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.add(name, "", _("geen geldige YAML: %(error)s", error=str(exc)))
+        problems.raise_if_any()
+    if not isinstance(doc, dict) or not isinstance(doc.get("boroughs"), list) or not doc["boroughs"]:
+        problems.add(name, "boroughs", _("verwacht 'municipality: GM…' en een lijst 'boroughs'"))
+        problems.raise_if_any()
+    gm = str(doc.get("municipality") or "").strip().upper()
+    municipality = session.scalar(select(AreaUnit).where(AreaUnit.code == gm, AreaUnit.level == "municipality"))
+    if municipality is None:
+        problems.add(name, "municipality", _("gemeente %(value)s is niet geladen; laad eerst de buurten: "
+                                             "flask --app socialmap areas import BUURTEN.geojson", value=shown(gm)))
+        problems.raise_if_any()
+    wijken = {a.code: a for a in session.scalars(select(AreaUnit).where(
+        AreaUnit.level == "district", AreaUnit.code.startswith("WK" + gm[2:])))}
+    if not wijken:
+        problems.add(name, "municipality", _("gemeente %(value)s heeft geen wijken op deze kaart", value=shown(gm)))
+        problems.raise_if_any()
+    taken: dict[str, str] = {}
+    plans: list[tuple[str, str, list[AreaUnit]]] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(doc["boroughs"]):
+        where = f"{name}: boroughs[{index}]"
+        if not isinstance(entry, dict):
+            problems.add(where, "", _("verwacht code, name en wijken"))
+            continue
+        for key in entry:
+            if key not in BOROUGH_KEYS:
+                problems.add(where, str(key), did_you_mean(_("onbekend veld %(value)s", value=shown(key)),
+                                                           str(key), BOROUGH_KEYS))
+        code, label = str(entry.get("code") or "").strip(), str(entry.get("name") or "").strip()
+        if not code or not label:
+            problems.add(where, "code" if not code else "name", _("ontbreekt"))
+            continue
+        where = f"{name}: {code}"
+        if code in seen:
+            problems.add(where, "code", _("komt twee keer voor; de eerste keer in boroughs[%(first)d]",
+                                          first=seen[code]))
+            continue
+        seen[code] = index
+        clash = session.scalar(select(AreaUnit.level).where(AreaUnit.code == code))
+        if clash is not None and clash != "borough":
+            problems.add(where, "code", _("%(value)s is al de code van een gebied van een ander niveau",
+                                          value=shown(code)))
+        patterns = entry.get("wijken")
+        patterns = [patterns] if isinstance(patterns, str) else patterns
+        if not isinstance(patterns, list) or not patterns:
+            problems.add(where, "wijken", _("geef wijkcodes, of het begin ervan (bijvoorbeeld WK0363F)"))
+            continue
+        members: list[AreaUnit] = []
+        for pattern in map(str, patterns):
+            matched = [w for c, w in sorted(wijken.items()) if c.startswith(pattern.strip().upper())]
+            if not matched:
+                problems.add(where, "wijken", did_you_mean(
+                    _("geen wijk van %(municipality)s heeft een code die begint met %(value)s",
+                      municipality=gm, value=shown(pattern)), pattern, wijken))
+            for w in matched:
+                if w.code in taken and taken[w.code] != code:
+                    problems.add(where, "wijken", _("wijk %(wijk)s hoort al bij %(other)s",
+                                                    wijk=w.code, other=taken[w.code]))
+                taken.setdefault(w.code, code)
+                members.append(w)
+        plans.append((code, label, members))
+    missing = sorted(set(wijken) - set(taken))
+    if missing and not problems:
+        problems.add(name, "boroughs", _("deze wijken horen bij geen enkel gebied: %(codes)s",
+                                         codes=", ".join(missing)))
+    problems.raise_if_any()
+
+    existing = {a.code: a for a in session.scalars(select(AreaUnit).where(
+        AreaUnit.code.in_([code for code, _l, _m in plans])))}
+    for code, label, members in plans:
+        borough = existing.get(code) or AreaUnit(code=code)
+        borough.level, borough.name, borough.parent = "borough", label, municipality
+        borough.geom = geo.to_db(_union([geo.from_db(w.geom) for w in members]))
+        session.add(borough)
+        for w in members:
+            w.parent = borough
+    session.flush()
+    return BoroughReport(len(plans), len(taken))

@@ -12,7 +12,7 @@ from socialmap.search import presenting
 
 # Outlines are simplified before they are sent (metres are not needed on a
 # city map): about 5 m for a buurt or wijk, 25 m for a whole municipality.
-TOLERANCE = {"neighbourhood": 0.00005, "district": 0.00005, "municipality": 0.00025}
+TOLERANCE = {"neighbourhood": 0.00005, "district": 0.00005, "borough": 0.00005, "municipality": 0.00025}
 OUTLINED_LEVELS = tuple(TOLERANCE)  # a region or the country is said in words, not drawn
 
 

@@ -51,6 +51,7 @@ class AreaTree:
 
     def __init__(self, session: Session):
         self.code, self.level, self.parent, self.name = {}, {}, {}, {}
+        self._children: dict[int, list[int]] | None = None
         for area_id, code, level, parent_id, name in session.execute(
                 select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id, AreaUnit.name)):
             self.code[area_id], self.level[area_id], self.parent[area_id] = code, level, parent_id
@@ -70,6 +71,20 @@ class AreaTree:
                 return self.code[node]
             node = self.parent[node]
         return None
+
+    def codes_under(self, area_id: int) -> frozenset[str]:
+        """The codes of every area inside ``area_id`` (not its own)."""
+        if self._children is None:
+            self._children = defaultdict(list)
+            for child, parent in self.parent.items():
+                if parent is not None:
+                    self._children[parent].append(child)
+        found, todo = set(), list(self._children.get(area_id, ()))
+        while todo:
+            node = todo.pop()
+            found.add(self.code[node])
+            todo += self._children.get(node, ())
+        return frozenset(found)
 
     def ancestor_codes(self, area_id: int) -> list[str]:
         codes, node = [], area_id

@@ -211,9 +211,7 @@ def _locate(c: Candidate, place: Place) -> None:
                 best = (d, loc)
         c.distance_m, c.nearest = best
     codes = place.serving_set
-    c.serves_here = not codes.isdisjoint(row.serves) or (
-        place.neighbourhood_code is None and place.area_code is not None
-        and any(_within(code, place.area_code) for code in row.serves))
+    c.serves_here = not codes.isdisjoint(row.serves) or not place.inner_codes.isdisjoint(row.serves)
 
 
 # How much each kind of match counts, relative to a word of the query found whole.
@@ -372,11 +370,6 @@ def municipalities_near(session: Session, lon: float, lat: float, metres: float)
     return list(session.scalars(select(AreaUnit.code).where(
         AreaUnit.level == "municipality",
         geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom))))
-
-
-def _within(code: str, area_code: str) -> bool:
-    """Does CBS code ``code`` lie inside ``area_code``? (BU0363AA01 lies in WK0363AA, GM0363)."""
-    return code[2:].startswith(area_code[2:]) and code[:2] in {"GM": ("WK", "BU"), "WK": ("BU",)}.get(area_code[:2], ())
 
 
 def _to_hit(fields: dict, c: Candidate, request: SearchRequest) -> Hit:

@@ -37,6 +37,7 @@ class Place:
     area_code: str | None = None  # the area searched by name (buurt, wijk or municipality)
     municipality_code: str | None = None
     serving_codes: tuple[str, ...] = field(default_factory=tuple)  # codes whose services serve this place
+    inner_codes: frozenset[str] = frozenset()  # an area named: the codes of the areas inside it
 
     @property
     def serving_set(self) -> frozenset[str]:
@@ -133,21 +134,26 @@ def resolve(session: Session, text: str) -> Place | None:
         municipality, codes = _serving(area)
         return Place("area", area.name, point.x, point.y, area.code, area.name, area.code, municipality, codes)
     municipality, codes = _serving(area)
-    # A wijk or municipality: serving codes are the area and its ancestors; the
-    # ranking treats services serving any buurt inside it as local too.
+    # A wijk, stadsdeel or municipality: serving codes are the area and its
+    # ancestors; the ranking treats services serving any area inside it as local too.
     return Place("area", area.name, point.x if point else 0.0, point.y if point else 0.0, None, None,
-                 area.code, municipality, codes)
+                 area.code, municipality, codes, area_tree(session).codes_under(area.id))
+
+
+# The levels a place can be named at, the smallest first.
+LEVEL_ORDER = {"neighbourhood": 0, "district": 1, "borough": 2, "municipality": 3}
 
 
 def find_area(session: Session, name: str) -> AreaUnit | None:
-    """An area by code or exact name (case-insensitive); buurt before wijk before municipality."""
+    """An area by code or exact name (case-insensitive); buurt before wijk before
+    stadsdeel before municipality."""
     name = name.strip()
     if not name:
         return None
     found = session.scalars(select(AreaUnit).where(
         or_(AreaUnit.code == name.upper(), func.lower(AreaUnit.name) == name.lower()),
-        AreaUnit.level.in_(("neighbourhood", "district", "municipality")))).all()
-    order = {"neighbourhood": 0, "district": 1, "municipality": 2}
+        AreaUnit.level.in_(tuple(LEVEL_ORDER)))).all()
+    order = LEVEL_ORDER
     return min(found, key=lambda a: order[a.level]) if found else None
 
 
@@ -156,7 +162,7 @@ def suggest(session: Session, prefix: str, limit: int = 8) -> list[AreaUnit]:
     prefix = (prefix or "").strip().lower()
     if len(prefix) < 2:
         return []
-    levels = ("neighbourhood", "district", "municipality")
+    levels = tuple(LEVEL_ORDER)
     starts = session.scalars(select(AreaUnit).where(
         func.lower(AreaUnit.name).like(f"{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels))
         .order_by(AreaUnit.name).limit(limit)).all()

@@ -71,6 +71,8 @@ def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int =
             parts.append(_("heel Nederland"))
         elif area.level == "municipality":
             parts.append(_("heel %(name)s", name=area.name))
+        elif area.level == "borough":
+            parts.append(_("stadsdeel %(name)s", name=area.name))
         else:
             parts.append(area.name)
     if len(parts) > at_most + 1:
