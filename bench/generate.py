@@ -328,7 +328,7 @@ def load_templates() -> tuple[list[Template], list[str]]:
     # The catalogue loader's own checks, so the templates read the YAML as the product does.
     from socialmap.interop.catalogue_yaml import _check_contacts, _check_schedule
     from socialmap.interop.checking import RecordChecker
-    from socialmap.interop.problems import Problems
+    from socialmap.problems import Problems
 
     buurt_names = [f["properties"]["naam"] for f in
                    json.loads(AMSTERDAM_BUURTEN_FILE.read_text(encoding="utf-8"))["features"]]

@@ -36,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     import socialmap.catalogue.models  # noqa: F401  (register tables)
     import socialmap.routes.models  # noqa: F401  (referral routes' tables)
     import socialmap.search.indexer  # noqa: F401  (index after commit)
+    from socialmap import audit
+
+    audit.install()  # every flush records who changed which field (socialmap/audit.py)
 
     db.init_app(app)
     with app.app_context():

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from socialmap.transaction import unit_of_work
 
 areas_cli = AppGroup("areas", help="Area units: municipalities, stadsdelen, wijken, buurten.")
@@ -54,7 +54,7 @@ def _in_cli_language(command):
     def run(*args, **kwargs):
         from flask_babel import force_locale
 
-        from socialmap.interop.problems import cli_language
+        from socialmap.problems import cli_language
 
         with force_locale(cli_language()):
             return command(*args, **kwargs)
@@ -76,7 +76,7 @@ def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
 def import_areas(geojson: Path, code_field: str, name_field: str, district_name_field: str | None) -> None:
     """Import CBS-style buurt GeoJSON; derive wijken and the municipality."""
     from socialmap.interop.areas import FieldMapping, import_neighbourhoods
-    from socialmap.interop.problems import _, ngettext
+    from socialmap.problems import _, ngettext
 
     try:
         with unit_of_work():
@@ -98,7 +98,7 @@ def import_boroughs_cmd(path: Path) -> None:
     """Import the boroughs (stadsdelen, gebieden) of a municipality whose buurten
     are loaded: a YAML file (see data/areas/amsterdam_stadsdelen.yaml)."""
     from socialmap.interop.areas import import_boroughs
-    from socialmap.interop.problems import _, ngettext
+    from socialmap.problems import _, ngettext
 
     try:
         with unit_of_work():
@@ -121,7 +121,7 @@ def import_municipalities_cmd(geojson: Path, codes: tuple[str, ...], code_field:
     """Import municipalities (default file: data/areas/gemeenten_2023.geojson), for a
     municipality without buurt geometry: services can serve it, postcodes in it find them."""
     from socialmap.interop.areas import import_municipalities
-    from socialmap.interop.problems import _, ngettext
+    from socialmap.problems import _, ngettext
 
     wanted = [c for value in codes for c in value.split(",")]
     try:
@@ -169,7 +169,7 @@ def _load_options(command):
 
 def _retire_scope(retire_missing: bool, scope: str | None, confirm: str | None):
     from socialmap.interop.catalogue_records import RetireScope, scope_problem
-    from socialmap.interop.problems import _
+    from socialmap.problems import _
 
     if not retire_missing:
         if scope or confirm:
@@ -185,7 +185,7 @@ def _retire_scope(retire_missing: bool, scope: str | None, confirm: str | None):
 def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, confirm: str | None) -> None:
     """Run a catalogue load and say what it did, would do, or would retire."""
     from socialmap.interop.catalogue_records import RetireNotConfirmed
-    from socialmap.interop.problems import _, ngettext
+    from socialmap.problems import _, ngettext
 
     retire = _retire_scope(retire_missing, scope, confirm)
     try:
@@ -244,7 +244,7 @@ def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, c
 
 
 def _echo_retire_list(retirees, scope) -> None:
-    from socialmap.interop.problems import _, ngettext
+    from socialmap.problems import _, ngettext
 
     click.echo(ngettext("%(num)d dienst staat niet in de bestanden en zou worden beëindigd (status ended; er "
                         "wordt niets verwijderd). Bereik: %(scope)s.",
@@ -300,7 +300,7 @@ def import_csv_cmd(path: Path, serves: tuple[str, ...], name_column: str, text_c
 
 
 def _yaml_files(paths) -> list[Path]:
-    from socialmap.interop.problems import _
+    from socialmap.problems import _
 
     files: list[Path] = []
     for p in paths:

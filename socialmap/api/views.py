@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from socialmap.api import schemas
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale
+from socialmap.problems import invalid
 from socialmap.search import presenting
 from socialmap.search.engine import search as run_search
 from socialmap.search.indexer import current_index
@@ -34,8 +35,10 @@ MAX_PLACE_TEXT = 100
 
 
 def _error(param: str, message: str, status: int = 400):
-    body = {"error": "Bad Request" if status == 400 else "Service Unavailable", "status": status,
-            "param": param, "message": f"{param}: {message}" if param else message}
+    """400: the shape of every input problem (:meth:`Invalid.as_json`); 503: the index is being rebuilt."""
+    if status == 400:
+        return current_app.json.response(invalid(param, message).as_json()), 400
+    body = {"error": "Service Unavailable", "status": status, "param": param, "message": message}
     return current_app.json.response(body), status
 
 

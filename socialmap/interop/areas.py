@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from socialmap import geo
 from socialmap.catalogue.models import AreaUnit
 from socialmap.config import DATA_DIR
-from socialmap.interop.problems import Problems, _, did_you_mean, shown
+from socialmap.problems import Problems, _, did_you_mean, shown
 
 BUURT_CODE = re.compile(r"^BU(\d{4})([0-9A-Z]{2})([0-9A-Z]{2})$")
 MUNICIPALITY_CODE = re.compile(r"^GM\d{4}$")

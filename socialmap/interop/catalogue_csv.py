@@ -29,9 +29,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from socialmap.audit import imports
 from socialmap.interop.catalogue_records import (TEXT_ONLY, Item, LoadReport, RetireScope, Source, load,
                                                  prerequisites)
-from socialmap.interop.problems import Problems, _, did_you_mean, shown
+from socialmap.problems import Problems, _, did_you_mean, shown
 
 # "Groningenweg 8a, 2803PV Gouda", "Atlantisplein 1kamer 2.14, 1093NE Amsterdam"
 ADDRESS = re.compile(r"^\s*(?P<street>.*?[^\d\s,])\s+(?P<number>\d+[^,]{0,19}?)\s*,\s*"
@@ -179,6 +180,7 @@ def _address(row: dict, columns: Columns) -> Address | None:
     return parse_address(row.get(columns.address)) if columns.address else None
 
 
+@imports("path")
 def import_csv(session: Session, path: Path, serves: list[str], columns: Columns = Columns(), *,
                key_prefix: str = "", retire: RetireScope | None = None, confirm: str | bool | None = None,
                dry_run: bool = False) -> LoadReport:

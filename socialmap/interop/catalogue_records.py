@@ -27,7 +27,7 @@ from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import (AreaUnit, Contact, Location, NeedTerm, Organisation,
                                         ScheduleException, ScheduleRule, Service, service_area)
 from socialmap.interop.checking import FieldChecker, split_translations
-from socialmap.interop.problems import Problems, _, did_you_mean, ngettext, shown
+from socialmap.problems import Problems, _, did_you_mean, ngettext, shown
 from socialmap.interop.yaml_lines import line_of
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from socialmap.audit import imports
 from socialmap.interop.catalogue_records import (KEY, STRICT, Item, LoadReport, Placement,  # noqa: F401
                                                  RetireScope, Source, _check_contacts, _check_schedule,
                                                  load, prerequisites, read_placements)
-from socialmap.interop.problems import Problems, _, did_you_mean, shown
 from socialmap.interop.yaml_lines import line_of, read_yaml
+from socialmap.problems import Problems, _, did_you_mean, shown
 
 TOP_LEVEL = ("organisations", "services")
 
@@ -49,6 +50,7 @@ def read_files(paths: list[Path], problems: Problems) -> Source:
     return source
 
 
+@imports("paths")
 def load_catalogue(session: Session, paths: list[Path], placements_path: Path | None = None, *,
                    demo: bool = False, retire: RetireScope | None = None, confirm: str | bool | None = None,
                    dry_run: bool = False) -> LoadReport:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from socialmap.interop.problems import Problems, _, did_you_mean, shown
+from socialmap.problems import Problems, _, did_you_mean, shown
 from socialmap.interop.yaml_lines import line_of
 
 

@@ -7,12 +7,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialmap.audit import imports
 from socialmap.catalogue.models import NeedTerm
-from socialmap.interop.problems import Problems
+from socialmap.problems import Problems
 
 NEED_CODE_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._")
 
 
+@imports("path")
 def load_needs(session: Session, path: Path) -> int:
     """Validate the whole file, then upsert every term by code. Returns the count."""
     problems = Problems()

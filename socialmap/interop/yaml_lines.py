@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from socialmap.interop.problems import Problems, _, shown
+from socialmap.problems import Problems, _, shown
 
 
 class Marked(dict):

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from socialmap.transaction import unit_of_work
 
 ROUTES_DIR = DATA_DIR / "routes"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from socialmap.catalogue.models import AreaUnit, NeedTerm
 from socialmap.i18n import _
+from socialmap.problems import Invalid, Problem
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.finder import CRISIS_NEED, Criteria, Origin
 from socialmap.safety.crisis import detect
@@ -28,12 +29,11 @@ INVALID = "<invalid>"
 PARAMETERS = ("needs", "q", "postcode", "buurt", "place", "age", "urgency", "flags")
 
 
-class CriteriaError(Exception):
-    """Invalid criteria: ``errors`` maps each parameter to what is wrong with it."""
+class CriteriaError(Invalid):
+    """Invalid criteria: one problem per parameter (``errors`` maps each to its message)."""
 
     def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__([Problem("", name, message) for name, message in errors.items()])
 
 
 @dataclass(frozen=True)

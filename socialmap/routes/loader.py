@@ -15,13 +15,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialmap.audit import actor_of, imports
 from socialmap.catalogue import vocabulary as catalogue_voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation
 # The catalogue loader's record checker and text splitter: the same rules for the same kinds of field.
 from socialmap.interop.catalogue_yaml import KEY
 from socialmap.interop.checking import RecordChecker, split_translations
-from socialmap.interop.problems import Problems
+from socialmap.problems import Problems
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.kinds import step_kinds
 from socialmap.routes.models import Route, RouteStep, RouteTransition
@@ -48,6 +49,7 @@ def route_files(paths) -> list[Path]:
     return files
 
 
+@imports("paths")
 def load_routes(session: Session, paths: list[Path], demo: bool = False, retire_missing: bool = False) -> LoadReport:
     """Validate every file, then write: add and update by key, never delete.
     With ``retire_missing``, routes of the same kind (demo or not) that the files
@@ -279,6 +281,7 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
     from socialmap.routes.operations import replace_route_content, save_route
 
     existing = {r.key: r for r in session.scalars(select(Route))}
+    actor = actor_of(session)  # "import:<files>" (load_routes), or who runs the load
     steps = transitions = 0
     for key, data in routes.items():
         route = existing.get(key) or Route(key=key)
@@ -308,8 +311,8 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
                 flags_required=t["flags_required"], flags_favoured=t["flags_favoured"],
                 flags_excluded=t["flags_excluded"], weight=t["weight"], referral_letter=t["referral_letter"],
                 client_consent=t["client_consent"], appointment_by=t["appointment_by"], position=position))
-        replace_route_content(session, route, new_steps, new_transitions)
-        save_route(session, route)
+        replace_route_content(session, route, new_steps, new_transitions, actor)
+        save_route(session, route, actor)
         steps += len(new_steps)
         transitions += len(new_transitions)
     retired: list[str] = []
@@ -317,7 +320,7 @@ def _write(session: Session, routes: dict[str, dict], refs: _References, demo: b
         for key, route in sorted(existing.items()):
             if key not in routes and route.is_demo == demo and route.status != "retired":
                 route.status = "retired"
-                save_route(session, route)
+                save_route(session, route, actor)
                 retired.append(key)
         session.flush()
     return LoadReport(len(routes), steps, transitions, len(retired), retired)

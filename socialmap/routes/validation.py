@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from socialmap.interop.problems import Problem
+from socialmap.problems import Problem, _, shown
 from socialmap.routes.vocabulary import RETURN_KINDS
 
 
@@ -67,14 +67,14 @@ def structural_problems(graph: Graph, kinds: dict[str, dict]) -> list[Problem]:
         problems.append(Problem(graph.name, field_, message))
 
     if len(graph.entries) != 1:
-        fail("steps", f"needs exactly one entry step, has {len(graph.entries)}"
+        fail("steps", _("moet precies één beginstap hebben, heeft er %(n)d", n=len(graph.entries))
              + (f" ({', '.join(graph.entries)})" if graph.entries else ""))
     for e in graph.edges:
         for end in (e.source, e.target):
             if end not in graph.steps:
-                fail(e.label, f"unknown step {end!r}")
+                fail(e.label, _("onbekende stap %(value)s", value=shown(end)))
         if e.source == e.target:
-            fail(e.label, f"leads from step {e.source!r} to itself")
+            fail(e.label, _("leidt van stap %(value)s naar zichzelf", value=shown(e.source)))
     if problems:
         return problems  # the graph rules below need a sound graph
 
@@ -83,23 +83,24 @@ def structural_problems(graph: Graph, kinds: dict[str, dict]) -> list[Problem]:
     reachable = _reachable(graph, entry)
     for key in graph.steps:
         if key not in reachable:
-            fail(f"step {key}", "is unreachable from the entry step")
+            fail(_("stap %(key)s", key=key), _("is vanaf de beginstap niet te bereiken"))
     if not homes:
-        fail("steps", "has no home step (GP, social domain or resource group) to lead back to")
+        fail("steps", _("heeft geen thuisstap (huisarts, sociaal domein of resourcegroep) om naar terug te leiden"))
         return problems
     for key in graph.steps:
         if key in homes:
             continue
         if not graph.out(key):
-            fail(f"step {key}", "is a dead end: no transition leads on from it")
+            fail(_("stap %(key)s", key=key), _("is een doodlopend eind: geen overgang leidt verder"))
         elif not (_reachable(graph, key) & homes):
-            fail(f"step {key}", "is a dead end: no way leads from it to a home step")
+            fail(_("stap %(key)s", key=key), _("is een doodlopend eind: geen weg leidt naar een thuisstap"))
     for key, kind in graph.steps.items():
         if kinds.get(kind, {}).get("care") and key not in homes and not _has_return_path(graph, key, homes):
-            fail(f"step {key}", f"is a care step ({kind}) without a return path to a home step")
+            fail(_("stap %(key)s", key=key),
+                 _("is een zorgstap (%(kind)s) zonder terugweg naar een thuisstap", kind=kind))
     cycle = _cycle_without_return(graph)
     if cycle:
-        fail("transitions", "cycle without a return transition: " + " -> ".join(cycle))
+        fail("transitions", _("kringloop zonder terugverwijzing: %(steps)s", steps=" -> ".join(cycle)))
     return problems
 
 

@@ -246,6 +246,6 @@ def _finder_parameters():
 
 
 def _api_error(errors: dict[str, str], crisis: dict | None = None):
-    message = "; ".join(f"{name}: {text}" for name, text in errors.items())
-    body = {"error": "Bad Request", "message": message, "status": 400, "errors": errors}
+    """400 in the shape of every input problem (:meth:`Invalid.as_json`), crisis help first."""
+    body = CriteriaError(errors).as_json()
     return jsonify({"crisis": crisis, **body} if crisis else body), 400

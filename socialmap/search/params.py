@@ -31,6 +31,7 @@ from werkzeug.datastructures import MultiDict
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.schedule import local_now
 from socialmap.catalogue.models import NeedTerm
+from socialmap.problems import Invalid, Problem
 from socialmap.routes import access as viewer
 from socialmap.safety.crisis import detect
 from socialmap.search.engine import DEFAULT_RADIUS, RADII, Filters, SearchRequest
@@ -39,10 +40,12 @@ from socialmap.search.places import Place, place_at, resolve
 MAX_TEXT = 200
 
 
-class ParamError(ValueError):
+class ParamError(Invalid):
+    """One search parameter is wrong (the search stops at the first)."""
+
     def __init__(self, param: str, message: str):
         self.param, self.message = param, message
-        super().__init__(f"{param}: {message}")
+        super().__init__([Problem("", param, message)])
 
 
 @dataclass(frozen=True)

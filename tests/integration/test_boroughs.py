@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from socialmap.catalogue.models import AreaUnit
 from socialmap.interop.areas import import_boroughs, import_neighbourhoods
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from tests.integration.test_imports import feature, write_geojson
 
 

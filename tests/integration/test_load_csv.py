@@ -9,7 +9,7 @@ from sqlalchemy import select
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service
 from socialmap.interop.areas import import_municipalities
 from socialmap.interop.catalogue_csv import Columns, import_csv, parse_address, slug
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from socialmap.search.places import postcode_centroids
 from tests.integration.loading import cli, count, statuses, toy
 

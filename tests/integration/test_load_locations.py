@@ -6,7 +6,7 @@ from sqlalchemy import select
 from socialmap import geo
 from socialmap.catalogue.models import Location
 from socialmap.interop.catalogue_yaml import load_catalogue
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from socialmap.search.places import postcode_centroids
 from tests.integration.loading import catalogue, location, organisation, service, toy
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from socialmap.catalogue.models import Service
 from socialmap.interop.catalogue_yaml import load_catalogue
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from tests.integration.loading import catalogue, cli, organisation, service, toy
 
 GOOD = """\
@@ -153,7 +153,7 @@ def test_the_cli_prints_problems_without_a_traceback_and_writes_nothing(app, ses
 
 def test_messages_follow_the_cli_language(app):
     """Outside a request, messages are in CLI_LANGUAGE (SOCIALMAP_CLI_LANGUAGE); Dutch by default."""
-    from socialmap.interop.problems import _
+    from socialmap.problems import _
 
     assert _("Gestopt") == "Gestopt"
     app.config["CLI_LANGUAGE"] = "en"

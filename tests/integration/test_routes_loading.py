@@ -5,7 +5,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from socialmap.interop.problems import ImportFailed
+from socialmap.problems import ImportFailed
 from socialmap.routes.loader import load_routes
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.operations import RouteInvalid, save_route
@@ -96,13 +96,13 @@ def broken(path: list, value):
     (broken(["transitions", 0, "to"], "nowhere"), "transitions[0]: to: unknown step 'nowhere'"),
     (broken(["transitions", 0, "kind"], "teleport"), "transitions[0]: kind: expected one of"),
     (broken(["transitions", 0, "when"], {"colour": "red"}), "transitions[0]: when: unknown field(s) ['colour']"),
-    (broken(["steps", 0, "entry"], False), "route toy-route: steps: needs exactly one entry step, has 0"),
+    (broken(["steps", 0, "entry"], False), "route toy-route: steps: moet precies één beginstap hebben, heeft er 0"),
     (broken(["transitions", 2], {"from": "huisarts", "to": "cafe", "kind": "warm_handover"}),
-     "route toy-route: step cafe: is a dead end: no transition leads on from it"),
+     "route toy-route: stap cafe: is een doodlopend eind: geen overgang leidt verder"),
     (broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
-     "route toy-route: step poh: is a care step (poh_ggz) without a return path"),
+     "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg"),
     (broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
-     "route toy-route: transitions: cycle without a return transition: huisarts -> poh -> huisarts"),
+     "route toy-route: transitions: kringloop zonder terugverwijzing: huisarts -> poh -> huisarts"),
     (broken(["title"], {"en": "English only"}), "route toy-route: title.nl: Dutch text is required"),
 ])
 def test_every_problem_names_route_and_field_and_nothing_is_written(region, session, tmp_path, route, expected):
@@ -126,10 +126,10 @@ def test_saving_a_route_that_breaks_a_rule_writes_nothing(region, session, tmp_p
     poh = route.step("poh")
     route.transitions = [t for t in route.transitions if not (t.from_step is poh and t.is_return)]
     with pytest.raises(RouteInvalid) as exc:
-        save_route(session, route)
+        save_route(session, route, "test:editor")
     assert [str(p) for p in exc.value.problems] == [
-        "route toy-route: step poh: is a dead end: no transition leads on from it",
-        "route toy-route: step poh: is a care step (poh_ggz) without a return path to a home step"]
+        "route toy-route: stap poh: is een doodlopend eind: geen overgang leidt verder",
+        "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg naar een thuisstap"]
 
 
 def test_coverage_gaps_are_reported_per_neighbourhood(region, session, tmp_path, backend):

@@ -31,7 +31,7 @@ def test_committed_edit_is_searchable_right_after(session, indexed):
     svc, _ = indexed
     assert names(session, "rouwgroep") == []
     with unit_of_work(session):
-        update_service(session, svc, name="Rouwgroep Toydorp")
+        update_service(session, svc, "test:editor", name="Rouwgroep Toydorp")
     assert names(session, "rouwgroep") == ["Rouwgroep Toydorp"]
     assert check(session, current_index())["ok"]
 
@@ -41,8 +41,8 @@ def test_rolled_back_edit_leaves_the_index_unchanged(session, indexed):
     before = current_index().stored()
     with pytest.raises(InvalidChange):
         with unit_of_work(session):
-            update_service(session, svc, name="Rouwgroep Toydorp")  # flushed ...
-            update_service(session, svc, status="gesloten")  # ... then fails: all rolled back
+            update_service(session, svc, "test:editor", name="Rouwgroep Toydorp")  # flushed ...
+            update_service(session, svc, "test:editor", status="gesloten")  # ... then fails: all rolled back
     assert names(session, "rouwgroep") == []
     assert current_index().stored() == before
     assert check(session, current_index())["ok"]
@@ -51,7 +51,7 @@ def test_rolled_back_edit_leaves_the_index_unchanged(session, indexed):
 def test_ended_service_leaves_the_index(session, indexed):
     _, other = indexed
     with unit_of_work(session):
-        update_service(session, other, status="ended")
+        update_service(session, other, "test:editor", status="ended")
     assert "Buurthuis Oost" not in names(session, "koffie")
     assert check(session, current_index())["ok"]
 

@@ -26,8 +26,8 @@ def test_a_sound_route_has_no_problems():
 
 
 @pytest.mark.parametrize("entries, expected", [
-    ((), "needs exactly one entry step, has 0"),
-    (("gp", "poh"), "needs exactly one entry step, has 2 (gp, poh)"),
+    ((), "moet precies één beginstap hebben, heeft er 0"),
+    (("gp", "poh"), "moet precies één beginstap hebben, heeft er 2 (gp, poh)"),
 ])
 def test_exactly_one_entry(entries, expected):
     g = graph({"gp": "gp", "poh": "poh_ggz"}, [("gp", "poh", "referral"), ("poh", "gp", "return")], entries)
@@ -37,35 +37,35 @@ def test_exactly_one_entry(entries, expected):
 def test_unknown_step_and_self_loop():
     g = graph({"gp": "gp", "poh": "poh_ggz"},
               [("gp", "poh", "referral"), ("poh", "nowhere", "return"), ("poh", "poh", "step_up")])
-    assert problems(g) == ["route test: transitions[1]: unknown step 'nowhere'",
-                           "route test: transitions[2]: leads from step 'poh' to itself"]
+    assert problems(g) == ["route test: transitions[1]: onbekende stap 'nowhere'",
+                           "route test: transitions[2]: leidt van stap 'poh' naar zichzelf"]
 
 
 def test_unreachable_step():
     g = graph({"gp": "gp", "poh": "poh_ggz", "island": "welfare_peer"},
               [("gp", "poh", "referral"), ("poh", "gp", "return"), ("island", "gp", "return")])
-    assert problems(g) == ["route test: step island: is unreachable from the entry step"]
+    assert problems(g) == ["route test: stap island: is vanaf de beginstap niet te bereiken"]
 
 
 def test_dead_end_step_without_way_onward():
     g = graph({"gp": "gp", "cafe": "welfare_peer"}, [("gp", "cafe", "referral")])
-    assert problems(g) == ["route test: step cafe: is a dead end: no transition leads on from it"]
+    assert problems(g) == ["route test: stap cafe: is een doodlopend eind: geen overgang leidt verder"]
 
 
 def test_dead_end_trap_without_way_home():
     """Two steps that only lead to each other (through a return) never reach a home."""
     g = graph({"gp": "gp", "a": "welfare_peer", "b": "welfare_peer"},
               [("gp", "a", "referral"), ("a", "b", "referral"), ("b", "a", "return")])
-    assert "route test: step a: is a dead end: no way leads from it to a home step" in problems(g)
-    assert "route test: step b: is a dead end: no way leads from it to a home step" in problems(g)
+    assert "route test: stap a: is een doodlopend eind: geen weg leidt naar een thuisstap" in problems(g)
+    assert "route test: stap b: is een doodlopend eind: geen weg leidt naar een thuisstap" in problems(g)
 
 
 def test_care_step_without_return_path():
     """Specialist care that only hands over onward to the team, never by a return."""
     g = graph({"gp": "gp", "sggz": "specialist_ggz", "team": "social_domain"},
               [("gp", "sggz", "referral"), ("sggz", "team", "warm_handover")])
-    assert problems(g) == ["route test: step sggz: is a care step (specialist_ggz) without a return path "
-                           "to a home step"]
+    assert problems(g) == ["route test: stap sggz: is een zorgstap (specialist_ggz) zonder terugweg "
+                           "naar een thuisstap"]
 
 
 def test_return_path_may_pass_other_steps():
@@ -78,7 +78,7 @@ def test_cycle_without_return():
     g = graph({"gp": "gp", "basic": "basic_ggz", "sggz": "specialist_ggz"},
               [("gp", "basic", "referral"), ("basic", "sggz", "step_up"), ("sggz", "basic", "step_down"),
                ("basic", "gp", "return"), ("sggz", "gp", "return")])
-    assert problems(g) == ["route test: transitions: cycle without a return transition: basic -> sggz -> basic"]
+    assert problems(g) == ["route test: transitions: kringloop zonder terugverwijzing: basic -> sggz -> basic"]
 
 
 def test_cycle_through_a_return_is_allowed():
@@ -89,7 +89,7 @@ def test_cycle_through_a_return_is_allowed():
 
 def test_no_home_step_at_all():
     g = graph({"gp": "poh_ggz", "b": "basic_ggz"}, [("gp", "b", "referral"), ("b", "gp", "return")])
-    assert problems(g) == ["route test: steps: has no home step (GP, social domain or resource group) to lead back to"]
+    assert problems(g) == ["route test: steps: heeft geen thuisstap (huisarts, sociaal domein of resourcegroep) om naar terug te leiden"]
 
 
 def test_every_step_kind_says_care_or_home_explicitly():

@@ -1,4 +1,5 @@
 """The catalogue's entities. Importing this package registers every table."""
+from socialmap.audit import audit
 from socialmap.catalogue.models.area import AreaUnit
 from socialmap.catalogue.models.need import NeedTerm
 from socialmap.catalogue.models.organisation import Organisation
@@ -13,6 +14,8 @@ from socialmap.catalogue.models.service import (
     service_location,
     service_need,
 )
+
+audit(Organisation, Location, Service, ServiceFacet, Contact, ScheduleRule, ScheduleException, NeedTerm)
 
 __all__ = [
     "AreaUnit", "NeedTerm", "Organisation", "Location", "Service", "ServiceFacet",
