@@ -35,10 +35,14 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
     import socialmap.catalogue.models  # noqa: F401  (register tables)
     import socialmap.routes.models  # noqa: F401  (referral routes' tables)
-    import socialmap.search.indexer  # noqa: F401  (index after commit)
-    from socialmap import audit
+    from socialmap import audit, revision, transaction
+    from socialmap.search import indexer
 
-    audit.install()  # every flush records who changed which field (socialmap/audit.py)
+    # The session hooks, each registered once (docs/architecture.md, "Writes"):
+    transaction.install()  # the one after-commit queue
+    audit.install()  # every flush records who changed which field
+    revision.install()  # a change of need terms or areas raises their counter
+    indexer.init_app(app)  # documents built before commit, written after it
 
     db.init_app(app)
     with app.app_context():

@@ -346,7 +346,7 @@ def setup_demo(force: bool = False) -> bool:
     from socialmap.interop.catalogue_yaml import load_catalogue
     from socialmap.interop.taxonomy import load_needs
 
-    from socialmap.search.indexer import current_index, health, reindex
+    from socialmap.search.indexer import current_index, health, reindex, reindex_follows
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     stamp = Path(current_app.instance_path) / "demo-loaded.sha256"
@@ -356,6 +356,7 @@ def setup_demo(force: bool = False) -> bool:
         if health(db.session, current_index())[0] != "ok":
             reindex(db.session, current_index())
         return False
+    reindex_follows(db.session)  # rebuilt whole below: build no document at the commit
     with unit_of_work():
         import_neighbourhoods(db.session, DEMO_BUURTEN, municipality_names=municipality_names())
         import_boroughs(db.session, DEMO_BOROUGHS)

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from socialmap.catalogue import vocabulary as voc
 from socialmap.i18n import _, current_locale, localized, pick
+from socialmap.transaction import StaleWrite
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_crisis_context)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StaleWrite, _stale_write)
     app.register_error_handler(Exception, _unexpected_error)
     _static_assets(app)
     _compression(app)
@@ -144,6 +146,20 @@ def _http_error(exc: HTTPException):
     if _wants_json():
         return {"error": exc.name, "message": message, "status": exc.code}, exc.code
     return render_template("errors/error.html", code=exc.code, title=title, message=message), exc.code
+
+
+def _stale_write(exc: StaleWrite):
+    """409: someone saved the record first. Nothing of this request was kept;
+    the page shows, per field, what this write wanted and what is stored now."""
+    title = _("Iemand anders was u voor")
+    message = _("Iemand heeft dit intussen opgeslagen. Uw wijziging is niet bewaard. "
+                "Vergelijk hieronder, en doe uw wijziging opnieuw als die nog nodig is.")
+    if _wants_json():
+        return {"error": "Conflict", "status": 409, "message": message,
+                "conflicts": [{"entity": c.entity, "key": c.key,
+                               "fields": [{"field": f, "yours": mine, "stored": theirs}
+                                          for f, mine, theirs in c.fields]} for c in exc.conflicts]}, 409
+    return render_template("errors/stale.html", title=title, message=message, conflicts=exc.conflicts), 409
 
 
 def bad_request(message: str):

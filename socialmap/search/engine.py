@@ -492,15 +492,16 @@ def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
     return found
 
 
-_labels: dict[tuple[str, str], tuple[tuple, dict]] = {}
+_labels: dict[tuple[str, str], tuple[int, dict]] = {}
 
 
 def need_labels(session: Session, locale: str) -> dict[str, str]:
-    """Need labels in ``locale`` (Dutch fallback), cached until the taxonomy changes."""
-    from sqlalchemy import func
+    """Need labels in ``locale`` (Dutch fallback), cached until the taxonomy's
+    revision changes (:mod:`socialmap.revision`)."""
+    from socialmap.revision import current
 
     key = (str(session.get_bind().url), locale)
-    stamp = tuple(session.execute(select(func.count(NeedTerm.id), func.max(NeedTerm.id))).one())
+    stamp = current(session, "needs")
     cached = _labels.get(key)
     if cached is None or cached[0] != stamp:
         rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()

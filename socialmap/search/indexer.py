@@ -1,15 +1,25 @@
 """Keeping the index in step with the database, after commits only.
 
 During a transaction, flushes record which services changed. Just before the
-commit, their documents are built (the session can still read); just after a
-successful commit they are written to the index. A rollback drops them, so a
-write the database did not keep never reaches the index.
+commit, their documents are built (the session can still read) and their
+writing is queued with :func:`socialmap.transaction.after_commit`: it happens
+just after a successful commit, and a rollback drops it, so a write the
+database did not keep never reaches the index. :func:`init_app` registers the
+two hooks; ``create_app`` calls it.
+
+Two cases are not done in the committing request:
+* a change of the needs taxonomy touches every document (their ``named_needs``
+  come from its phrases): it queues a whole rebuild, run in a thread after the
+  commit in a web process, at once in a command (:func:`_rebuild_later`);
+* a load that rebuilds the index itself right after (``demo setup``) says so
+  with :func:`reindex_follows`, and no document is built twice.
 """
 from __future__ import annotations
 
 import logging
+import threading
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -17,10 +27,10 @@ from socialmap.catalogue.models import (Contact, Location, NeedTerm, Organisatio
                                         ScheduleRule, Service, ServiceFacet, service_location)
 from socialmap.search.documents import build_documents
 from socialmap.search.index import SearchIndex, index_at
+from socialmap.transaction import after_commit
 
 log = logging.getLogger(__name__)
 CHANGED = "search_changed"
-PENDING = "search_pending"
 CHILDREN = (ServiceFacet, Contact, ScheduleRule, ScheduleException)
 
 
@@ -38,7 +48,22 @@ def current_index() -> SearchIndex | None:
     return index_at(current_app.config["SEARCH_INDEX_DIR"])
 
 
-@event.listens_for(Session, "after_flush")
+REINDEX_FOLLOWS = "search_reindex_follows"
+
+
+def init_app(app) -> None:
+    """Register the hooks that keep the index in step (idempotent)."""
+    if not event.contains(Session, "after_flush", _record):
+        event.listen(Session, "after_flush", _record)
+        event.listen(Session, "before_commit", _prepare)
+        event.listen(Session, "after_rollback", _drop)
+
+
+def reindex_follows(session: Session) -> None:
+    """This transaction is followed by a whole reindex: build no documents at its commit."""
+    session.info[REINDEX_FOLLOWS] = True
+
+
 def _record(session: Session, _flush_context) -> None:
     changed = session.info.setdefault(CHANGED, {"services": set(), "orgs": set(), "locations": set(),
                                                 "deleted": set(), "needs": False})
@@ -55,46 +80,67 @@ def _record(session: Session, _flush_context) -> None:
             changed["needs"] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _prepare(session: Session) -> None:
     changed = session.info.get(CHANGED)
-    if not changed or current_index() is None:
+    index = current_index()
+    if not changed or index is None:
         return
     session.flush()
     changed = session.info.pop(CHANGED, None) or changed
+    if session.info.pop(REINDEX_FOLLOWS, False) or not index.exists():
+        return  # rebuilt whole right after, or nothing to keep current yet
+    if changed["needs"]:
+        after_commit(session, _rebuild_later(index))
+        return
     ids = {i for i in changed["services"] if i is not None}
     if changed["orgs"]:
         ids.update(session.scalars(select(Service.id).where(Service.organisation_id.in_(changed["orgs"]))))
     if changed["locations"]:
         ids.update(session.scalars(select(service_location.c.service_id)
                                    .where(service_location.c.location_id.in_(changed["locations"]))))
-    if changed["needs"]:
-        ids.update(session.scalars(select(Service.id)))  # need ancestors are in every document
     deleted = {str(i) for i in changed["deleted"] if i is not None}
     if not ids and not deleted:
         return
     docs = build_documents(session, sorted(ids))
     kept = {d["id"] for d in docs}
     deleted |= {str(i) for i in ids} - kept  # ended services leave the index
-    session.info[PENDING] = (docs, sorted(deleted), db_fingerprint(session), current_index())
+    fingerprint = db_fingerprint(session)
+
+    def apply() -> None:
+        try:
+            index.apply(docs, sorted(deleted), fingerprint)
+        except Exception:  # the database is right; the index can be rebuilt
+            log.exception("search index update failed; run `flask --app socialmap search reindex`")
+    after_commit(session, apply)
 
 
-@event.listens_for(Session, "after_commit")
-def _apply(session: Session) -> None:
-    pending = session.info.pop(PENDING, None)
-    if pending is None:
-        return
-    docs, deleted, fingerprint, index = pending
-    try:
-        index.apply(docs, deleted, fingerprint)
-    except Exception:  # the database is right; the index can be rebuilt
-        log.exception("search index update failed; run `flask --app socialmap search reindex`")
+def _rebuild_later(index: SearchIndex):
+    """A whole rebuild after the commit: in a thread of a web process (the request
+    does not wait; searches meanwhile use the old index), at once in a command."""
+    app = current_app._get_current_object()
+
+    def rebuild() -> None:
+        with app.app_context():
+            from socialmap.extensions import db
+
+            try:
+                reindex(db.session, index)
+            except Exception:
+                log.exception("search index rebuild failed; run `flask --app socialmap search reindex`")
+            finally:
+                db.session.remove()
+
+    def queued() -> None:
+        if has_request_context():
+            threading.Thread(target=rebuild, name="search-rebuild", daemon=True).start()
+        else:
+            rebuild()
+    return queued
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop(session: Session) -> None:
     session.info.pop(CHANGED, None)
-    session.info.pop(PENDING, None)
+    session.info.pop(REINDEX_FOLLOWS, None)
 
 
 def reindex(session: Session, index: SearchIndex, processes: int = 1):

@@ -287,15 +287,14 @@ _cache: dict[str, tuple[object, NeedMatcher]] = {}
 
 
 def matcher_for(session) -> NeedMatcher:
-    """The matcher for this database, rebuilt when the taxonomy changes."""
-    from sqlalchemy import func, select
-
-    from socialmap.catalogue.models import NeedTerm
+    """The matcher for this database, rebuilt when the taxonomy's revision changes
+    (:mod:`socialmap.revision`: any edit, in any process)."""
+    from socialmap.revision import current
 
     url = str(session.get_bind().url)
-    stamp = session.execute(select(func.count(NeedTerm.id), func.max(NeedTerm.id))).one()
+    stamp = current(session, "needs")
     cached = _cache.get(url)
-    if cached is None or cached[0] != tuple(stamp):
-        cached = (tuple(stamp), build_matcher(session))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, build_matcher(session))
         _cache[url] = cached
     return cached[1]

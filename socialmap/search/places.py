@@ -99,15 +99,17 @@ def municipality_ref_at(session: Session, lon: float, lat: float) -> tuple[int, 
     return (row[0], row[1]) if row else None
 
 
-_trees: dict[str, tuple[tuple, "AreaTree"]] = {}
+_trees: dict[str, tuple[int, "AreaTree"]] = {}
 
 
 def area_tree(session: Session):
-    """The area hierarchy in memory, reloaded when areas are added or removed."""
+    """The area hierarchy in memory, reloaded when the areas' revision changes
+    (:mod:`socialmap.revision`: added, removed or moved, in any process)."""
+    from socialmap.revision import current
     from socialmap.search.documents import AreaTree
 
     url = str(session.get_bind().url)
-    stamp = tuple(session.execute(select(func.count(AreaUnit.id), func.max(AreaUnit.id))).one())
+    stamp = current(session, "areas")
     cached = _trees.get(url)
     if cached is None or cached[0] != stamp:
         cached = (stamp, AreaTree(session))

@@ -1,5 +1,6 @@
 """The catalogue's entities. Importing this package registers every table."""
 from socialmap.audit import audit
+from socialmap.revision import watch
 from socialmap.catalogue.models.area import AreaUnit
 from socialmap.catalogue.models.need import NeedTerm
 from socialmap.catalogue.models.organisation import Organisation
@@ -16,6 +17,8 @@ from socialmap.catalogue.models.service import (
 )
 
 audit(Organisation, Location, Service, ServiceFacet, Contact, ScheduleRule, ScheduleException, NeedTerm)
+watch("needs", NeedTerm)  # the need matcher and labels every process caches
+watch("areas", AreaUnit)  # the area tree every process caches
 
 __all__ = [
     "AreaUnit", "NeedTerm", "Organisation", "Location", "Service", "ServiceFacet",
