@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     # The session hooks, each registered once (docs/architecture.md, "Writes"):
     transaction.install()  # the one after-commit queue
     audit.install()  # every flush records who changed which field
-    revision.install()  # a change of need terms or areas raises their counter
+    revision.install()  # a change of need terms or areas gives them a new stamp
     indexer.init_app(app)  # documents built before commit, written after it
 
     db.init_app(app)

@@ -1,4 +1,4 @@
-"""Revision counters (revision: needs, areas) for what processes cache.
+"""Revision stamps (revision: needs, areas) for what processes cache.
 
 Revision ID: b7e3c9a15f22
 Revises: 8d41f2a9c6e0
@@ -18,7 +18,7 @@ def upgrade():
     op.create_table(
         'revision',
         sa.Column('name', sa.String(length=30), nullable=False),
-        sa.Column('value', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('value', sa.BigInteger(), server_default='0', nullable=False),
         sa.PrimaryKeyConstraint('name'),
     )
 

@@ -44,7 +44,15 @@ def neighbourhood_at(session: Session, lon: float, lat: float) -> AreaUnit | Non
 
 
 def ancestor_ids(area: AreaUnit) -> list[int]:
-    return [area.id] + [a.id for a in area.ancestors()]
+    """The area's id and the ids of every area above it (the process's area tree)."""
+    from sqlalchemy.orm import object_session
+
+    from socialmap.catalogue.areas import area_tree
+
+    session = object_session(area)
+    if session is None:  # a detached area: walk its loaded parents
+        return [area.id] + [a.id for a in area.ancestors()]
+    return area_tree(session).ancestor_ids(area.id)
 
 
 # What a list of services on a page shows (name, organisation, codes, where,

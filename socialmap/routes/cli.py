@@ -49,12 +49,13 @@ def load_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
 def check_cmd(strict: bool) -> None:
     """Check every route's rules, and for published routes which neighbourhoods
     lack an active service at some step. Exit 1 on a broken rule."""
+    from socialmap.catalogue.areas import area_tree
     from socialmap.routes.operations import route_problems
     from socialmap.routes.queries import all_routes
-    from socialmap.routes.validation import AreaTree, coverage_gaps
+    from socialmap.routes.validation import coverage_gaps
 
     routes = all_routes(db.session)
-    tree = AreaTree(db.session)
+    tree = area_tree(db.session)
     broken = gaps = 0
     for route in routes:
         problems = route_problems(db.session, route)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from socialmap.catalogue.areas import AreaTree, area_tree
 from socialmap.problems import Problem, _, shown
 from socialmap.routes.vocabulary import RETURN_KINDS
 
@@ -182,41 +183,13 @@ class Gap:
         return [f"{wijk}: {', '.join(items)}" for wijk, items in sorted(groups.items())]
 
 
-class AreaTree:
-    """The area hierarchy held in memory, for "which buurten does this area cover?"."""
-
-    def __init__(self, session: Session):
-        from socialmap.catalogue.models import AreaUnit
-
-        rows = session.execute(select(AreaUnit.id, AreaUnit.code, AreaUnit.name, AreaUnit.level,
-                                      AreaUnit.parent_id)).all()
-        self.info = {r.id: r for r in rows}
-        self.children: dict[int, list[int]] = defaultdict(list)
-        for r in rows:
-            if r.parent_id is not None:
-                self.children[r.parent_id].append(r.id)
-        self._buurten: dict[int, frozenset[int]] = {}
-
-    def buurten_under(self, area_id: int) -> frozenset[int]:
-        if area_id not in self._buurten:
-            found: set[int] = set()
-            todo = [area_id]
-            while todo:
-                current = todo.pop()
-                if self.info[current].level == "neighbourhood":
-                    found.add(current)
-                todo += self.children.get(current, [])
-            self._buurten[area_id] = frozenset(found)
-        return self._buurten[area_id]
-
-
 def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
     """Per step that names services: the buurten of the route's scope where no
     active service that fits the step (and the route's ages) serves."""
     from socialmap.catalogue.models import Service
     from socialmap.routes.matching import fits_step
 
-    tree = tree or AreaTree(session)
+    tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
     services = session.scalars(select(Service).where(Service.status == "active").options(
         selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))).all()
@@ -231,7 +204,7 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
                     covered |= tree.buurten_under(area.id)
         missing = scope - covered
         if missing:
-            buurten = sorted((tree.info[b].code, tree.info[b].name) for b in missing)
+            buurten = sorted((tree.code[b], tree.name[b]) for b in missing)
             gaps.append(Gap(route.key, step.key, step.title, tuple(buurten)))
     return gaps
 

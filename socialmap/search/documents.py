@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialmap.catalogue.areas import AreaTree, area_tree
 from socialmap.catalogue.audience import professionals_only
 from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location, service_need)
@@ -43,55 +44,6 @@ AGE_MIN, AGE_MAX = 0, 200
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
-
-
-class AreaTree:
-    """Area codes, levels and parents held in memory (a few thousand rows at most
-    per region; ~15,000 nationally) to find municipalities and ancestors fast."""
-
-    def __init__(self, session: Session):
-        self.code, self.level, self.parent, self.name = {}, {}, {}, {}
-        self._children: dict[int, list[int]] | None = None
-        for area_id, code, level, parent_id, name in session.execute(
-                select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id, AreaUnit.name)):
-            self.code[area_id], self.level[area_id], self.parent[area_id] = code, level, parent_id
-            self.name[area_id] = name
-
-    def municipality_of(self, area_id: int) -> str | None:
-        return self._code_at_level(area_id, "municipality")
-
-    def region_of(self, area_id: int) -> str | None:
-        return self._code_at_level(area_id, "region")
-
-    def _code_at_level(self, area_id: int, level: str) -> str | None:
-        """The code of the area at ``level`` that contains (or is) ``area_id``."""
-        node = area_id
-        while node is not None:
-            if self.level[node] == level:
-                return self.code[node]
-            node = self.parent[node]
-        return None
-
-    def codes_under(self, area_id: int) -> frozenset[str]:
-        """The codes of every area inside ``area_id`` (not its own)."""
-        if self._children is None:
-            self._children = defaultdict(list)
-            for child, parent in self.parent.items():
-                if parent is not None:
-                    self._children[parent].append(child)
-        found, todo = set(), list(self._children.get(area_id, ()))
-        while todo:
-            node = todo.pop()
-            found.add(self.code[node])
-            todo += self._children.get(node, ())
-        return frozenset(found)
-
-    def ancestor_codes(self, area_id: int) -> list[str]:
-        codes, node = [], area_id
-        while node is not None:
-            codes.append(self.code[node])
-            node = self.parent[node]
-        return codes
 
 
 def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
@@ -113,7 +65,7 @@ def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
 def build_documents(session: Session, service_ids: list[int] | None = None,
                     tree: AreaTree | None = None) -> list[dict]:
     """Documents for the given services (all live services when None)."""
-    tree = tree or AreaTree(session)
+    tree = tree or area_tree(session)
     query = select(Service.id, Service.key, Service.name, Service.summary, Service.description,
                    Service.translations, Service.status, Service.cost_type, Service.min_age,
                    Service.max_age, Service.waiting_weeks, Service.open_24_7,

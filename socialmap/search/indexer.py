@@ -159,9 +159,10 @@ def shard_assignment(session: Session) -> dict[int, str]:
     from collections import defaultdict
 
     from socialmap.catalogue.models import service_area
-    from socialmap.search.documents import AreaTree, shard_for
+    from socialmap.catalogue.areas import area_tree
+    from socialmap.search.documents import shard_for
 
-    tree = AreaTree(session)
+    tree = area_tree(session)
     areas: dict[int, list[int]] = defaultdict(list)
     live = select(Service.id).where(Service.status != "ended")
     for sid, area_id in session.execute(select(service_area.c.service_id, service_area.c.area_id)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from socialmap import geo
 from socialmap.catalogue import queries
+from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit
 from socialmap.config import DATA_DIR
 from socialmap.geo import from_db
@@ -56,12 +57,12 @@ def postcode_centroids() -> dict[str, tuple[float, float, str]]:
     return found
 
 
-def _serving(area: AreaUnit | None) -> tuple[str | None, tuple[str, ...]]:
+def _serving(session: Session, area: AreaUnit | None) -> tuple[str | None, tuple[str, ...]]:
+    """(the municipality's code, the codes of the area and every area above it)."""
     if area is None:
         return None, ()
-    chain = [area] + area.ancestors()
-    municipality = next((a.code for a in chain if a.level == "municipality"), None)
-    return municipality, tuple(a.code for a in chain)
+    tree = area_tree(session)
+    return tree.municipality_of(area.id), tuple(tree.ancestor_codes(area.id))
 
 
 def place_at(session: Session, lon: float, lat: float, kind: str = "point", label: str = "") -> Place:
@@ -99,24 +100,6 @@ def municipality_ref_at(session: Session, lon: float, lat: float) -> tuple[int, 
     return (row[0], row[1]) if row else None
 
 
-_trees: dict[str, tuple[int, "AreaTree"]] = {}
-
-
-def area_tree(session: Session):
-    """The area hierarchy in memory, reloaded when the areas' revision changes
-    (:mod:`socialmap.revision`: added, removed or moved, in any process)."""
-    from socialmap.revision import current
-    from socialmap.search.documents import AreaTree
-
-    url = str(session.get_bind().url)
-    stamp = current(session, "areas")
-    cached = _trees.get(url)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, AreaTree(session))
-        _trees[url] = cached
-    return cached[1]
-
-
 def resolve(session: Session, text: str) -> Place | None:
     """A postcode or an area name; None when nothing matches."""
     text = (text or "").strip()
@@ -133,9 +116,9 @@ def resolve(session: Session, text: str) -> Place | None:
     shape = from_db(area.geom)
     point = shape.representative_point() if shape is not None else None
     if area.level == "neighbourhood":
-        municipality, codes = _serving(area)
+        municipality, codes = _serving(session, area)
         return Place("area", area.name, point.x, point.y, area.code, area.name, area.code, municipality, codes)
-    municipality, codes = _serving(area)
+    municipality, codes = _serving(session, area)
     # A wijk, stadsdeel or municipality: serving codes are the area and its
     # ancestors; the ranking treats services serving any area inside it as local too.
     return Place("area", area.name, point.x if point else 0.0, point.y if point else 0.0, None, None,

@@ -9,7 +9,8 @@ from socialmap.problems import ImportFailed
 from socialmap.routes.loader import load_routes
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.operations import RouteInvalid, save_route
-from socialmap.routes.validation import AreaTree, coverage_gaps
+from socialmap.catalogue.areas import AreaTree
+from socialmap.routes.validation import coverage_gaps
 from tests import factories as f
 
 ROUTE = {
