@@ -15,11 +15,15 @@ process already holds for other content.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import BigInteger, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from socialmap.db import Base
+
+T = TypeVar("T")
 
 
 class Revision(Base):
@@ -40,6 +44,22 @@ def watch(name: str, *models: type) -> None:
 def current(session: Session, name: str) -> int:
     """The stamp (0 before the first change)."""
     return session.scalar(select(Revision.value).where(Revision.name == name)) or 0
+
+
+_held: dict[tuple, tuple[int, object]] = {}
+
+
+def kept(session: Session, name: str, build: Callable[[], T], *key) -> T:
+    """``build()``'s result, kept per process and database (and ``key``) until
+    the stamp ``name`` changes: how the need matcher, the need labels and the
+    area tree are held."""
+    where = (str(session.get_bind().url), name, *key)
+    stamp = current(session, name)
+    held = _held.get(where)
+    if held is None or held[0] != stamp:
+        held = (stamp, build())
+        _held[where] = held
+    return held[1]  # type: ignore[return-value]
 
 
 def _raise_counters(session: Session, _context) -> None:

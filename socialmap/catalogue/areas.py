@@ -83,18 +83,9 @@ class AreaTree:
         return frozenset(a for a in inside if self.level[a] == "neighbourhood")
 
 
-_trees: dict[str, tuple[int, AreaTree]] = {}
-
-
 def area_tree(session: Session) -> AreaTree:
-    """The tree for this database, rebuilt when the areas' revision changes
+    """The tree for this database, rebuilt when the areas' stamp changes
     (added, removed, renamed or moved, in any process)."""
-    from socialmap.revision import current
+    from socialmap.revision import kept
 
-    url = str(session.get_bind().url)
-    stamp = current(session, "areas")
-    cached = _trees.get(url)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, AreaTree(session))
-        _trees[url] = cached
-    return cached[1]
+    return kept(session, "areas", lambda: AreaTree(session), "tree")

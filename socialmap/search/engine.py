@@ -128,6 +128,9 @@ class SearchResponse:
     shards: list[str]
     domain_counts: Counter
     index_missing: bool = False
+    # With "open now/today": the services read with their schedules to filter
+    # them, by id, so the page's open labels need not read them again.
+    scheduled: dict = field(default_factory=dict)
 
 
 def search(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResponse:
@@ -174,7 +177,9 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
         candidates = [c for c in candidates
                       if c.serves_here or (c.distance_m is not None and c.distance_m <= request.radius_m)]
     if request.filters.open_now or request.filters.open_today:
-        candidates = _open_filter(session, candidates, request)
+        candidates, scheduled = _open_filter(session, candidates, request)
+    else:
+        scheduled = {}
     _rank(candidates, request, interpretation)
 
     total = len(candidates)
@@ -187,7 +192,8 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
         _explain(session, index, hits, shown, interpretation, request)
     domain_counts = Counter(d for c in candidates for d in c.row.domains)
     return SearchResponse(hits, total, page, pages, request.per_page, interpretation, place,
-                          request.radius_m, shards, domain_counts)
+                          request.radius_m, shards, domain_counts,
+                          scheduled={h.id: scheduled[h.id] for h in hits if h.id in scheduled})
 
 
 @dataclass
@@ -492,25 +498,20 @@ def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
     return found
 
 
-_labels: dict[tuple[str, str], tuple[int, dict]] = {}
-
-
 def need_labels(session: Session, locale: str) -> dict[str, str]:
-    """Need labels in ``locale`` (Dutch fallback), cached until the taxonomy's
-    revision changes (:mod:`socialmap.revision`)."""
-    from socialmap.revision import current
+    """Need labels in ``locale`` (Dutch fallback), kept until the taxonomy's
+    stamp changes (:mod:`socialmap.revision`)."""
+    from socialmap.revision import kept
 
-    key = (str(session.get_bind().url), locale)
-    stamp = current(session, "needs")
-    cached = _labels.get(key)
-    if cached is None or cached[0] != stamp:
+    def build() -> dict[str, str]:
         rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
-        cached = (stamp, {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows})
-        _labels[key] = cached
-    return cached[1]
+        return {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows}
+    return kept(session, "needs", build, "labels", locale)
 
 
-def _open_filter(session: Session, candidates: list[Candidate], request: SearchRequest) -> list[Candidate]:
+def _open_filter(session: Session, candidates: list[Candidate],
+                 request: SearchRequest) -> tuple[list[Candidate], dict[int, Service]]:
+    """The candidates open now (or today), and the services read to tell."""
     from socialmap.catalogue import schedule
 
     now = request.now or datetime.now()
@@ -530,4 +531,4 @@ def _open_filter(session: Session, candidates: list[Candidate], request: SearchR
         if request.filters.open_today and not schedule.is_open_on(svc, now.date()):
             continue
         keep.append(c)
-    return keep
+    return keep, services

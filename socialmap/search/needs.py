@@ -283,18 +283,9 @@ def build_matcher(session) -> NeedMatcher:
     return NeedMatcher(rows, kinds)
 
 
-_cache: dict[str, tuple[object, NeedMatcher]] = {}
-
-
 def matcher_for(session) -> NeedMatcher:
-    """The matcher for this database, rebuilt when the taxonomy's revision changes
+    """The matcher for this database, rebuilt when the taxonomy's stamp changes
     (:mod:`socialmap.revision`: any edit, in any process)."""
-    from socialmap.revision import current
+    from socialmap.revision import kept
 
-    url = str(session.get_bind().url)
-    stamp = current(session, "needs")
-    cached = _cache.get(url)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, build_matcher(session))
-        _cache[url] = cached
-    return cached[1]
+    return kept(session, "needs", lambda: build_matcher(session), "matcher")

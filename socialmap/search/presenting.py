@@ -109,16 +109,22 @@ class OpenState:
     at: str  # HH:MM
 
 
-def open_states(session: Session, service_ids: list[int], now: datetime) -> dict[int, OpenState]:
-    """For the services shown: open now (until when), or opening later today."""
+def open_states(session: Session, service_ids: list[int], now: datetime,
+                read: dict | None = None) -> dict[int, OpenState]:
+    """For the services shown: open now (until when), or opening later today.
+    ``read``: services already read with their schedules (SearchResponse.scheduled)."""
     from socialmap.catalogue import schedule
     from socialmap.catalogue.presenters import hhmm
 
     if not service_ids:
         return {}
+    loaded = {sid: (read or {})[sid] for sid in service_ids if sid in (read or {})}
+    rest = [sid for sid in service_ids if sid not in loaded]
+    if rest:
+        loaded.update({svc.id: svc for svc in session.scalars(select(Service).where(Service.id.in_(rest)).options(
+            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))})
     states = {}
-    for svc in session.scalars(select(Service).where(Service.id.in_(service_ids)).options(
-            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))):
+    for svc in loaded.values():
         spans = schedule.spans_on(svc, now.date())
         current = [s for s in spans if s.opens <= now.time() < s.closes]
         later = [s for s in spans if s.opens > now.time()]

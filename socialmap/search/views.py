@@ -8,7 +8,6 @@ from flask import Blueprint, render_template, request, url_for
 
 from socialmap.catalogue import queries
 from socialmap.catalogue import vocabulary as voc
-from socialmap.catalogue.schedule import local_now
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale, localized
 from socialmap.search import presenting
@@ -40,7 +39,8 @@ def results():
     return render_template(
         "search/results.html", page=page, error=None, response=response, parsed=parsed,
         area_names=names,
-        open_states=presenting.open_states(db.session, [h.id for h in hits], local_now()),
+        open_states=presenting.open_states(db.session, [h.id for h in hits], parsed.request.now,
+                                           response.scheduled),
         map_script=url_for("maps.results_script",
                            **{k: args.getlist(k) for k in args if k not in ("page", "per_page")}))
 

@@ -146,3 +146,27 @@ def test_neighbourhood_page_only_for_buurten(client, code):
 def test_search_page_links_the_buurt(client):
     html = client.get("/zoeken?where=1012&lang=nl").get_data(as_text=True)
     assert 'href="/buurt/BU0363AE02"' in html
+
+
+def test_open_now_reads_the_schedules_once(client, demo_apps):
+    """With "open now" the search loads the services' schedules to filter them;
+    the page's open/closed labels use those, not a second query."""
+    from sqlalchemy import event
+
+    from socialmap.extensions import db
+
+    app = demo_apps("spatialite")
+    reads = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if "FROM schedule_rule" in statement:
+            reads.append(statement)
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get("/zoeken?q=inloop&open=today")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert page.status_code == 200
+    assert len(reads) == 1, reads
