@@ -150,3 +150,17 @@ def test_a_changed_step_raises_the_route_version(session, service):
         route.step("poh").title = "POH-ggz (praktijk)"
         save_route(session, route, "test:coordinator")
     assert route.row_version == version + 1
+
+
+def test_setting_the_same_codes_again_writes_nothing(session, service):
+    """A reload of unchanged codes leaves no audit rows (facet rows are kept)."""
+    with unit_of_work(session):
+        service.set_codes("domain", ["debt_money", "social"])
+    before = len(entries(session))
+    with acting(session, "import:again.yaml"), unit_of_work(session):
+        service.set_codes("domain", ["debt_money", "social"])
+    assert len(entries(session)) == before
+    with acting(session, "import:again.yaml"), unit_of_work(session):
+        service.set_codes("domain", ["social"])
+    assert [(r.action, r.entity_key) for r in entries(session, actor="import:again.yaml")] == \
+        [("delete", "domain:debt_money")]

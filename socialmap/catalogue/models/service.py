@@ -119,8 +119,12 @@ class Service(Base):
         return [c for c in order if c in found]
 
     def set_codes(self, facet: str, codes: list[str]) -> None:
-        self.facets = [f for f in self.facets if f.facet != facet] + [
-            ServiceFacet(facet=facet, code=c) for c in dict.fromkeys(codes)]
+        """The codes of one facet become ``codes``; codes it keeps keep their rows,
+        so setting the same codes again writes (and audits) nothing."""
+        wanted = list(dict.fromkeys(codes))
+        have = {f.code for f in self.facets if f.facet == facet}
+        self.facets = [f for f in self.facets if f.facet != facet or f.code in wanted] + [
+            ServiceFacet(facet=facet, code=c) for c in wanted if c not in have]
 
     domains = property(lambda self: self.codes("domain"))
     kinds = property(lambda self: self.codes("kind"))
