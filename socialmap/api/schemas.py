@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import url_for
 
 from socialmap.catalogue import vocabulary as voc
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 
 
 def place_json(place) -> dict | None:
@@ -44,7 +44,7 @@ def hit_json(hit, area_names: dict) -> dict:
         "organisation": hit.organisation,
         "url": url_for("catalogue.service", key=hit.key, _external=True),
         "domains": hit.domains, "kinds": hit.kinds, "access": hit.access,
-        "no_referral_needed": presenting.open_access(hit),
+        "no_referral_needed": search_presenters.open_access(hit),
         "cost": hit.cost, "status": hit.status, "waiting_weeks": hit.waiting_weeks,
         "professionals_only": hit.professionals_only,
         "distance_m": None if hit.distance_m is None else round(hit.distance_m),

@@ -19,7 +19,7 @@ from socialmap.api import schemas
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale
 from socialmap.problems import invalid
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 from socialmap.search.engine import search as run_search
 from socialmap.search.indexer import current_index
 from socialmap.search.params import ParamError, parse
@@ -29,7 +29,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OUTPUTS = ("json", "geojson")
 MIMETYPES = {"json": "application/json", "geojson": "application/geo+json"}
-SEARCH_KNOWN = frozenset(presenting.SEARCH_PARAMS) | {"f", "lang"}
+SEARCH_KNOWN = frozenset(search_presenters.SEARCH_PARAMS) | {"f", "lang"}
 PLACES_KNOWN = frozenset({"q", "limit", "lang"})
 MAX_PLACE_TEXT = 100
 
@@ -76,7 +76,7 @@ def search():
         return problem
     try:
         output, args = _output(request.args)
-        args = presenting.search_args(args)
+        args = search_presenters.search_args(args)
         parsed = parse(args, db.session, current_locale())
     except ParamError as error:
         return _error(error.param, error.message)
@@ -84,7 +84,7 @@ def search():
     if response.index_missing:
         return _error("", _("Zoeken lukt nu even niet: de zoekindex wordt bijgewerkt. Probeer het later opnieuw."),
                       503)
-    names = presenting.area_names(db.session, (c for h in response.hits for c in h.serves))
+    names = search_presenters.area_names(db.session, (c for h in response.hits for c in h.serves))
     links = _links(args, response, output)
     shape = schemas.search_geojson if output == "geojson" else schemas.search_json
     body = shape(response, parsed, names, links)
@@ -97,9 +97,9 @@ def search():
 
 def _links(args: MultiDict, response, output: str) -> dict:
     def api(page: int) -> str:
-        kept = presenting.changed(args, keep_page=True, page=page)
+        kept = search_presenters.changed(args, keep_page=True, page=page)
         if output == "geojson":
-            kept = presenting.changed(kept, keep_page=True, f="geojson")
+            kept = search_presenters.changed(kept, keep_page=True, f="geojson")
         return url_for("api.search", _external=True, **{k: kept.getlist(k) for k in kept})
 
     return {

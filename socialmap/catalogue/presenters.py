@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -59,3 +59,14 @@ def age_text(service: Service) -> str | None:
 
 def label(mapping: dict, code: str) -> str:
     return str(mapping.get(code, code))
+
+
+def distance_text(metres: float | None) -> str:
+    """'350 m' or '1,2 km' (in the interface language's number format), to 50 m:
+    the one way every page says a distance (search, neighbourhood, route finder,
+    route card), so they never round one distance differently."""
+    if metres is None:
+        return ""
+    if metres < 950:
+        return f"{format_decimal(max(50, round(metres / 50) * 50), format='#,##0')} m"
+    return f"{format_decimal(metres / 1000, format='#,##0.0')} km"

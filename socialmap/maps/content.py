@@ -8,7 +8,7 @@ from socialmap.catalogue.models import AreaUnit, Service
 from socialmap.geo import from_db, shape_to_geojson
 from socialmap.i18n import current_locale, localized
 from socialmap.maps.builders import Here, MapPoint, Outline, Tiles
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 
 # Outlines are simplified before they are sent (metres are not needed on a
 # city map): about 5 m for a buurt or wijk, 25 m for a whole municipality.
@@ -46,7 +46,7 @@ def hit_points(hits) -> list[MapPoint]:
         for lon, lat, address, location_key in hit.locations:
             lines = [hit.organisation, address]
             if hit.distance_m is not None and hit.nearest and hit.nearest[3] == location_key:
-                lines.append(presenting.distance_text(hit.distance_m))
+                lines.append(search_presenters.distance_text(hit.distance_m))
             points.append(MapPoint(lon, lat, hit.name, link, tuple(lines),
                                    hit.name_lang if hit.name_lang != locale else None))
     return points

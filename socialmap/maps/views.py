@@ -23,7 +23,7 @@ from socialmap.catalogue.audience import is_professional_only
 from socialmap.extensions import db
 from socialmap.i18n import current_locale
 from socialmap.maps import builders, content, rendering
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 from socialmap.search.engine import search
 from socialmap.search.indexer import current_index
 from socialmap.search.params import ParamError, parse
@@ -75,7 +75,7 @@ def _script(m, name: str) -> Response:
 @bp.get("/zoeken.js")
 def results_script():
     """The results map: every result of the search (not only the page shown)."""
-    args = presenting.search_args(request.args)
+    args = search_presenters.search_args(request.args)
     try:
         parsed = parse(args, db.session, current_locale())
     except ParamError:

@@ -1,33 +1,25 @@
 """Turning route and finder values into words for people (in the current locale)."""
 from __future__ import annotations
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from socialmap.catalogue import presenters as catalogue_presenters
 from socialmap.catalogue import schedule
 from socialmap.catalogue import vocabulary as catalogue_voc
+from socialmap.catalogue.presenters import distance_text  # noqa: F401  (templates: rp.distance_text)
 from socialmap.i18n import localized, pick
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.kinds import step_kinds
 
 
-def kind_label(step) -> str:
+def step_kind_label(step) -> str:
     return str(pick(step_kinds().get(step.kind, {}).get("label") or {"nl": step.kind}))
 
 
 def client_present_note(step) -> str:
     """A short note for the diagram when the client is not (necessarily) there."""
     return {"no": _("zonder cliënt"), "optional": _("cliënt mag erbij")}.get(step.client_present, "")
-
-
-def distance_text(metres: int | None) -> str:
-    if metres is None:
-        return ""
-    if metres < 1000:
-        return _("%(m)s m", m=int(round(metres, -1)))
-    return _("%(km)s km", km=format_decimal(round(metres / 1000, 1)))
 
 
 def tel_uri(phone: str) -> str:

@@ -63,7 +63,7 @@ def _place_from(values) -> finder.Origin | None:
 
 
 def _diagram(route: Route) -> Markup:
-    return diagram.render(route, localized, presenters.kind_label, presenters.client_present_note,
+    return diagram.render(route, localized, presenters.step_kind_label, presenters.client_present_note,
                           title=_("Schema van de route %(title)s", title=localized(route, "title")),
                           desc_id=f"route-{route.key}-text")
 

@@ -10,7 +10,7 @@ from socialmap.catalogue import queries
 from socialmap.catalogue import vocabulary as voc
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale, localized
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 from socialmap.search.engine import RADII, search
 from socialmap.search.indexer import current_index
 from socialmap.search.params import ParamError, parse
@@ -20,12 +20,12 @@ bp = Blueprint("search", __name__)
 
 @bp.app_context_processor
 def _helpers():
-    return {"search_present": presenting}
+    return {"search_present": search_presenters}
 
 
 @bp.get("/zoeken")
 def results():
-    args = presenting.search_args(request.args)
+    args = search_presenters.search_args(request.args)
     page = SearchPage(args)
     try:
         parsed = parse(args, db.session, current_locale())
@@ -35,11 +35,11 @@ def results():
     if response.index_missing:
         return render_template("search/results.html", page=page, error=None, response=response), 503
     hits = response.hits
-    names = presenting.area_names(db.session, (code for h in hits for code in h.serves))
+    names = search_presenters.area_names(db.session, (code for h in hits for code in h.serves))
     return render_template(
         "search/results.html", page=page, error=None, response=response, parsed=parsed,
         area_names=names,
-        open_states=presenting.open_states(db.session, [h.id for h in hits], parsed.request.now,
+        open_states=search_presenters.open_states(db.session, [h.id for h in hits], parsed.request.now,
                                            response.scheduled),
         map_script=url_for("maps.results_script",
                            **{k: args.getlist(k) for k in args if k not in ("page", "per_page")}))
@@ -85,13 +85,13 @@ class SearchPage:
 
     # links
     def url(self, **changes) -> str:
-        return presenting.url("search.results", presenting.changed(self.args, **changes))
+        return search_presenters.url("search.results", search_presenters.changed(self.args, **changes))
 
     def page_url(self, number: int) -> str:
-        return presenting.url("search.results", presenting.changed(self.args, keep_page=True, page=number))
+        return search_presenters.url("search.results", search_presenters.changed(self.args, keep_page=True, page=number))
 
     def toggle_url(self, name: str, value: str) -> str:
-        return presenting.url("search.results", presenting.toggled(self.args, name, value))
+        return search_presenters.url("search.results", search_presenters.toggled(self.args, name, value))
 
     @cached_property
     def active_filters(self) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from html import unescape
 
 import pytest
 
-from socialmap.search import presenting
+from socialmap.search import presenters as search_presenters
 
 
 def text_of(html: str) -> str:
@@ -53,8 +53,8 @@ def test_one_result(client):
 
 
 def test_served_areas_count_the_rest(demo_app):
-    names = {f"WK{i}": presenting.AreaName(f"WK{i}", f"Wijk {i}", "district") for i in range(8)}
+    names = {f"WK{i}": search_presenters.AreaName(f"WK{i}", f"Wijk {i}", "district") for i in range(8)}
     with demo_app.test_request_context("/?lang=nl"):
-        assert presenting.served_text(list(names)[:6], names) == \
+        assert search_presenters.served_text(list(names)[:6], names) == \
             "Wijk 0, Wijk 1, Wijk 2, Wijk 3 en nog 2 andere gebieden"
-        assert presenting.served_text(list(names)[:5], names) == "Wijk 0, Wijk 1, Wijk 2, Wijk 3, Wijk 4"
+        assert search_presenters.served_text(list(names)[:5], names) == "Wijk 0, Wijk 1, Wijk 2, Wijk 3, Wijk 4"

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import AreaUnit, Service
+from socialmap.catalogue.presenters import distance_text  # noqa: F401  (templates: search_present.distance_text)
 from socialmap.i18n import pick
 
 # Parameters of the search (see socialmap.search.params); anything else in a
@@ -26,16 +26,7 @@ SEARCH_PARAMS = ("q", "where", "lat", "lon", "radius", "domain", "need", "access
 LIST_PARAMS = ("domain", "need", "language", "format")
 
 
-def distance_text(metres: float | None) -> str:
-    """'350 m' or '1,2 km' (in the interface language's number format)."""
-    if metres is None:
-        return ""
-    if metres < 950:
-        return f"{format_decimal(max(50, round(metres / 50) * 50), format='#,##0')} m"
-    return f"{format_decimal(metres / 1000, format='#,##0.0')} km"
-
-
-def kind_label(code: str, locale: str | None = None) -> str:
+def service_kind_label(code: str, locale: str | None = None) -> str:
     return str(pick((service_kinds().get(code) or {}).get("label") or {"nl": code}, locale))
 
 
@@ -83,23 +74,23 @@ def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int =
 
 
 @dataclass(frozen=True)
-class Reason:
+class HitReason:
     """Why a hit is in the list: a need it helps with, what it is, or the person's words."""
 
     kind: str  # need | kind | words | related
     text: str
 
 
-def reasons(hit) -> list[Reason]:
+def reasons(hit) -> list[HitReason]:
     """What the engine found true of this hit (see ``engine._explain``): the needs
     it helps with (asked in words or chosen as a filter; only those it has), what
     it is, and the words its text holds. Nothing is added here."""
-    found = [Reason("need", label) for label in hit.matched_needs]
-    found += [Reason("kind", kind_label(code)) for code in hit.matched_kinds]
+    found = [HitReason("need", label) for label in hit.matched_needs]
+    found += [HitReason("kind", service_kind_label(code)) for code in hit.matched_kinds]
     if hit.matched_words:
-        found.append(Reason("words", ", ".join(f"‘{w}’" for w in hit.matched_words)))
+        found.append(HitReason("words", ", ".join(f"‘{w}’" for w in hit.matched_words)))
     if getattr(hit, "related_words", None):
-        found.append(Reason("related", ", ".join(f"‘{w}’" for w in hit.related_words)))
+        found.append(HitReason("related", ", ".join(f"‘{w}’" for w in hit.related_words)))
     return found
 
 
