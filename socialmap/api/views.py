@@ -20,16 +20,15 @@ from socialmap.extensions import db
 from socialmap.i18n import _, current_locale
 from socialmap.problems import invalid
 from socialmap.search import presenters as search_presenters
-from socialmap.search.engine import search as run_search
-from socialmap.search.indexer import current_index
-from socialmap.search.params import ParamError, parse
+from socialmap.search.params import SEARCH_PARAMS, ParamError
 from socialmap.search.places import POSTCODE, postcode_centroids, suggest
+from socialmap.search.run import run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OUTPUTS = ("json", "geojson")
 MIMETYPES = {"json": "application/json", "geojson": "application/geo+json"}
-SEARCH_KNOWN = frozenset(search_presenters.SEARCH_PARAMS) | {"f", "lang"}
+SEARCH_KNOWN = frozenset(SEARCH_PARAMS) | {"f", "lang"}
 PLACES_KNOWN = frozenset({"q", "limit", "lang"})
 MAX_PLACE_TEXT = 100
 
@@ -75,19 +74,17 @@ def search():
     if (problem := _unknown(request.args, SEARCH_KNOWN)) is not None:
         return problem
     try:
-        output, args = _output(request.args)
-        args = search_presenters.search_args(args)
-        parsed = parse(args, db.session, current_locale())
+        output, query_string = _output(request.args)
+        found = run_search(db.session, query_string, current_locale())
     except ParamError as error:
         return _error(error.param, error.message)
-    response = run_search(db.session, current_index(), parsed.request)
+    response = found.response
     if response.index_missing:
         return _error("", _("Zoeken lukt nu even niet: de zoekindex wordt bijgewerkt. Probeer het later opnieuw."),
                       503)
-    names = search_presenters.area_names(db.session, (c for h in response.hits for c in h.serves))
-    links = _links(args, response, output)
+    links = _links(found.args, response, output)
     shape = schemas.search_geojson if output == "geojson" else schemas.search_json
-    body = shape(response, parsed, names, links)
+    body = shape(response, found.parsed, found.area_names, links)
     # Safety first: crisis wording puts the crisis lines and services at the top.
     body = {"crisis": crisis_json(crisis_help_for_request(), current_locale()), **body}
     result = current_app.response_class(current_app.json.dumps(body), mimetype=MIMETYPES[output])

@@ -19,7 +19,7 @@ def _helpers():
 
 
 def _search_form(**values):
-    from socialmap.search.views import SearchPage
+    from socialmap.search.presenters import SearchPage
 
     return SearchPage(MultiDict(values))
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from dataclasses import replace
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
@@ -23,10 +22,8 @@ from socialmap.catalogue.audience import is_professional_only
 from socialmap.extensions import db
 from socialmap.i18n import current_locale
 from socialmap.maps import builders, content, rendering
-from socialmap.search import presenters as search_presenters
-from socialmap.search.engine import search
-from socialmap.search.indexer import current_index
-from socialmap.search.params import ParamError, parse
+from socialmap.search.params import ParamError
+from socialmap.search.run import run_search
 
 bp = Blueprint("maps", __name__, url_prefix="/kaart")
 
@@ -75,12 +72,11 @@ def _script(m, name: str) -> Response:
 @bp.get("/zoeken.js")
 def results_script():
     """The results map: every result of the search (not only the page shown)."""
-    args = search_presenters.search_args(request.args)
     try:
-        parsed = parse(args, db.session, current_locale())
+        found = run_search(db.session, request.args, current_locale(), page=1, per_page=MAP_RESULTS,
+                           explain=False).response
     except ParamError:
         abort(400)
-    found = search(db.session, current_index(), replace(parsed.request, page=1, per_page=MAP_RESULTS, explain=False))
     m = builders.results_map(content.hit_points(found.hits), content.tiles(),
                              content.here(found.place, found.radius_m))
     return _script(m, "results")

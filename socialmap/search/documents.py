@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from socialmap.catalogue.areas import AreaTree, area_tree
 from socialmap.catalogue.audience import professionals_only
-from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
+from socialmap.catalogue.models import (Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location, service_need)
 from socialmap.geo import from_db
 from socialmap.search.languages import held_in

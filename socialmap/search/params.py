@@ -40,6 +40,25 @@ from socialmap.search.places import Place, place_at, resolve
 MAX_TEXT = 200
 
 
+# The search's parameters: this module reads them all; links keep only these
+# (anything else in a query string is not carried on).
+SEARCH_PARAMS = ("q", "where", "lat", "lon", "radius", "domain", "need", "access", "cost", "language",
+                 "format", "age", "open", "page", "per_page")
+LIST_PARAMS = ("domain", "need", "language", "format")
+
+
+def search_args(args: MultiDict) -> MultiDict:
+    """The search parameters of a query string, list values split on commas."""
+    kept = MultiDict()
+    for name in SEARCH_PARAMS:
+        for raw in args.getlist(name):
+            values = [v.strip() for v in raw.split(",")] if name in LIST_PARAMS else [raw.strip()]
+            for v in values:
+                if v:
+                    kept.add(name, v)
+    return kept
+
+
 class ParamError(Invalid):
     """One search parameter is wrong (the search stops at the first)."""
 

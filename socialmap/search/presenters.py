@@ -1,10 +1,13 @@
 """Search results in words and links, shared by the results page, the map
-and the JSON API. Reads the engine's output; never changes what it found."""
+and the JSON API, and the search form with links that keep the search
+(:class:`SearchPage`, also the home page's form). Reads the engine's output;
+never changes what it found."""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -13,17 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
+from socialmap.catalogue import queries
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import AreaUnit, Service
 from socialmap.catalogue.presenters import distance_text  # noqa: F401  (templates: search_present.distance_text)
-from socialmap.i18n import pick
+from socialmap.extensions import db
+from socialmap.i18n import localized, pick
+from socialmap.search.engine import RADII
 
-# Parameters of the search (see socialmap.search.params); anything else in a
-# query string is not carried into the links we make.
-SEARCH_PARAMS = ("q", "where", "lat", "lon", "radius", "domain", "need", "access", "cost", "language",
-                 "format", "age", "open", "page", "per_page")
-LIST_PARAMS = ("domain", "need", "language", "format")
 
 
 def service_kind_label(code: str, locale: str | None = None) -> str:
@@ -132,18 +133,6 @@ def open_access(hit) -> bool:
 
 # --- links that keep the search ------------------------------------------------
 
-def search_args(args: MultiDict) -> MultiDict:
-    """The search parameters of a query string, list values split on commas."""
-    kept = MultiDict()
-    for name in SEARCH_PARAMS:
-        for raw in args.getlist(name):
-            values = [v.strip() for v in raw.split(",")] if name in LIST_PARAMS else [raw.strip()]
-            for v in values:
-                if v:
-                    kept.add(name, v)
-    return kept
-
-
 def changed(args: MultiDict, keep_page: bool = False, **changes) -> MultiDict:
     """``args`` with some parameters replaced (a list), set (a string) or removed
     (None). A change of criteria starts again at page 1."""
@@ -168,3 +157,97 @@ def toggled(args: MultiDict, name: str, value: str) -> MultiDict:
 
 def url(endpoint: str, args: MultiDict, **values) -> str:
     return url_for(endpoint, **values, **{k: args.getlist(k) for k in args})
+
+
+# --- the search form and its links ----------------------------------------------
+
+class SearchPage:
+    """What the template needs to redraw the form and make links that keep the search."""
+
+    radii = [r // 1000 for r in RADII]
+    domains, formats = voc.DOMAINS, voc.FORMATS
+
+    def __init__(self, args):
+        self.args = args
+        self._needs = None
+
+    # values as the person gave them (also when one of them is wrong)
+    def value(self, name: str, default: str = "") -> str:
+        return self.args.get(name, default)
+
+    def values(self, name: str) -> list[str]:
+        return self.args.getlist(name)
+
+    @property
+    def radius(self) -> str:
+        return self.value("radius", "5")
+
+    @cached_property
+    def languages(self) -> list[tuple[str, str]]:
+        return sorted(((code, str(label)) for code, label in voc.LANGUAGES.items()), key=lambda cl: cl[1])
+
+    @property
+    def needs(self):
+        if self._needs is None:
+            self._needs = queries.need_tree(db.session)
+        return self._needs
+
+    def need_label(self, code: str) -> str:
+        for top in self.needs:
+            for need in [top, *top.children]:
+                if need.code == code:
+                    return str(localized(need, "label"))
+        return code
+
+    # links
+    def url(self, **changes) -> str:
+        return url("search.results", changed(self.args, **changes))
+
+    def page_url(self, number: int) -> str:
+        return url("search.results", changed(self.args, keep_page=True, page=number))
+
+    def toggle_url(self, name: str, value: str) -> str:
+        return url("search.results", toggled(self.args, name, value))
+
+    @cached_property
+    def active_filters(self) -> list[tuple[str, str]]:
+        """(label, link that removes it) for each filter in use."""
+        found = []
+        for code in self.values("domain"):
+            found.append((_label(voc.DOMAINS, code), self.toggle_url("domain", code)))
+        for code in self.values("need"):
+            found.append((self.need_label(code), self.toggle_url("need", code)))
+        if self.value("access") == "open":
+            found.append((_("Geen verwijzing nodig"), self.url(access=None)))
+        if self.value("cost") == "free":
+            found.append((str(voc.COST["free"]), self.url(cost=None)))
+        for code in self.values("language"):
+            found.append((_label(voc.LANGUAGES, code), self.toggle_url("language", code)))
+        for code in self.values("format"):
+            found.append((_label(voc.FORMATS, code), self.toggle_url("format", code)))
+        if self.value("age"):
+            found.append((_("%(age)s jaar", age=self.value("age")), self.url(age=None)))
+        if self.value("open") in ("now", "today"):
+            found.append((OPEN_LABELS[self.value("open")](), self.url(open=None)))
+        return found
+
+    def clear_filters_url(self) -> str:
+        return self.url(domain=None, need=None, access=None, cost=None, language=None, format=None, age=None,
+                        open=None)
+
+    def pages(self, current: int, last: int) -> list[int | None]:
+        """Page numbers to link, None for a gap: 1 … 4 5 [6] 7 8 … 20."""
+        shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def _label(mapping: dict, code: str) -> str:
+    return str(mapping.get(code, code))
+
+
+OPEN_LABELS = {"now": lambda: _("Nu open"), "today": lambda: _("Vandaag open")}
