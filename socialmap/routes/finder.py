@@ -404,3 +404,48 @@ def origin_of_area(area: AreaUnit) -> Origin:
     shape = geo.from_db(area.geom)
     point = shape.representative_point()
     return Origin(area, point.x, point.y)
+
+
+def services_per_step(session: Session, route: Route, origin: Origin) -> dict[str, list[LocalService]]:
+    """Per step of ``route`` (by key): the services near ``origin`` that carry it
+    out (the route page and its API)."""
+    around = locality(session, origin)
+    return {s.key: local_services(s, around) for s in route.steps}
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    """What a route card for one step says: the service chosen, how the person
+    gets there, the follow-up steps asked for with a service each, and the way back."""
+
+    chosen: LocalService | None
+    incoming: RouteTransition | None
+    follow: list[tuple[RouteTransition, LocalService | None]]
+    returns: list[ReturnLeg]
+
+
+def card_plan(session: Session, route: Route, step: RouteStep, origin: Origin, age: int | None = None,
+              service_key: str = "", also: tuple[str, ...] = ()) -> CardPlan:
+    """The card for ``step`` near ``origin`` for a person of ``age``: the service
+    named by ``service_key`` (it must carry out the step there, for that age:
+    else ``Invalid`` on ``service``), or the first active one; the follow-up
+    steps named in ``also``; the return legs from all of them."""
+    from socialmap.problems import Invalid, Problem, _
+
+    around = locality(session, origin)
+    services = local_services(step, around, age)
+    if service_key:
+        chosen = next((s for s in services if s.service.key == service_key), None)
+        if chosen is None:
+            raise Invalid([Problem("", "service", _(
+                "service: deze dienst voert deze stap niet uit in deze buurt of niet voor deze leeftijd."))])
+    else:
+        chosen = next((s for s in services if s.active), services[0]) if services else None
+    incoming = next((t for t in route.transitions if t.to_step is step and not t.is_return), None)
+    follow = []
+    for t in route.outgoing(step):
+        if not t.is_return and t.to_step.key in also:
+            options = local_services(t.to_step, around, age)
+            follow.append((t, next((s for s in options if s.active), None)))
+    returns = return_legs(route, step, around, age, also_from=[t.to_step for t, _s in follow])
+    return CardPlan(chosen, incoming, follow, returns)

@@ -20,6 +20,7 @@ from socialmap.catalogue import queries as catalogue_queries
 from socialmap.catalogue.models import NeedTerm
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale, localized
+from socialmap.problems import Invalid
 from socialmap.routes import access, diagram, finder, presenters, queries, schemas
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.criteria import CriteriaError, parse, resolve_place
@@ -81,10 +82,7 @@ def index():
 def route_page(key: str):
     route = _visible_route(key)
     origin = _place_from(request.args)
-    per_step = {}
-    if origin is not None:
-        around = finder.locality(db.session, origin)
-        per_step = {s.key: finder.local_services(s, around) for s in route.steps}
+    per_step = finder.services_per_step(db.session, route, origin) if origin is not None else {}
     return render_template("routes/route.html", route=route, origin=origin, per_step=per_step,
                            diagram=_diagram(route), today=date.today())
 
@@ -125,32 +123,18 @@ def card(key: str):
     origin = _place_from(values)
     if origin is None:
         raise bad_request(_("buurt: kies de buurt waar de cliënt woont."))
-    age = _card_age(request.form)
-    around = finder.locality(db.session, origin)
-    services = finder.local_services(step, around, age)
-    chosen = None
-    wanted = (values.get("service") or "").strip()
-    if wanted:
-        chosen = next((s for s in services if s.service.key == wanted), None)
-        if chosen is None:
-            raise bad_request(
-                _("service: deze dienst voert deze stap niet uit in deze buurt of niet voor deze leeftijd."))
-    elif services:
-        chosen = next((s for s in services if s.active), services[0])
-    incoming = next((t for t in route.transitions if t.to_step is step and not t.is_return), None)
-    also_keys = [k for k in values.getlist("also") if k]
-    follow = []
-    for t in route.outgoing(step):
-        if not t.is_return and t.to_step.key in also_keys:
-            options = finder.local_services(t.to_step, around, age)
-            follow.append((t, next((s for s in options if s.active), None)))
-    returns = finder.return_legs(route, step, around, age, also_from=[t.to_step for t, _s in follow])
+    try:
+        plan = finder.card_plan(db.session, route, step, origin, _card_age(request.form),
+                                (values.get("service") or "").strip(), tuple(k for k in values.getlist("also") if k))
+    except Invalid as exc:
+        raise bad_request(exc.problems[0].message) from None
+    chosen, follow = plan.chosen, plan.follow
     live_url = url_for("routes.route_page", key=route.key, buurt=origin.area.code, lang=lang,
                        _external=True, _anchor=f"stap-{step.key}")
     with force_locale(lang):
         card_html = render_template(
-            "routes/_card.html", route=route, step=step, chosen=chosen, incoming=incoming, follow=follow,
-            returns=returns, origin=origin, live_url=live_url, qr=_qr(live_url), card_lang=lang,
+            "routes/_card.html", route=route, step=step, chosen=chosen, incoming=plan.incoming, follow=follow,
+            returns=plan.returns, origin=origin, live_url=live_url, qr=_qr(live_url), card_lang=lang,
             card_map=_card_map(origin, chosen, follow), today=date.today(), rp=presenters, rvoc=voc)
     return render_template("routes/card.html", route=route, step=step, card_html=Markup(card_html),
                            card_lang=lang, origin=origin), 200, {"Cache-Control": "no-store"}
@@ -199,10 +183,7 @@ def api_routes():
 def api_route(key: str):
     route = _visible_route(key)
     origin = _place_from(request.args)
-    per_step = None
-    if origin is not None:
-        around = finder.locality(db.session, origin)
-        per_step = {s.key: finder.local_services(s, around) for s in route.steps}
+    per_step = finder.services_per_step(db.session, route, origin) if origin is not None else None
     return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
                                         origin.area.code if origin else None))
 
