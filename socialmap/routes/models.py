@@ -21,21 +21,17 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
 from socialmap.audit import audit
-from socialmap.db import Base
+from socialmap.db import Base, Versioned
 
 
-class Route(Base):
+class Route(Versioned, Base):
     """One agreed referral route, owned by an organisation, for a region or municipality."""
 
     __tablename__ = "referral_route"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Optimistic locking: every UPDATE checks and raises it; a second writer who
-    # read the old number fails (StaleDataError; a write request answers 409).
-    # A change of a step or transition counts as a change of the route
-    # (_route_version_follows_content below).
-    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": row_version}
+    # Versioned: a change of a step or transition counts as a change of the
+    # route (_route_version_follows_content below).
     key: Mapped[str] = mapped_column(String(100), unique=True)  # stable slug, used in URLs
     scope_id: Mapped[int] = mapped_column(ForeignKey("area_unit.id"), index=True)  # region or municipality
     owner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)

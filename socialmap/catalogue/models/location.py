@@ -9,18 +9,14 @@ from geoalchemy2 import Geometry
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from socialmap.db import Base
+from socialmap.db import Base, Versioned
 from socialmap.geo import SRID
 
 
-class Location(Base):
+class Location(Versioned, Base):
     __tablename__ = "location"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Optimistic locking: every UPDATE checks and raises it; a second writer who
-    # read the old number fails (StaleDataError; a write request answers 409).
-    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": row_version}
     key: Mapped[str] = mapped_column(String(100), unique=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     name: Mapped[str | None] = mapped_column(String(200))

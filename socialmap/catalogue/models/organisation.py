@@ -6,17 +6,13 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from socialmap.db import Base
+from socialmap.db import Base, Versioned
 
 
-class Organisation(Base):
+class Organisation(Versioned, Base):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Optimistic locking: every UPDATE checks and raises it; a second writer who
-    # read the old number fails (StaleDataError; a write request answers 409).
-    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": row_version}
     key: Mapped[str] = mapped_column(String(100), unique=True)  # stable slug
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)  # Dutch

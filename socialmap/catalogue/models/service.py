@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.catalogue import vocabulary as voc
-from socialmap.db import Base
+from socialmap.db import Base, Versioned
 
 service_area = Table(
     "service_area",
@@ -60,14 +60,10 @@ class ServiceFacet(Base):
     __table_args__ = (Index("ix_service_facet_facet_code", "facet", "code"),)
 
 
-class Service(Base):
+class Service(Versioned, Base):
     __tablename__ = "service"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Optimistic locking: every UPDATE checks and raises it; a second writer who
-    # read the old number fails (StaleDataError; a write request answers 409).
-    row_version: Mapped[int] = mapped_column(default=1, server_default="1")
-    __mapper_args__ = {"version_id_col": row_version}
     key: Mapped[str] = mapped_column(String(100), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
 
