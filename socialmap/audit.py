@@ -21,11 +21,13 @@ from contextlib import contextmanager
 from inspect import signature
 from pathlib import Path
 
+from geoalchemy2.elements import WKBElement, WKTElement
 from sqlalchemy import JSON, DateTime, Index, Integer, String, event, func, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, object_session
 from sqlalchemy.orm.attributes import get_history
 
 from socialmap.db import Base
+from socialmap.geo import from_db
 
 ACTOR = "socialmap_actor"
 UNKNOWN = "unknown"
@@ -132,9 +134,7 @@ def plain(value):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    if hasattr(value, "desc") or type(value).__name__ in ("WKBElement", "WKTElement"):
-        from socialmap.geo import from_db
-
+    if isinstance(value, (WKBElement, WKTElement)):
         shape = from_db(value)
         return shape.wkt if shape is not None else None
     key = getattr(value, "key", None) or getattr(value, "code", None)

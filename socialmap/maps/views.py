@@ -73,8 +73,8 @@ def _script(m, name: str) -> Response:
 def results_script():
     """The results map: every result of the search (not only the page shown)."""
     try:
-        found = run_search(db.session, request.args, current_locale(), page=1, per_page=MAP_RESULTS,
-                           explain=False).response
+        found = run_search(db.session, request.args, current_locale(), name_areas=False, page=1,
+                           per_page=MAP_RESULTS, explain=False).response
     except ParamError:
         abort(400)
     m = builders.results_map(content.hit_points(found.hits), content.tiles(),

@@ -23,13 +23,15 @@ class Found:
     area_names: dict[str, AreaName]
 
 
-def run_search(session: Session, query_string: MultiDict, locale: str, **changes) -> Found:
+def run_search(session: Session, query_string: MultiDict, locale: str, name_areas: bool = True,
+               **changes) -> Found:
     """Read the parameters (raises ``ParamError`` naming the wrong one), search,
-    and name the areas the hits serve. ``changes`` adjust the request (the map:
-    every result on one page, no explanations)."""
+    and (unless ``name_areas`` is false: the map shows no area names) name the
+    areas the hits serve. ``changes`` adjust the request (the map: every result
+    on one page, no explanations)."""
     args = search_args(query_string)
     parsed = parse(args, session, locale)
     request = replace(parsed.request, **changes) if changes else parsed.request
     response = search(session, current_index(), request)
-    names = {} if response.index_missing else area_names(session, (c for h in response.hits for c in h.serves))
+    names = {} if response.index_missing or not name_areas else area_names(session, (c for h in response.hits for c in h.serves))
     return Found(args, parsed, response, names)
