@@ -326,8 +326,8 @@ def _placeholders(places_re: re.Pattern):
 
 def load_templates() -> tuple[list[Template], list[str]]:
     # The catalogue loader's own checks, so the templates read the YAML as the product does.
-    from socialmap.interop.catalogue_yaml import _check_contacts, _check_schedule
-    from socialmap.interop.checking import RecordChecker
+    from socialmap.interop.catalogue_records import _check_contacts, _check_schedule
+    from socialmap.interop.checking import FieldChecker
     from socialmap.problems import Problems
 
     buurt_names = [f["properties"]["naam"] for f in
@@ -345,15 +345,15 @@ def load_templates() -> tuple[list[Template], list[str]]:
             serves = item["serves"]
             level = ("country" if "NL" in serves else "region" if any(s.startswith("RG") for s in serves)
                      else "municipality" if any(s.startswith("GM") for s in serves) else "district")
-            c = RecordChecker(problems, f"{path.name}: {item['key']}", item)
+            c = FieldChecker(problems, item["key"], item, path.name)
             audience = item.get("audience") or {}
             cost = item.get("cost") or {}
             seen: dict[str, int] = {}
             texts = {}
             for field_, value in (("name", c.translated("name")), ("summary", c.translated("summary")),
                                   ("description", c.translated("description")),
-                                  ("conditions", RecordChecker(problems, "", audience).translated("conditions")),
-                                  ("cost_note", RecordChecker(problems, "", cost).translated("note")),
+                                  ("conditions", c.nested(audience).translated("conditions")),
+                                  ("cost_note", c.nested(cost).translated("note")),
                                   ("status_note", c.translated("status_note"))):
                 texts[field_] = {lang: convert(t, lang, seen) for lang, t in value.items()}
             org_text = {lang: convert(t, lang, seen) for lang, t in (org.get("description") or {}).items()}

@@ -366,7 +366,7 @@ def setup_demo(force: bool = False) -> bool:
         load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS, demo=True,
                        retire=RetireScope("demo"), confirm=True)  # demo entries gone from its files end
         from socialmap.routes.cli import DEMO_ROUTES
-        from socialmap.routes.loader import load_routes, route_files
+        from socialmap.interop.routes_yaml import load_routes, route_files
 
         # referral routes, after the catalogue; demo routes gone from its files are retired
         load_routes(db.session, route_files([DEMO_ROUTES]), demo=True, retire_missing=True)

@@ -559,20 +559,8 @@ class _Run:
                 command=f"flask --app socialmap areas import-municipalities --codes {code}"), line)
 
 
-def _sub(c, record: dict):
-    """A checker for a mapping inside ``c``'s record (works for either checker class)."""
-    nested = getattr(c, "nested", None)
-    return nested(record) if nested else type(c)(c.problems, c.where, record)
-
-
-def _unknown(c, mapping: dict, allowed, label: str) -> None:
-    check = getattr(c, "unknown_fields", None)
-    if check:
-        check(mapping, allowed, label)
-
-
 def _check_contacts(c, contacts) -> list[dict]:
-    """A service's contacts, checked (``c``: a FieldChecker or RecordChecker)."""
+    """A service's contacts, checked (``c``: the service's FieldChecker)."""
     if contacts is None:
         return []
     if not isinstance(contacts, list):
@@ -584,67 +572,52 @@ def _check_contacts(c, contacts) -> list[dict]:
         if not isinstance(contact, dict):
             c.fail(label, _("verwacht een mapping (veld: waarde), niet %(value)s", value=shown(contact)))
             continue
-        cc = _sub(c, contact)
-        _unknown(c, contact, CONTACT_FIELDS, label)
+        cc = c.nested(contact)
+        c.unknown_fields(contact, CONTACT_FIELDS, label)
         audience = contact.get("audience", "public")
         if not isinstance(audience, str) or audience not in voc.CONTACT_AUDIENCE:
-            _fail_in(c, contact, "audience", f"{label}.audience",
-                     did_you_mean(_("onbekende doelgroep %(value)s (public of professional)", value=shown(audience)),
-                                  audience, voc.CONTACT_AUDIENCE))
-        entry = {"label": _translated(cc, "label", True, 200), "hours": _translated(cc, "hours", False, 200),
+            c.fail_in(contact, "audience", f"{label}.audience",
+                      did_you_mean(_("onbekende doelgroep %(value)s (public of professional)", value=shown(audience)),
+                                audience, voc.CONTACT_AUDIENCE))
+        entry = {"label": cc.translated("label", required=True, max_len=200),
+                 "hours": cc.translated("hours", max_len=200),
                  "phone": cc.text("phone", max_len=50), "email": cc.text("email", max_len=200),
                  "url": cc.text("url", max_len=300), "audience": audience}
         if not (entry["phone"] or entry["email"] or entry["url"]):
-            _fail_in(c, contact, None, label, _("een telefoonnummer, e-mailadres of url is nodig"))
+            c.fail_in(contact, None, label, _("een telefoonnummer, e-mailadres of url is nodig"))
         checked.append(entry)
     return checked
 
 
-def _translated(c, field_: str, required: bool, max_len: int) -> dict[str, str]:
-    """``c.translated`` with a length limit where the checker has one (FieldChecker)."""
-    if isinstance(c, FieldChecker):
-        return c.translated(field_, required=required, max_len=max_len)
-    return c.translated(field_, required=required)
-
-
-def _fail_in(c, mapping: dict, key, label: str, message: str) -> None:
-    """A problem on ``mapping``'s line (or ``key``'s), with either checker class."""
-    line = line_of(mapping, key) if key is not None else line_of(mapping)
-    if line and hasattr(c, "where_at"):
-        c.fail(label, message, line)
-    else:
-        c.fail(label, message)
-
-
 def _check_schedule(c, schedule) -> dict:
-    """A service's schedule: weekly hours, meetings, exceptions (``c``: either checker class)."""
+    """A service's schedule: weekly hours, meetings, exceptions (``c``: the service's FieldChecker)."""
     out = {"rules": [], "exceptions": [], "open_24_7": False, "closed_on_public_holidays": True}
     if schedule is None:
         return out
     if not isinstance(schedule, dict):
         c.fail("schedule", _("verwacht een mapping (veld: waarde), niet %(value)s", value=shown(schedule)))
         return out
-    _unknown(c, schedule, SCHEDULE_FIELDS, "schedule")
+    c.unknown_fields(schedule, SCHEDULE_FIELDS, "schedule")
     out["open_24_7"] = bool(schedule.get("open_24_7", False))
     out["closed_on_public_holidays"] = bool(schedule.get("closed_on_public_holidays", True))
 
     def span(entry, label):
         opens, closes = c.clock(entry, "opens", f"{label}.opens"), c.clock(entry, "closes", f"{label}.closes")
         if opens and closes and closes <= opens:
-            _fail_in(c, entry, "closes", label, _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
-                                                  closes=f"{closes:%H:%M}", opens=f"{opens:%H:%M}"))
+            c.fail_in(entry, "closes", label, _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
+                                                closes=f"{closes:%H:%M}", opens=f"{opens:%H:%M}"))
         return opens, closes
 
     for i, entry in enumerate(schedule.get("weekly") or []):
         label = f"schedule.weekly[{i}]"
         days = entry.get("days") if isinstance(entry, dict) else None
         if isinstance(entry, dict):
-            _unknown(c, entry, WEEKLY_FIELDS, label)
+            c.unknown_fields(entry, WEEKLY_FIELDS, label)
         if not isinstance(days, list) or not days or any(d not in voc.WEEKDAYS for d in days):
             wrong = [d for d in days if d not in voc.WEEKDAYS] if isinstance(days, list) else days
-            _fail_in(c, entry if isinstance(entry, dict) else schedule, "days", f"{label}.days",
-                     _("verwacht een lijst van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
-                       value=shown(wrong)))
+            c.fail_in(entry if isinstance(entry, dict) else schedule, "days", f"{label}.days",
+                      _("verwacht een lijst van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
+                        value=shown(wrong)))
             continue
         opens, closes = span(entry, label)
         for d in days:
@@ -654,12 +627,12 @@ def _check_schedule(c, schedule) -> dict:
     for i, entry in enumerate(schedule.get("meetings") or []):
         label = f"schedule.meetings[{i}]"
         if isinstance(entry, dict):
-            _unknown(c, entry, MEETING_FIELDS, label)
+            c.unknown_fields(entry, MEETING_FIELDS, label)
         if not isinstance(entry, dict) or entry.get("day") not in voc.WEEKDAYS:
             day = entry.get("day") if isinstance(entry, dict) else entry
-            _fail_in(c, entry if isinstance(entry, dict) else schedule, "day", f"{label}.day",
-                     did_you_mean(_("verwacht een van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
-                                    value=shown(day)), day, voc.WEEKDAYS))
+            c.fail_in(entry if isinstance(entry, dict) else schedule, "day", f"{label}.day",
+                      did_you_mean(_("verwacht een van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
+                                     value=shown(day)), day, voc.WEEKDAYS))
             continue
         every = str(entry.get("every", "week")).strip()
         rule = {"kind": "meeting", "weekday": voc.WEEKDAYS.index(entry["day"]), "nth": None, "dtstart": None}
@@ -670,13 +643,13 @@ def _check_schedule(c, schedule) -> dict:
         elif every == "month":
             nth = entry.get("nth")
             if nth not in (1, 2, 3, 4, -1):
-                _fail_in(c, entry, "nth", f"{label}.nth",
-                         _("verwacht 1, 2, 3, 4 of -1 (de laatste), niet %(value)s", value=shown(nth)))
+                c.fail_in(entry, "nth", f"{label}.nth",
+                          _("verwacht 1, 2, 3, 4 of -1 (de laatste), niet %(value)s", value=shown(nth)))
             rule.update(freq="monthly", interval=1, nth=nth)
         else:
-            _fail_in(c, entry, "every", f"{label}.every",
-                     did_you_mean(_("verwacht 'week', '2 weeks' of 'month', niet %(value)s", value=shown(every)),
-                                  every, ("week", "2 weeks", "month")))
+            c.fail_in(entry, "every", f"{label}.every",
+                      did_you_mean(_("verwacht 'week', '2 weeks' of 'month', niet %(value)s", value=shown(every)),
+                                   every, ("week", "2 weeks", "month")))
             continue
         rule["opens_at"], rule["closes_at"] = span(entry, label)
         out["rules"].append(rule)
@@ -685,20 +658,20 @@ def _check_schedule(c, schedule) -> dict:
         if not isinstance(entry, dict):
             c.fail(label, _("verwacht een mapping (veld: waarde), niet %(value)s", value=shown(entry)))
             continue
-        _unknown(c, entry, EXCEPTION_FIELDS, label)
+        c.unknown_fields(entry, EXCEPTION_FIELDS, label)
         if "date" in entry:
             start = end = c.day(entry, "date", f"{label}.date")
         else:
             start, end = c.day(entry, "from", f"{label}.from"), c.day(entry, "until", f"{label}.until")
         if start and end and end < start:
-            _fail_in(c, entry, "until", label, _("'until' (%(until)s) ligt voor 'from' (%(start)s)",
-                                                 until=end.isoformat(), start=start.isoformat()))
+            c.fail_in(entry, "until", label, _("'until' (%(until)s) ligt voor 'from' (%(start)s)",
+                                               until=end.isoformat(), start=start.isoformat()))
         closed = entry.get("closed", "opens" not in entry)
         opens = closes = None
         if not closed:
             opens, closes = span(entry, label)
         out["exceptions"].append({"start": start, "end": end, "closed": bool(closed), "opens_at": opens,
-                                  "closes_at": closes, "note": _translated(_sub(c, entry), "note", False, 300)})
+                                  "closes_at": closes, "note": c.nested(entry).translated("note", max_len=300)})
     return out
 
 

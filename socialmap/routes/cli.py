@@ -31,7 +31,7 @@ def route_inputs() -> list[Path]:
 def load_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
     """Load route YAML files: add and update by key, never delete. Without paths:
     the demo region's routes (as demo routes)."""
-    from socialmap.routes.loader import load_routes, route_files
+    from socialmap.interop.routes_yaml import load_routes, route_files
 
     demo = not paths
     try:

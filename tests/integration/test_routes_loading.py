@@ -6,7 +6,7 @@ import yaml
 from sqlalchemy import func, select
 
 from socialmap.problems import ImportFailed
-from socialmap.routes.loader import load_routes
+from socialmap.interop.routes_yaml import load_routes
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.operations import RouteInvalid, save_route
 from socialmap.catalogue.areas import AreaTree
@@ -85,18 +85,18 @@ def broken(path: list, value):
 
 
 @pytest.mark.parametrize("route, expected", [
-    (broken(["scope"], "GM0000"), "route toy-route: scope: unknown region or municipality 'GM0000'"),
-    (broken(["owner"], "nobody"), "route toy-route: owner: unknown organisation 'nobody'"),
-    (broken(["status"], "final"), "route toy-route: status: expected one of ['draft', 'published', 'retired']"),
-    (broken(["review_date"], "2025-01-01"), "route toy-route: review_date: must be after valid_from"),
-    (broken(["steps", 1, "kind"], "hairdresser"), "step cafe: kind: unknown step kind 'hairdresser'"),
-    (broken(["steps", 1, "services"], {"kinds": ["barber"]}), "step cafe: services.kinds: unknown code(s) ['barber']"),
-    (broken(["transitions", 0, "when"], {"needs": ["fin.nope"]}), "transitions[0]: when.needs: unknown code(s) ['fin.nope']"),
-    (broken(["transitions", 0, "when"], {"urgency": ["whenever"]}), "transitions[0]: when.urgency: unknown code(s)"),
-    (broken(["transitions", 0, "when"], {"flags": {"required": ["nope"]}}), "transitions[0]: when.flags.required: unknown code(s)"),
-    (broken(["transitions", 0, "to"], "nowhere"), "transitions[0]: to: unknown step 'nowhere'"),
-    (broken(["transitions", 0, "kind"], "teleport"), "transitions[0]: kind: expected one of"),
-    (broken(["transitions", 0, "when"], {"colour": "red"}), "transitions[0]: when: unknown field(s) ['colour']"),
+    (broken(["scope"], "GM0000"), "route toy-route: scope: onbekende regio of gemeente 'GM0000'"),
+    (broken(["owner"], "nobody"), "route toy-route: owner: onbekende organisatie 'nobody'"),
+    (broken(["status"], "final"), "route toy-route: status: 'final' is geen status; kies een van: draft, published, retired"),
+    (broken(["review_date"], "2025-01-01"), "route toy-route: review_date: moet na valid_from liggen"),
+    (broken(["steps", 1, "kind"], "hairdresser"), "route toy-route: step cafe.kind: onbekende soort stap 'hairdresser'"),
+    (broken(["steps", 1, "services"], {"kinds": ["barber"]}), "route toy-route: step cafe.services.kinds: onbekende code 'barber'"),
+    (broken(["transitions", 0, "when"], {"needs": ["fin.nope"]}), "route toy-route: transitions[0].when.needs: onbekende code 'fin.nope'"),
+    (broken(["transitions", 0, "when"], {"urgency": ["whenever"]}), "route toy-route: transitions[0].when.urgency: onbekende code 'whenever'"),
+    (broken(["transitions", 0, "when"], {"flags": {"required": ["nope"]}}), "route toy-route: transitions[0].when.flags.required: onbekende code 'nope'"),
+    (broken(["transitions", 0, "to"], "nowhere"), "route toy-route: transitions[0]: to: onbekende stap 'nowhere'"),
+    (broken(["transitions", 0, "kind"], "teleport"), "route toy-route: transitions[0].kind: 'teleport' is geen soort overgang; kies een van:"),
+    (broken(["transitions", 0, "when"], {"colour": "red"}), "route toy-route: transitions[0]: when.colour: onbekend veld 'colour'"),
     (broken(["steps", 0, "entry"], False), "route toy-route: steps: moet precies één beginstap hebben, heeft er 0"),
     (broken(["transitions", 2], {"from": "huisarts", "to": "cafe", "kind": "warm_handover"}),
      "route toy-route: stap cafe: is een doodlopend eind: geen overgang leidt verder"),
@@ -104,12 +104,24 @@ def broken(path: list, value):
      "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg"),
     (broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
      "route toy-route: transitions: kringloop zonder terugverwijzing: huisarts -> poh -> huisarts"),
-    (broken(["title"], {"en": "English only"}), "route toy-route: title.nl: Dutch text is required"),
+    (broken(["title"], {"en": "English only"}), "route toy-route: title.nl: Nederlandse tekst is verplicht"),
+    (broken(["audience"], {"min_age": 60, "max_age": 18}),
+     "route toy-route: audience: de minimumleeftijd 60 ligt boven de maximumleeftijd 18"),
+    (broken(["transitions", 0, "when"], {"flags": {"required": ["client_absent"], "excluded": ["client_absent"]}}),
+     "route toy-route: transitions[0].when.flags: client_absent staat zowel bij required als bij excluded"),
+    (broken(["steps"], ROUTE["steps"] + [ROUTE["steps"][1]]),
+     "route toy-route: step cafe.key: twee stappen hebben de sleutel 'cafe'"),
+    (broken(["steps", 1, "services"], {"kinds": ["financial_cafee"]}),
+     "onbekende code 'financial_cafee'; bedoelt u 'financial_cafe'?"),
 ])
 def test_every_problem_names_route_and_field_and_nothing_is_written(region, session, tmp_path, route, expected):
     with pytest.raises(ImportFailed) as exc:
         load_routes(session, [write(tmp_path, route)])
     assert any(expected in str(p) for p in exc.value.problems), [str(p) for p in exc.value.problems]
+    # every problem names the file and the line of the part it is about
+    lines = (tmp_path / "route.yaml").read_text(encoding="utf-8").splitlines()
+    for p in exc.value.problems:
+        assert p.where.startswith(f"route.yaml:{p.line}: route toy-route") and 1 <= p.line <= len(lines), str(p)
     assert count(session, Route) == 0
 
 
@@ -151,7 +163,7 @@ def test_cli_load_and_check(region, session, tmp_path, app):
     session.commit()  # the toy region, so the CLI's own transaction sees it
     bad = write(tmp_path, broken(["owner"], "nobody"), "bad.yaml")
     result = runner.invoke(args=["referral-routes", "load", str(bad)])
-    assert result.exit_code == 1 and "owner: unknown organisation 'nobody'" in result.output
+    assert result.exit_code == 1 and "owner: onbekende organisatie 'nobody'" in result.output
     assert "Traceback" not in result.output
     result = runner.invoke(args=["referral-routes", "load", str(write(tmp_path, ROUTE))])
     assert result.exit_code == 0, result.output
