@@ -16,8 +16,9 @@ connection refuses to run when it finds two copies (``native_library_problems``)
 from __future__ import annotations
 
 import os
+import uuid
 
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Uuid, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -45,6 +46,32 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.row_version}
+
+
+# socialmap's own namespace for public identifiers (uuid5 of "socialmap.nl/ids").
+PUBLIC_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "socialmap.nl/ids")
+
+
+def public_id_for(table: str, key: str) -> uuid.UUID:
+    """The public identifier a record of ``table`` with ``key`` gets when it is
+    created: the same key gives the same id on every machine and every reload."""
+    return uuid.uuid5(PUBLIC_ID_NAMESPACE, f"{table}/{key}")
+
+
+class PublicId:
+    """A stable public identifier (a UUID, HSDS's ``id``), set once at creation
+    from the table and key (:func:`public_id_for`) and kept when the key is
+    renamed: other systems may keep referring to it. The internal integer ``id``
+    is never shown outside."""
+
+    @declared_attr
+    def public_id(cls) -> Mapped[uuid.UUID | None]:
+        table = cls.__tablename__
+
+        def from_key(context) -> uuid.UUID:
+            return public_id_for(table, context.get_current_parameters()["key"])
+
+        return mapped_column(Uuid, index=True, unique=True, default=from_key)
 
 
 def is_sqlite(url: str) -> bool:

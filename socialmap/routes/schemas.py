@@ -77,6 +77,7 @@ def service_json(local, professional=False) -> dict:
     contacts = [c for c in svc.contacts if c.audience == "public" or (professional and c.audience == "professional")]
     loc = local.location
     return {
+        "id": str(svc.public_id) if svc.public_id else None,
         "key": svc.key, "name": svc.name, "organisation": svc.organisation.name, "status": svc.status,
         "distance_m": local.distance_m, "waiting_weeks": svc.waiting_weeks,
         "over_agreed_wait": local.over_agreed_wait, "access": svc.access,

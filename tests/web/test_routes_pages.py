@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from socialmap.db import Base
+from socialmap.db import Base, public_id_for
 from socialmap.routes import access
 
 FINDER_FORM = {"needs": ["fin.worries", "mental.low_mood"], "place": "1103", "age": "45"}
@@ -324,6 +324,7 @@ def test_api_route_detail_hides_instructions_from_anonymous(client):
     assert all("instructions" not in t["takes"] for t in data["transitions"])
     vg = next(s for s in data["steps"] if s["key"] == "verkennend-gesprek")
     assert vg["services"][0]["key"] == "s-vg-zuidoost"
+    assert vg["services"][0]["id"] == str(public_id_for("service", "s-vg-zuidoost"))  # stable public id
     assert all(c["audience"] == "public" for s in data["steps"] for svc in s.get("services", [])
                for c in svc["contacts"])
     assert client.get("/api/v1/routes/nope").status_code == 404

@@ -9,11 +9,11 @@ from geoalchemy2 import Geometry
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from socialmap.db import Base, Versioned
+from socialmap.db import Base, PublicId, Versioned
 from socialmap.geo import SRID
 
 
-class Location(Versioned, Base):
+class Location(PublicId, Versioned, Base):
     __tablename__ = "location"
 
     id: Mapped[int] = mapped_column(primary_key=True)

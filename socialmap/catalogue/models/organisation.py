@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from socialmap.db import Base, Versioned
+from socialmap.db import Base, PublicId, Versioned
 
 
-class Organisation(Versioned, Base):
+class Organisation(PublicId, Versioned, Base):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Index, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.catalogue import vocabulary as voc
-from socialmap.db import Base, Versioned
+from socialmap.db import Base, PublicId, Versioned
 
 service_area = Table(
     "service_area",
@@ -60,7 +60,7 @@ class ServiceFacet(Base):
     __table_args__ = (Index("ix_service_facet_facet_code", "facet", "code"),)
 
 
-class Service(Versioned, Base):
+class Service(PublicId, Versioned, Base):
     __tablename__ = "service"
 
     id: Mapped[int] = mapped_column(primary_key=True)
