@@ -59,9 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from socialmap.catalogue.views import bp as catalogue_bp
     app.register_blueprint(catalogue_bp)
-    from socialmap.routes.views import api_bp as routes_api_bp
     from socialmap.routes.views import bp as routes_bp
     app.register_blueprint(routes_bp)  # referral routes: pages
+    from socialmap.api.routes import bp as routes_api_bp
     app.register_blueprint(routes_api_bp)  # referral routes: /api/v1/routes, /api/v1/route-finder
     from socialmap.api.views import bp as api_bp
     from socialmap.maps.views import bp as maps_bp

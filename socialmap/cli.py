@@ -1,4 +1,6 @@
-"""Command groups of ``flask --app socialmap``: areas, catalogue, demo.
+"""Every command of ``flask --app socialmap``: the groups areas, catalogue,
+demo, search and referral-routes (not ``routes``: that name is Flask's own
+command, it lists the URL rules).
 
 Every command validates its whole input first and writes in one transaction;
 on a problem it prints every problem (record and field) and exits 1 with
@@ -6,23 +8,44 @@ nothing written.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
+import time
+from functools import partial
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
+from flask_migrate import upgrade
 from sqlalchemy import select
 
+from socialmap.catalogue.areas import area_tree
+from socialmap.catalogue.models import Service
+from socialmap.catalogue.queries import region_counts
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
-from socialmap.problems import ImportFailed
+from socialmap.interop.areas import (FieldMapping, ensure_region, import_boroughs, import_municipalities,
+                                     import_neighbourhoods)
+from socialmap.interop.areas import municipality_names as names_in
+from socialmap.interop.catalogue_csv import Columns, import_csv
+from socialmap.interop.catalogue_records import RetireNotConfirmed, RetireScope, scope_problem
+from socialmap.interop.catalogue_yaml import load_catalogue
+from socialmap.interop.routes_yaml import load_routes, route_files
+from socialmap.interop.taxonomy import load_needs
+from socialmap.problems import ImportFailed, _, cli_language, ngettext
+from socialmap.routes.operations import route_problems
+from socialmap.routes.queries import all_routes
+from socialmap.routes.validation import coverage_gaps
+from socialmap.search import indexer
 from socialmap.transaction import unit_of_work
 
 areas_cli = AppGroup("areas", help="Area units: municipalities, stadsdelen, wijken, buurten.")
 catalogue_cli = AppGroup("catalogue", help="The catalogue: needs taxonomy, organisations, services.")
 demo_cli = AppGroup("demo", help="The Amsterdam demo region.")
 search_cli = AppGroup("search", help="The search index (derived from the database).")
+routes_cli = AppGroup("referral-routes", help="Referral routes: load the region's routes, check them.")
 
 DEMO_BUURTEN = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
 DEMO_BOROUGHS = DATA_DIR / "areas" / "amsterdam_stadsdelen.yaml"
@@ -31,14 +54,13 @@ NEEDS_FILE = DATA_DIR / "taxonomy" / "needs.yaml"
 DEMO_CATALOGUE = DATA_DIR / "demo" / "catalogue"
 DEMO_PLACEMENTS = DATA_DIR / "demo" / "placements.csv"
 DEMO_REGION = ("RG-AMA", "Amsterdam-Amstelland", ["GM0363"])
+ROUTES_DIR = DATA_DIR / "routes"
+DEMO_ROUTES = ROUTES_DIR / "demo"
 
 
 def register(app: Flask) -> None:
-    for group in (areas_cli, catalogue_cli, demo_cli, search_cli):
+    for group in (areas_cli, catalogue_cli, demo_cli, search_cli, routes_cli):
         app.cli.add_command(group)
-    from socialmap.routes.cli import routes_cli  # referral routes: load, check
-
-    app.cli.add_command(routes_cli)
 
 
 def _fail(exc: ImportFailed) -> None:
@@ -48,23 +70,15 @@ def _fail(exc: ImportFailed) -> None:
 def _in_cli_language(command):
     """Run ``command`` with messages in the CLI's language (``SOCIALMAP_CLI_LANGUAGE``,
     default the site's default language, Dutch)."""
-    import functools
-
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from flask_babel import force_locale
-
-        from socialmap.problems import cli_language
-
         with force_locale(cli_language()):
             return command(*args, **kwargs)
     return run
 
 
 def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
-    from socialmap.interop.areas import municipality_names as names
-
-    return names(path)
+    return names_in(path)
 
 
 @areas_cli.command("import")
@@ -75,9 +89,6 @@ def municipality_names(path: Path = MUNICIPALITIES) -> dict[str, str]:
 @_in_cli_language
 def import_areas(geojson: Path, code_field: str, name_field: str, district_name_field: str | None) -> None:
     """Import CBS-style buurt GeoJSON; derive wijken and the municipality."""
-    from socialmap.interop.areas import FieldMapping, import_neighbourhoods
-    from socialmap.problems import _, ngettext
-
     try:
         with unit_of_work():
             report = import_neighbourhoods(db.session, geojson,
@@ -97,9 +108,6 @@ def import_areas(geojson: Path, code_field: str, name_field: str, district_name_
 def import_boroughs_cmd(path: Path) -> None:
     """Import the boroughs (stadsdelen, gebieden) of a municipality whose buurten
     are loaded: a YAML file (see data/areas/amsterdam_stadsdelen.yaml)."""
-    from socialmap.interop.areas import import_boroughs
-    from socialmap.problems import _, ngettext
-
     try:
         with unit_of_work():
             report = import_boroughs(db.session, path)
@@ -120,9 +128,6 @@ def import_boroughs_cmd(path: Path) -> None:
 def import_municipalities_cmd(geojson: Path, codes: tuple[str, ...], code_field: str, name_field: str) -> None:
     """Import municipalities (default file: data/areas/gemeenten_2023.geojson), for a
     municipality without buurt geometry: services can serve it, postcodes in it find them."""
-    from socialmap.interop.areas import import_municipalities
-    from socialmap.problems import _, ngettext
-
     wanted = [c for value in codes for c in value.split(",")]
     try:
         with unit_of_work():
@@ -141,8 +146,6 @@ def import_municipalities_cmd(geojson: Path, codes: tuple[str, ...], code_field:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=NEEDS_FILE)
 def load_needs_cmd(path: Path) -> None:
     """Load the needs taxonomy (default: data/taxonomy/needs.yaml)."""
-    from socialmap.interop.taxonomy import load_needs
-
     try:
         with unit_of_work():
             count = load_needs(db.session, path)
@@ -168,9 +171,6 @@ def _load_options(command):
 
 
 def _retire_scope(retire_missing: bool, scope: str | None, confirm: str | None):
-    from socialmap.interop.catalogue_records import RetireScope, scope_problem
-    from socialmap.problems import _
-
     if not retire_missing:
         if scope or confirm:
             raise click.UsageError(_("--scope en --confirm horen bij --retire-missing"))
@@ -184,9 +184,6 @@ def _retire_scope(retire_missing: bool, scope: str | None, confirm: str | None):
 
 def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, confirm: str | None) -> None:
     """Run a catalogue load and say what it did, would do, or would retire."""
-    from socialmap.interop.catalogue_records import RetireNotConfirmed
-    from socialmap.problems import _, ngettext
-
     retire = _retire_scope(retire_missing, scope, confirm)
     try:
         if dry_run:
@@ -244,8 +241,6 @@ def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, c
 
 
 def _echo_retire_list(retirees, scope) -> None:
-    from socialmap.problems import _, ngettext
-
     click.echo(ngettext("%(num)d dienst staat niet in de bestanden en zou worden beëindigd (status ended; er "
                         "wordt niets verwijderd). Bereik: %(scope)s.",
                         "%(num)d diensten staan niet in de bestanden en zouden worden beëindigd (status ended; er "
@@ -265,10 +260,6 @@ def load_catalogue_cmd(paths: tuple[Path, ...], placements: Path | None, dry_run
                        scope: str | None, confirm: str | None) -> None:
     """Load catalogue YAML files or folders: add and update by key, never delete.
     The demo is loaded by `demo setup`."""
-    from functools import partial
-
-    from socialmap.interop.catalogue_yaml import load_catalogue
-
     files = _yaml_files(paths)
     _run_load(partial(load_catalogue, db.session, files, placements), dry_run, retire_missing, scope, confirm)
 
@@ -289,10 +280,6 @@ def import_csv_cmd(path: Path, serves: tuple[str, ...], name_column: str, text_c
                    confirm: str | None) -> None:
     """Import a catalogue CSV (one organisation per row: name, text, address) as
     organisations with one service each; the same checks and writing as `load`."""
-    from functools import partial
-
-    from socialmap.interop.catalogue_csv import Columns, import_csv
-
     codes = [c.strip() for value in serves for c in value.split(",") if c.strip()]
     columns = Columns(name_column, text_column, address_column or None)
     _run_load(partial(import_csv, db.session, path, codes, columns, key_prefix=key_prefix),
@@ -300,8 +287,6 @@ def import_csv_cmd(path: Path, serves: tuple[str, ...], name_column: str, text_c
 
 
 def _yaml_files(paths) -> list[Path]:
-    from socialmap.problems import _
-
     files: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -314,8 +299,6 @@ def _yaml_files(paths) -> list[Path]:
 @catalogue_cli.command("stats")
 def stats_cmd() -> None:
     """Print the region's counts."""
-    from socialmap.catalogue.queries import region_counts
-
     c = region_counts(db.session)
     click.echo(f"services: {c.services}\norganisations: {c.organisations}\n"
                f"buurten: {c.neighbourhoods}\nwijken: {c.districts}")
@@ -326,7 +309,6 @@ def stats_cmd() -> None:
 def demo_inputs_digest() -> str:
     """A checksum over every input of the demo region (to skip an unchanged reload)."""
     h = hashlib.sha256()
-    from socialmap.routes.cli import route_inputs
 
     for path in [DEMO_BUURTEN, DEMO_BOROUGHS, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml")),
                  *route_inputs()]:
@@ -338,25 +320,15 @@ def demo_inputs_digest() -> str:
 def setup_demo(force: bool = False) -> bool:
     """Migrate, then load areas, taxonomy and catalogue if their files changed.
     Returns True when something was loaded."""
-    from flask_migrate import upgrade
-
-    from socialmap.catalogue.models import Service
-    from socialmap.interop.areas import ensure_region, import_boroughs, import_neighbourhoods
-    from socialmap.interop.catalogue_records import RetireScope
-    from socialmap.interop.catalogue_yaml import load_catalogue
-    from socialmap.interop.taxonomy import load_needs
-
-    from socialmap.search.indexer import current_index, health, reindex, reindex_follows
-
     upgrade(directory=current_app.extensions["migrate"].directory)
     stamp = Path(current_app.instance_path) / "demo-loaded.sha256"
     digest = demo_inputs_digest()
     loaded = db.session.scalar(select(Service.id).limit(1)) is not None
     if not force and loaded and stamp.exists() and stamp.read_text() == f"{db.engine.url}|{digest}":
-        if health(db.session, current_index())[0] != "ok":
-            reindex(db.session, current_index())
+        if indexer.health(db.session, indexer.current_index())[0] != "ok":
+            indexer.reindex(db.session, indexer.current_index())
         return False
-    reindex_follows(db.session)  # rebuilt whole below: build no document at the commit
+    indexer.reindex_follows(db.session)  # rebuilt whole below: build no document at the commit
     with unit_of_work():
         import_neighbourhoods(db.session, DEMO_BUURTEN, municipality_names=municipality_names())
         import_boroughs(db.session, DEMO_BOROUGHS)
@@ -365,12 +337,10 @@ def setup_demo(force: bool = False) -> bool:
         load_needs(db.session, NEEDS_FILE)
         load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS, demo=True,
                        retire=RetireScope("demo"), confirm=True)  # demo entries gone from its files end
-        from socialmap.routes.cli import DEMO_ROUTES
-        from socialmap.interop.routes_yaml import load_routes, route_files
 
         # referral routes, after the catalogue; demo routes gone from its files are retired
         load_routes(db.session, route_files([DEMO_ROUTES]), demo=True, retire_missing=True)
-    reindex(db.session, current_index())
+    indexer.reindex(db.session, indexer.current_index())
     stamp.write_text(f"{db.engine.url}|{digest}")
     return True
 
@@ -390,22 +360,16 @@ def demo_setup_cmd(force: bool) -> None:
 @click.option("--processes", default=1, show_default=True, help="Write shards in this many processes.")
 def reindex_cmd(processes: int) -> None:
     """Rebuild the search index from the database."""
-    import time
-
-    from socialmap.search.indexer import current_index, reindex
-
     started = time.perf_counter()
-    manifest = reindex(db.session, current_index(), processes=processes)
+    manifest = indexer.reindex(db.session, indexer.current_index(), processes=processes)
     click.echo(f"indexed {manifest.services} services in {len(manifest.counts)} shard(s) "
                f"in {time.perf_counter() - started:.1f} s")
 
 
 @search_cli.command("check")
-def check_cmd() -> None:
+def check_index_cmd() -> None:
     """Compare the index with the database (counts and content checksums); exit 1 on drift."""
-    from socialmap.search.indexer import check, current_index
-
-    report = check(db.session, current_index())
+    report = indexer.check(db.session, indexer.current_index())
     click.echo(f"database: {report['database']} services, index: {report['index']} documents")
     for name in ("missing", "extra", "different"):
         if report[name]:
@@ -413,6 +377,59 @@ def check_cmd() -> None:
                        + (" ..." if len(report[name]) > 20 else ""))
     if not report["ok"]:
         raise click.ClickException("the index has drifted from the database: run `flask --app socialmap "
-                                   "search reindex`" if current_index().exists() else
+                                   "search reindex`" if indexer.current_index().exists() else
                                    "the search index is missing: run `flask --app socialmap search reindex`")
     click.echo("index and database agree")
+
+
+# --- referral routes ------------------------------------------------------------
+
+def route_inputs() -> list[Path]:
+    """Every file the demo routes are made of (for the demo's change check)."""
+    return [ROUTES_DIR / "step_kinds.yaml", *sorted(DEMO_ROUTES.glob("*.yaml"))]
+
+
+@routes_cli.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--retire-missing", is_flag=True,
+              help="Set status 'retired' on routes the files no longer hold (never deletes; load them again to undo).")
+@_in_cli_language
+def load_routes_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
+    """Load route YAML files: add and update by key, never delete. Without paths:
+    the demo region's routes (as demo routes)."""
+    demo = not paths
+    try:
+        with unit_of_work():
+            report = load_routes(db.session, route_files(paths or (DEMO_ROUTES,)), demo=demo,
+                                 retire_missing=retire_missing)
+    except ImportFailed as exc:
+        _fail(exc)
+    click.echo(f"{report.routes} routes, {report.steps} steps, {report.transitions} transitions loaded "
+               f"({report.retired} retired{': ' + ', '.join(report.retired_keys) if report.retired_keys else ''})")
+
+
+@routes_cli.command("check")
+@click.option("--strict", is_flag=True, help="Also exit 1 when a published route has a gap in coverage.")
+@_in_cli_language
+def check_routes_cmd(strict: bool) -> None:
+    """Check every route's rules, and for published routes which neighbourhoods
+    lack an active service at some step. Exit 1 on a broken rule."""
+    routes = all_routes(db.session)
+    tree = area_tree(db.session)
+    broken = gaps = 0
+    for route in routes:
+        problems = route_problems(db.session, route)
+        broken += len(problems)
+        state = "ok" if not problems else f"{len(problems)} problem(s)"
+        click.echo(f"route {route.key} v{route.version} ({route.status}): {state}")
+        for p in problems:
+            click.echo(f"  - {p}")
+        if route.status == "published" and not problems:
+            for gap in coverage_gaps(db.session, route, tree):
+                gaps += 1
+                click.echo(f"  gap: {gap}:")
+                for line in gap.per_wijk():
+                    click.echo(f"      {line}")
+    click.echo(f"{len(routes)} routes, {broken} problem(s), {gaps} step(s) with gaps in coverage")
+    if broken or (strict and gaps):
+        raise SystemExit(1)

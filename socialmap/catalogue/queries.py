@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from socialmap import geo
+from socialmap.revision import kept
 from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
                                         ServiceFacet, service_area, service_location)
 
@@ -178,3 +179,12 @@ def need_tree(session: Session) -> list[NeedTerm]:
     """Top-level needs with their children loaded, in taxonomy order."""
     return list(session.scalars(select(NeedTerm).where(NeedTerm.parent_id.is_(None))
                                 .options(selectinload(NeedTerm.children)).order_by(NeedTerm.position)))
+
+
+def need_labels(session: Session, locale: str) -> dict[str, str]:
+    """Need labels in ``locale`` (Dutch fallback), kept until the taxonomy's
+    stamp changes (:mod:`socialmap.revision`)."""
+    def build() -> dict[str, str]:
+        rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
+        return {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows}
+    return kept(session, "needs", build, "labels", locale)

@@ -175,6 +175,20 @@ def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str 
     return origin_of_area(area), area.name, None
 
 
+def origin_from(session: Session, values) -> Origin | None:
+    """The place a route page or its API was asked for (``buurt`` or
+    ``postcode``), or None; CriteriaError naming the parameter when unknown."""
+    for name in ("buurt", "postcode"):
+        value = values.get(name)
+        value = value.strip() if isinstance(value, str) else ""
+        if value:
+            origin, _label, problem = resolve_place(session, value)
+            if problem:
+                raise CriteriaError({name: problem})
+            return origin
+    return None
+
+
 def _without_buurten(session: Session, code: str | None) -> str | None:
     """``code`` when it is a municipality loaded without buurten, else None."""
     if not code or not code.startswith("GM"):

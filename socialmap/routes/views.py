@@ -4,31 +4,29 @@ Pages: the list of routes, a route page (diagram, text alternative, services
 per step for a chosen buurt), the route finder (a POST form: the criteria
 travel in the request body, never in the URL, history or access logs) and the
 route card (a one-page print view in a language chosen per card). API:
-``/api/v1/routes``, ``/api/v1/routes/<key>`` and ``/api/v1/route-finder``.
+``/api/v1/routes``, ``/api/v1/routes/<key>`` and ``/api/v1/route-finder``
+live with the rest of the JSON API in :mod:`socialmap.api.routes`.
 Nothing about the patient is stored or logged.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
-from sqlalchemy import select
 
 from socialmap.catalogue import queries as catalogue_queries
-from socialmap.catalogue.models import NeedTerm
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale, localized
 from socialmap.problems import Invalid
-from socialmap.routes import access, diagram, finder, presenters, queries, schemas
+from socialmap.routes import access, diagram, finder, presenters, queries
 from socialmap.routes import vocabulary as voc
-from socialmap.routes.criteria import CriteriaError, parse, resolve_place
+from socialmap.routes.criteria import CriteriaError, origin_from, parse
 from socialmap.routes.models import Route
 from socialmap.web import bad_request
 
 bp = Blueprint("routes", __name__)
-api_bp = Blueprint("routes_api", __name__, url_prefix="/api/v1")
 
 CARD_LANGUAGES = ("nl", "en")
 
@@ -39,28 +37,20 @@ def _helpers():
             "legend_sample": diagram.legend_sample}
 
 
-def need_labels() -> dict[str, str]:
-    return {n.code: str(localized(n, "label")) for n in db.session.scalars(select(NeedTerm))}
-
-
 def _visible_route(key: str) -> Route:
-    """A route by key; drafts only for professionals. 404 otherwise."""
-    route = queries.route_by_key(db.session, key)
-    if route is None or (route.status == "draft" and not access.viewer_is_professional()):
+    """A route by key as this visitor may see it (:func:`access.visible_route`); 404 otherwise."""
+    route = access.visible_route(db.session, key)
+    if route is None:
         abort(404)
     return route
 
 
 def _place_from(values) -> finder.Origin | None:
     """The buurt (or postcode) a page was asked for, or None; 400 when unknown."""
-    for name in ("buurt", "postcode"):
-        value = (values.get(name) or "").strip()
-        if value:
-            origin, _label, problem = resolve_place(db.session, value)
-            if problem:
-                raise bad_request(f"{name}: {problem}")
-            return origin
-    return None
+    try:
+        return origin_from(db.session, values)
+    except CriteriaError as exc:
+        raise bad_request(str(exc.problems[0])) from None
 
 
 def _diagram(route: Route) -> Markup:
@@ -101,7 +91,7 @@ def finder_page():
     status = 400 if errors else 200
     response = render_template("routes/finder.html", errors=errors, result=result, parsed=parsed,
                                form=request.form, needs=catalogue_queries.need_tree(db.session),
-                               need_labels=need_labels(), card_languages=CARD_LANGUAGES)
+                               need_labels=catalogue_queries.need_labels(db.session, current_locale()), card_languages=CARD_LANGUAGES)
     return response, status, {"Cache-Control": "no-store"}
 
 
@@ -169,64 +159,3 @@ def _card_map(origin, chosen, follow) -> Markup:
             pins.append((str(number), point.x, point.y))
     return cardmap.render(db.session, origin.area, pins, label=_("Kaartje: uw buurt en waar u heen gaat"),
                           home_label=origin.area.name, scale_label=lambda m: presenters.distance_text(m))
-
-
-# --- API -----------------------------------------------------------------------
-
-@api_bp.get("/routes")
-def api_routes():
-    routes = [r for r in queries.all_routes(db.session) if r.status == "published"]
-    return jsonify({"routes": [schemas.route_summary(r) for r in routes]})
-
-
-@api_bp.get("/routes/<key>")
-def api_route(key: str):
-    route = _visible_route(key)
-    origin = _place_from(request.args)
-    per_step = finder.services_per_step(db.session, route, origin) if origin is not None else None
-    return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
-                                        origin.area.code if origin else None))
-
-
-@api_bp.route("/route-finder", methods=["GET", "POST"])
-def api_finder():
-    """Criteria as query parameters (GET) or a JSON object (POST, which keeps
-    them out of URLs and logs)."""
-    if request.method == "POST":
-        source = request.get_json(silent=True)
-        if not isinstance(source, dict):
-            return _api_error({"body": _("Verwacht een JSON-object met de criteria.")})
-    else:
-        source = request.args
-    # Safety first: crisis wording gets the crisis lines, even when other criteria are wrong.
-    text = source.get("q")
-    crisis = _crisis_json(text if isinstance(text, str) else None)
-    unknown = sorted(set(source.keys()) - set(_finder_parameters()))
-    if unknown:
-        return _api_error({name: _("Onbekende parameter.") for name in unknown}, crisis)
-    try:
-        parsed = parse(db.session, source)
-    except CriteriaError as exc:
-        return _api_error(exc.errors, crisis)
-    result = finder.find(db.session, parsed.criteria, parsed.origin)
-    body = schemas.finder_result(result, parsed, access.viewer_is_professional(), need_labels())
-    return jsonify({"crisis": crisis, **body})
-
-
-def _crisis_json(text: str | None) -> dict | None:
-    from socialmap.safety.help import as_json, help_for
-    from socialmap.web import crisis_lines_files
-
-    return as_json(help_for(db.session, text[:500] if text else None, crisis_lines_files()), current_locale())
-
-
-def _finder_parameters():
-    from socialmap.routes.criteria import PARAMETERS
-
-    return PARAMETERS + ("lang",)
-
-
-def _api_error(errors: dict[str, str], crisis: dict | None = None):
-    """400 in the shape of every input problem (:meth:`Invalid.as_json`), crisis help first."""
-    body = CriteriaError(errors).as_json()
-    return jsonify({"crisis": crisis, **body} if crisis else body), 400

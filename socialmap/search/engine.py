@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh.query import And, Every, NumericRange, Or, Phrase, Term
 
 from socialmap import geo
-from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
+from socialmap.catalogue.models import AreaUnit, Organisation, Service
+from socialmap.catalogue.queries import need_labels
 from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
 from socialmap.search.analysis import (DUTCH_STOP, raw_tokens, split_compound, stem, terms, typo_allowance,
                                        word_stems, zipf)
@@ -496,17 +497,6 @@ def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
         found[sid] = ServiceText((name, summary, description or "", org),
                                  (en.get("name") or "", en.get("summary") or "", en.get("description") or ""))
     return found
-
-
-def need_labels(session: Session, locale: str) -> dict[str, str]:
-    """Need labels in ``locale`` (Dutch fallback), kept until the taxonomy's
-    stamp changes (:mod:`socialmap.revision`)."""
-    from socialmap.revision import kept
-
-    def build() -> dict[str, str]:
-        rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
-        return {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows}
-    return kept(session, "needs", build, "labels", locale)
 
 
 def _open_filter(session: Session, candidates: list[Candidate],
