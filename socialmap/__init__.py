@@ -17,6 +17,11 @@ def create_app(config: dict | None = None) -> Flask:
     2. database and migrations (SpatiaLite loaded per connection)
     3. translations
     4. blueprints, error pages, CLI
+
+    The only module whose imports stay inside a function: every part of the
+    product is a submodule of this package, and importing one (a search-index
+    writer process, the benchmark, a migration) runs this file first; it must
+    not drag in the web app, so the factory imports what it wires.
     """
     settings = from_environment()
     settings.update(config or {})

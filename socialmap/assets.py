@@ -41,7 +41,7 @@ def _compress(body: bytes, mimetype: str) -> dict[str, bytes]:
         return {}
     encoded = {"gzip": gzip.compress(body, compresslevel=9, mtime=0)}
     try:
-        import brotli
+        import brotli  # optional: without it the assets are served gzip-compressed only
 
         encoded["br"] = brotli.compress(body, quality=11)
     except ImportError:  # brotli comes with Flask-Compress; gzip alone is fine

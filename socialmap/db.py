@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import uuid
 
+from geoalchemy2 import load_spatialite
 from sqlalchemy import MetaData, Uuid, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -81,7 +82,7 @@ def is_sqlite(url: str) -> bool:
 def engine_options(url: str, spatialite_path: str) -> dict:
     """Engine keyword arguments for ``url``: the pysqlite3 driver for SQLite."""
     if is_sqlite(url):
-        import pysqlite3.dbapi2 as pysqlite3
+        import pysqlite3.dbapi2 as pysqlite3  # only SQLite needs it (built by scripts/bootstrap.sh)
 
         os.environ.setdefault("SPATIALITE_LIBRARY_PATH", spatialite_path)
         return {"module": pysqlite3, "connect_args": {"timeout": 30}}
@@ -112,8 +113,6 @@ _checked = {"done": False}
 
 
 def _on_sqlite_connect(dbapi_conn, _record) -> None:
-    from geoalchemy2 import load_spatialite
-
     # WGS84 only: a full spatial_ref_sys takes seconds to fill on a new file.
     load_spatialite(dbapi_conn, init_mode="WGS84")
     if not _checked["done"]:

@@ -11,15 +11,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from socialmap.extensions import db
+from socialmap.search.indexer import current_index
+from socialmap.search.indexer import health as index_health
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 def health():
-    from socialmap.search.indexer import current_index
-    from socialmap.search.indexer import health as index_health
-
     report: dict = {"database": {"ok": True}, "search_index": {"ok": False}}
     try:
         db.session.execute(text("SELECT 1"))

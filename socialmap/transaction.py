@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.orm.exc import StaleDataError
 
 from socialmap.audit import SKIPPED, plain
+from socialmap.extensions import db
 
 _QUEUE = "socialmap_after_commit"
 
@@ -126,8 +127,6 @@ def unit_of_work(session: Session | None = None) -> Iterator[Session]:
     """Commit once at the end; roll back everything on any error. A write on a
     record someone else has saved since raises :class:`StaleWrite`."""
     if session is None:
-        from socialmap.extensions import db
-
         session = db.session
     try:
         yield session

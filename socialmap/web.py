@@ -1,17 +1,24 @@
 """Cross-cutting HTTP concerns: error pages, security headers, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
-from werkzeug.exceptions import HTTPException
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from flask import Flask, current_app, g, render_template, request
+from werkzeug.exceptions import BadRequest, HTTPException
+
+from socialmap import safepoint_gc
+from socialmap.assets import AssetDirectory, respond
 from socialmap.catalogue import vocabulary as voc
+from socialmap.catalogue.demo import demo_shown
+from socialmap.config import PROJECT_ROOT
+from socialmap.extensions import compress, db
 from socialmap.i18n import _, current_locale, localized, pick
+from socialmap.safety.help import help_for
 from socialmap.transaction import StaleWrite
 
 
 def init_app(app: Flask) -> None:
-    from socialmap.catalogue.demo import demo_shown
-
     app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale,
                                  demo_shown=demo_shown)
     app.jinja_env.trim_blocks = True
@@ -24,26 +31,17 @@ def init_app(app: Flask) -> None:
     _static_assets(app)
     _compression(app)
     if app.config.get("GC_BETWEEN_REQUESTS", True):
-        from socialmap import safepoint_gc
-
         safepoint_gc.install(app)
 
 
 def crisis_lines_files() -> list[str]:
     """The region's crisis-line files (relative paths are from the project root)."""
-    from flask import current_app
-
-    from socialmap.config import PROJECT_ROOT
-
     return [str(PROJECT_ROOT / f) for f in current_app.config.get("CRISIS_LINES_FILES") or []]
 
 
 def crisis_help_for_request():
     """Crisis help for what the visitor typed in this request (``q``, in the
     query string or a form), or None. Every page shows it first."""
-    from socialmap.extensions import db
-    from socialmap.safety.help import help_for
-
     if "crisis_help" not in g:
         text = request.values.get("q", type=str)
         g.crisis_help = help_for(db.session, text[:500] if text else None, crisis_lines_files())
@@ -59,10 +57,6 @@ def _crisis_context() -> dict:
 
 def _static_assets(app: Flask) -> None:
     """``static`` endpoint: /static/<content digest>/<file>, compressed, cached a year."""
-    from pathlib import Path
-
-    from socialmap.assets import AssetDirectory, respond
-
     static = AssetDirectory(Path(__file__).parent / "static")
 
     def serve(digest: str, filename: str):
@@ -81,8 +75,6 @@ def _static_assets(app: Flask) -> None:
 
 def _compression(app: Flask) -> None:
     """gzip/brotli for pages, JSON and map scripts (static files come precompressed)."""
-    from socialmap.extensions import compress
-
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_MIMETYPES", [
         "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
@@ -93,8 +85,6 @@ def _compression(app: Flask) -> None:
 
 def content_security_policy() -> str:
     """Only what the pages use: our own scripts/styles, map tiles from the tile server."""
-    from flask import current_app
-
     tile_origin = _origin(current_app.config["TILE_URL"])
     return "; ".join([
         "default-src 'self'",
@@ -111,8 +101,6 @@ def content_security_policy() -> str:
 
 
 def _origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url.replace("{s}", "a"))
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
@@ -164,8 +152,6 @@ def _stale_write(exc: StaleWrite):
 
 def bad_request(message: str):
     """A 400 whose message (already translated) is shown to the visitor as is."""
-    from werkzeug.exceptions import BadRequest
-
     exc = BadRequest(message)
     exc.socialmap_message = True
     return exc
@@ -173,10 +159,6 @@ def bad_request(message: str):
 
 def _unexpected_error(exc: Exception):
     """Log the traceback; show the visitor a plain page without it."""
-    from flask import current_app
-
-    from socialmap.extensions import db
-
     db.session.rollback()
     current_app.logger.exception("unhandled error on %s", request.path)
     message = _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")

@@ -6,6 +6,7 @@ from flask import url_for
 
 from socialmap.i18n import pick
 from socialmap.routes.kinds import step_kinds
+from socialmap.routes.presenters import reason_text
 
 
 def texts(obj, field: str) -> dict[str, str]:
@@ -89,8 +90,6 @@ def service_json(local, professional=False) -> dict:
 
 
 def finder_result(result, parsed, professional, need_labels) -> dict:
-    from socialmap.routes.presenters import reason_text
-
     c = result.criteria
     return {
         "criteria": {

@@ -19,10 +19,12 @@ from socialmap.api import schemas
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale
 from socialmap.problems import invalid
+from socialmap.safety.help import as_json as crisis_json
 from socialmap.search import presenters as search_presenters
 from socialmap.search.params import SEARCH_PARAMS, ParamError
 from socialmap.search.places import POSTCODE, postcode_centroids, suggest
 from socialmap.search.run import run_search
+from socialmap.web import crisis_help_for_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -68,9 +70,6 @@ def _output(args: MultiDict) -> tuple[str, MultiDict]:
 
 @bp.get("/search")
 def search():
-    from socialmap.safety.help import as_json as crisis_json
-    from socialmap.web import crisis_help_for_request
-
     if (problem := _unknown(request.args, SEARCH_KNOWN)) is not None:
         return problem
     try:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialmap.catalogue.models import AreaUnit
+from socialmap.revision import kept
 
 
 class AreaTree:
@@ -86,6 +87,4 @@ class AreaTree:
 def area_tree(session: Session) -> AreaTree:
     """The tree for this database, rebuilt when the areas' stamp changes
     (added, removed, renamed or moved, in any process)."""
-    from socialmap.revision import kept
-
     return kept(session, "areas", lambda: AreaTree(session), "tree")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from socialmap.catalogue.models import Service
+from socialmap.extensions import db
 
 TTL_SECONDS = 60.0
 _cache: dict[str, tuple[float, bool]] = {}
@@ -39,8 +40,6 @@ def demo_entries_live(session) -> bool:
 
 def demo_shown() -> bool:
     """For templates: the current app's database holds live demo entries."""
-    from socialmap.extensions import db
-
     return demo_entries_live(db.session)
 
 

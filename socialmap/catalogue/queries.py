@@ -6,13 +6,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from shapely import wkt as shapely_wkt
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from socialmap import geo
+from socialmap.catalogue.areas import area_tree
+from socialmap.catalogue.models import (
+    AreaUnit,
+    Location,
+    NeedTerm,
+    Organisation,
+    Service,
+    ServiceFacet,
+    service_area,
+    service_location,
+)
 from socialmap.revision import kept
-from socialmap.catalogue.models import (AreaUnit, Location, NeedTerm, Organisation, Service,
-                                        ServiceFacet, service_area, service_location)
 
 
 def dialect(session: Session) -> str:
@@ -46,10 +56,6 @@ def neighbourhood_at(session: Session, lon: float, lat: float) -> AreaUnit | Non
 
 def ancestor_ids(area: AreaUnit) -> list[int]:
     """The area's id and the ids of every area above it (the process's area tree)."""
-    from sqlalchemy.orm import object_session
-
-    from socialmap.catalogue.areas import area_tree
-
     session = object_session(area)
     if session is None:  # a detached area: walk its loaded parents
         return [area.id] + [a.id for a in area.ancestors()]
@@ -130,7 +136,6 @@ def areas_intersecting(session: Session, level: str, wkt: str) -> list[AreaUnit]
     """Area units of ``level`` whose polygon meets the given WKT geometry."""
     d = dialect(session)
     shape = func.ST_GeomFromText(wkt, geo.SRID)
-    from shapely import wkt as shapely_wkt
 
     frame = geo.sql_box(*shapely_wkt.loads(wkt).bounds, d)
     return list(session.scalars(

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
+from flask import current_app
 
 from socialmap.catalogue.models import ScheduleException, ScheduleRule, Service
 
@@ -22,11 +24,7 @@ def _dutch_holidays(year: int) -> dict[date, str]:
 
 def local_now(timezone: str | None = None) -> datetime:
     """Wall-clock time in the region (opening hours are local times)."""
-    from zoneinfo import ZoneInfo
-
     if timezone is None:
-        from flask import current_app
-
         timezone = current_app.config["TIMEZONE"]
     return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None)
 

@@ -1,6 +1,7 @@
 """Public catalogue pages: thin handlers over queries, rendered from templates."""
 from __future__ import annotations
 
+import segno
 from flask import Blueprint, abort, render_template, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -9,6 +10,7 @@ from socialmap.catalogue import presenters, queries, schedule
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.extensions import db
 from socialmap.maps.builders import service_map_clusters
+from socialmap.search.presenters import SearchPage
 
 bp = Blueprint("catalogue", __name__)
 
@@ -19,8 +21,6 @@ def _helpers():
 
 
 def _search_form(**values):
-    from socialmap.search.presenters import SearchPage
-
     return SearchPage(MultiDict(values))
 
 
@@ -60,8 +60,6 @@ def service_print(key: str):
 
 def _qr_code(svc) -> str:
     """A QR code (SVG data URI) of the service page's address."""
-    import segno
-
     return segno.make(url_for("catalogue.service", key=svc.key, _external=True), error="m").svg_data_uri(
         scale=3, border=2, dark="#1b1f23")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from shapely import make_valid
 from shapely.ops import unary_union
 from sqlalchemy import select
@@ -337,8 +338,6 @@ def import_boroughs(session: Session, path: Path) -> BoroughReport:
     municipality must fall in exactly one borough, so the level is complete or
     absent; a file naming an unknown wijk, or leaving wijken out, fails whole.
     Loading again updates names and members; nothing is deleted."""
-    import yaml
-
     problems = Problems()
     name = Path(path).name
     try:

@@ -30,9 +30,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from socialmap.audit import imports
-from socialmap.interop.catalogue_records import (TEXT_ONLY, Item, LoadReport, RetireScope, Source, load,
-                                                 prerequisites)
+from socialmap.interop.catalogue_records import TEXT_ONLY, Item, LoadReport, RetireScope, Source, load, prerequisites
 from socialmap.problems import Problems, _, did_you_mean, shown
+from socialmap.search.places import postcode_centroids
 
 # "Groningenweg 8a, 2803PV Gouda", "Atlantisplein 1kamer 2.14, 1093NE Amsterdam"
 ADDRESS = re.compile(r"^\s*(?P<street>.*?[^\d\s,])\s+(?P<number>\d+[^,]{0,19}?)\s*,\s*"
@@ -73,8 +73,6 @@ def slug(text: str) -> str:
 def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems,
              key_prefix: str = "") -> Source:
     """The rows as organisation and service records (with their lines)."""
-    from socialmap.search.places import postcode_centroids
-
     name = Path(path).name
     source = Source()
     try:

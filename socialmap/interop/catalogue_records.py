@@ -12,6 +12,7 @@ and only with the confirmation code of a dry run that listed them.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -23,12 +24,25 @@ from sqlalchemy.orm import Session
 from socialmap import geo
 from socialmap.catalogue import queries
 from socialmap.catalogue import vocabulary as voc
+from socialmap.catalogue.demo import forget
 from socialmap.catalogue.kinds import service_kinds
-from socialmap.catalogue.models import (AreaUnit, Contact, Location, NeedTerm, Organisation,
-                                        ScheduleException, ScheduleRule, Service, service_area)
+from socialmap.catalogue.models import (
+    AreaUnit,
+    Contact,
+    Location,
+    NeedTerm,
+    Organisation,
+    ScheduleException,
+    ScheduleRule,
+    Service,
+    service_area,
+)
+from socialmap.interop.areas import municipality_names
 from socialmap.interop.checking import FieldChecker, split_translations
-from socialmap.problems import Problems, _, did_you_mean, ngettext, shown
 from socialmap.interop.yaml_lines import line_of
+from socialmap.problems import Problems, _, did_you_mean, ngettext, shown
+from socialmap.search.places import NL_BOUNDS, postcode_centroids
+from socialmap.transaction import after_commit
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})?\s*$")
@@ -191,8 +205,6 @@ class Checked:
 
 def read_placements(path: Path, problems: Problems) -> dict[str, Placement]:
     """location key -> coordinates and postcode (the demo's data/demo/placements.csv)."""
-    import csv
-
     placements: dict[str, Placement] = {}
     name = Path(path).name
     if not Path(path).exists():
@@ -224,8 +236,6 @@ def load(session: Session, source: Source, placements: dict[str, Placement] | No
             raise RetireNotConfirmed(plan, confirm if isinstance(confirm, str) else None)
         write(session, checked, demo)
         retire_services(session, plan.retire)
-        from socialmap.catalogue.demo import forget
-        from socialmap.transaction import after_commit
 
         after_commit(session, forget)  # the demo notice follows at once in this process
     return LoadReport(
@@ -385,8 +395,6 @@ class _Run:
         return f"{m.group(1)} {m.group(2).upper()}" if m.group(2) else m.group(1)
 
     def _coordinates(self, c: FieldChecker, postcode: str | None) -> Placement | None:
-        from socialmap.search.places import NL_BOUNDS
-
         lon, lat = c.record.get("lon"), c.record.get("lat")
         numbers = []
         for name, value in (("lon", lon), ("lat", lat)):
@@ -408,8 +416,6 @@ class _Run:
         return Placement(lon, lat, postcode)
 
     def _centroid(self, c: FieldChecker, postcode: str) -> Placement | None:
-        from socialmap.search.places import postcode_centroids
-
         hit = postcode_centroids().get(postcode[:4])
         if hit is None:
             c.fail("postcode", _("postcode %(value)s staat niet in de postcodelijst "
@@ -514,8 +520,6 @@ class _Run:
             if code in self.area_codes:
                 continue
             if loadable is None:
-                from socialmap.interop.areas import municipality_names
-
                 loadable = municipality_names()
             if code in loadable:
                 seen = self.missing_areas.setdefault(code, [c.where_at(c.line_for("serves")),

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from socialmap import geo
+from socialmap.catalogue import queries
 
 WIDTH, HEIGHT = 320, 220
 
@@ -51,8 +52,6 @@ def render(session, home_buurt, pins: list[tuple[str, float, float]], label: str
            home_label: str, scale_label) -> Markup:
     """The map as inline SVG. ``pins`` are (number, lon, lat); ``scale_label(metres)``
     words the scale bar (e.g. "500 m")."""
-    from socialmap.catalogue import queries
-
     home = geo.from_db(home_buurt.geom) if home_buurt is not None else None
     points = [(lon, lat) for _n, lon, lat in pins]
     if home is None and not points:

@@ -21,8 +21,10 @@ from socialmap.catalogue.models import AreaUnit, NeedTerm
 from socialmap.i18n import _
 from socialmap.problems import Invalid, Problem
 from socialmap.routes import vocabulary as voc
-from socialmap.routes.finder import CRISIS_NEED, Criteria, Origin
+from socialmap.routes.finder import CRISIS_NEED, Criteria, Origin, origin_of_area
 from socialmap.safety.crisis import detect
+from socialmap.search import places
+from socialmap.search.needs import matcher_for
 
 MAX_TEXT = 200
 INVALID = "<invalid>"
@@ -79,8 +81,6 @@ def _single(source, name: str) -> str | None:
 
 def parse(session: Session, source) -> Parsed:
     """Criteria and place from ``source``; raises CriteriaError naming every bad parameter."""
-    from socialmap.search.needs import matcher_for
-
     errors: dict[str, str] = {}
     if not hasattr(source, "getlist") and not isinstance(source, dict):
         raise CriteriaError({"body": _("Verwacht een JSON-object met de criteria.")})
@@ -155,9 +155,6 @@ def parse(session: Session, source) -> Parsed:
 def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str | None]:
     """(origin, label, problem): a postcode's centre, or a buurt's. In a
     municipality loaded without buurten the municipality stands in for the buurt."""
-    from socialmap.routes.finder import origin_of_area
-    from socialmap.search import places
-
     if len(text) > 100:
         return None, "", _("Dat is te lang voor een postcode of buurtnaam.")
     place = places.resolve(session, text)

@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
+from socialmap.routes.kinds import step_kinds
+
 NODE_W, NODE_H = 196, 84
 COL_GAP, ROW_GAP = 84, 34
 MARGIN_X, MARGIN_TOP = 46, 16
@@ -197,7 +199,6 @@ def render(route, text_of, kind_label, present_label, title: str, desc_id: str) 
     # steps
     for s in route.steps:
         box = boxes[s.key]
-        from socialmap.routes.kinds import step_kinds
 
         category = step_kinds().get(s.kind, {}).get("category", "care")
         fill = CATEGORY_FILL.get(category, "#ffffff")

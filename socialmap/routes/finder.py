@@ -43,14 +43,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from socialmap import geo
 from socialmap.catalogue import queries as catalogue_queries
 from socialmap.catalogue.models import AreaUnit, Location, Service
+from socialmap.problems import Invalid, Problem, _
 from socialmap.routes import queries
-from socialmap.routes.matching import (fits_step, needs_meeting, takes_all_ages_of, takes_some_ages_of,
-                                       top_domains)
+from socialmap.routes.matching import (
+    fits_step,
+    need_covers,
+    needs_meeting,
+    takes_all_ages_of,
+    takes_some_ages_of,
+    top_domains,
+)
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.vocabulary import URGENCY
 
@@ -259,8 +267,6 @@ def _ranking(t: RouteTransition, c: Criteria, met: list[str], crisis: bool = Fal
 
 
 def _covering(need: str, codes: list[str]) -> str:
-    from socialmap.routes.matching import need_covers
-
     return next((c for c in codes if need_covers(c, need)), "")
 
 
@@ -378,9 +384,6 @@ def return_legs(route: Route, step: RouteStep, around: Locality, age: int | None
 def serving_services(session: Session, buurt: AreaUnit) -> list[Service]:
     """The services serving ``buurt`` (not ended), with what the finder reads of
     them loaded in a few queries instead of a few per service."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
     ids = [svc.id for svc in catalogue_queries.services_serving(session, buurt)]
     return list(session.scalars(
         select(Service).where(Service.id.in_(ids)).order_by(Service.name).options(
@@ -430,8 +433,6 @@ def card_plan(session: Session, route: Route, step: RouteStep, origin: Origin, a
     named by ``service_key`` (it must carry out the step there, for that age:
     else ``Invalid`` on ``service``), or the first active one; the follow-up
     steps named in ``also``; the return legs from all of them."""
-    from socialmap.problems import Invalid, Problem, _
-
     around = locality(session, origin)
     services = local_services(step, around, age)
     if service_key:

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.orm.attributes import flag_modified
 
 from socialmap.audit import audit
+from socialmap.catalogue.models import AreaUnit, Organisation
 from socialmap.db import Base, Versioned
+from socialmap.routes.vocabulary import RETURN_KINDS
 
 
 class Route(Versioned, Base):
@@ -48,8 +50,8 @@ class Route(Versioned, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
-    scope: Mapped["AreaUnit"] = relationship()  # noqa: F821
-    owner: Mapped["Organisation"] = relationship()  # noqa: F821
+    scope: Mapped[AreaUnit] = relationship()
+    owner: Mapped[Organisation] = relationship()
     steps: Mapped[list[RouteStep]] = relationship(
         back_populates="route", cascade="all, delete-orphan", order_by="RouteStep.position")
     transitions: Mapped[list[RouteTransition]] = relationship(
@@ -151,8 +153,6 @@ class RouteTransition(Base):
 
     @property
     def is_return(self) -> bool:
-        from socialmap.routes.vocabulary import RETURN_KINDS
-
         return self.kind in RETURN_KINDS
 
     def __repr__(self) -> str:

@@ -24,7 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from socialmap.catalogue.areas import AreaTree, area_tree
+from socialmap.catalogue.models import Service
 from socialmap.problems import Problem, _, shown
+from socialmap.routes.matching import fits_step, takes_some_ages_of
 from socialmap.routes.vocabulary import RETURN_KINDS
 
 
@@ -186,9 +188,6 @@ class Gap:
 def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
     """Per step that names services: the buurten of the route's scope where no
     active service that fits the step (and the route's ages) serves."""
-    from socialmap.catalogue.models import Service
-    from socialmap.routes.matching import fits_step
-
     tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
     services = session.scalars(select(Service).where(Service.status == "active").options(
@@ -210,6 +209,4 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
 
 
 def _ages_overlap(route, svc) -> bool:
-    from socialmap.routes.matching import takes_some_ages_of
-
     return takes_some_ages_of(svc, route)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import segno
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 
+from socialmap import geo
 from socialmap.catalogue import queries as catalogue_queries
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale, localized
 from socialmap.problems import Invalid
-from socialmap.routes import access, diagram, finder, presenters, queries
+from socialmap.routes import access, cardmap, diagram, finder, presenters, queries
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.criteria import CriteriaError, origin_from, parse
 from socialmap.routes.models import Route
@@ -141,17 +143,12 @@ def _card_age(form) -> int | None:
 
 
 def _qr(url: str) -> Markup:
-    import segno
-
     svg = segno.make(url, error="m").svg_inline(scale=3, border=2, dark="#000000")
     label = _("QR-code: de actuele versie van deze route")
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
 def _card_map(origin, chosen, follow) -> Markup:
-    from socialmap import geo
-    from socialmap.routes import cardmap
-
     pins = []
     for number, local in enumerate([chosen] + [s for _t, s in follow], start=1):
         if local is not None and local.location is not None:

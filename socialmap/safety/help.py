@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from socialmap.catalogue.audience import is_professional_only
 from socialmap.catalogue.models import NeedTerm, Service, ServiceFacet
 from socialmap.catalogue.models.service import service_need
+from socialmap.i18n import localized
 from socialmap.safety.crisis import CrisisLine, CrisisSignal, crisis_lines, detect
 
 CRISIS_NEED = "mental.crisis"
@@ -79,10 +81,6 @@ def as_json(help_: CrisisHelp | None, locale: str) -> dict | None:
 
 
 def _service_json(service: Service, locale: str) -> dict:
-    from flask import url_for
-
-    from socialmap.i18n import localized
-
     return {"key": service.key, "name": str(localized(service, "name", locale)),
             "summary": str(localized(service, "summary", locale)),
             "phones": [c.phone for c in service.public_contacts if c.phone],

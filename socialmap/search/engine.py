@@ -25,11 +25,20 @@ from sqlalchemy.orm import Session, selectinload
 from whoosh.query import And, Every, NumericRange, Or, Phrase, Term
 
 from socialmap import geo
+from socialmap.catalogue import schedule
 from socialmap.catalogue.models import AreaUnit, Organisation, Service
-from socialmap.catalogue.queries import need_labels
+from socialmap.catalogue.queries import dialect, need_labels
 from socialmap.safety.help import CRISIS_KIND, CRISIS_NEED, is_crisis_service
-from socialmap.search.analysis import (DUTCH_STOP, raw_tokens, split_compound, stem, terms, typo_allowance,
-                                       word_stems, zipf)
+from socialmap.search.analysis import (
+    DUTCH_STOP,
+    raw_tokens,
+    split_compound,
+    stem,
+    terms,
+    typo_allowance,
+    word_stems,
+    zipf,
+)
 from socialmap.search.documents import WIDE
 from socialmap.search.index import Row, SearchIndex
 from socialmap.search.languages import named_in
@@ -370,8 +379,6 @@ def _shards(session: Session, index: SearchIndex, request: SearchRequest) -> lis
 
 def municipalities_near(session: Session, lon: float, lat: float, metres: float) -> list[str]:
     """Municipality codes whose polygon meets the radius's bounding box (spatial index)."""
-    from socialmap.catalogue.queries import dialect
-
     d = dialect(session)
     frame = geo.sql_box(*geo.bbox_around(lon, lat, metres), d)
     return list(session.scalars(select(AreaUnit.code).where(
@@ -502,8 +509,6 @@ def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
 def _open_filter(session: Session, candidates: list[Candidate],
                  request: SearchRequest) -> tuple[list[Candidate], dict[int, Service]]:
     """The candidates open now (or today), and the services read to tell."""
-    from socialmap.catalogue import schedule
-
     now = request.now or datetime.now()
     ids = [c.row.id for c in candidates]
     services = {}

@@ -17,10 +17,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from socialmap.search.analysis import dutch_analyzer, english_analyzer
+import socialmap.catalogue.models
+from socialmap.db import engine_options, prepare_engine
+from socialmap.search.analysis import dutch_analyzer, edit_distance, english_analyzer, lemma, lexicon, typo_allowance
+from socialmap.search.documents import build_documents
 
 MANIFEST = "manifest.json"
 SHARD_MAP = "shards.json"
@@ -235,8 +240,6 @@ class SearchIndex:
     def warm(self) -> int:
         """Open every shard and build what ranking holds in memory, so no visitor
         pays for a first visit to a shard. Returns the number of shards opened."""
-        from socialmap.search.analysis import lemma, lexicon
-
         lexicon()  # the language data (wordfreq's lexicon, simplemma's dictionary) load once, here
         lemma("zorg")
         opened = 0
@@ -294,8 +297,6 @@ class SearchIndex:
 
     def near_terms(self, term: str) -> list[str]:
         """Indexed terms within the typo allowance of ``term`` (same first letter)."""
-        from socialmap.search.analysis import edit_distance, typo_allowance
-
         limit = typo_allowance(term)
         bucket = self._vocab()[1].get(term[:1], ())
         return sorted(t for t in bucket if abs(len(t) - len(term)) <= limit
@@ -420,13 +421,6 @@ class SearchIndex:
 def _build_and_write(database_url: str, service_ids: list[int], directory: str) -> dict[str, str]:
     """In a worker process: build the documents of these services from the
     database and write their shards. Returns service id -> shard."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    import socialmap.catalogue.models  # noqa: F401  (the tables)
-    from socialmap.db import engine_options, prepare_engine
-    from socialmap.search.documents import build_documents
-
     engine = create_engine(database_url, **engine_options(
         database_url, os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")))
     prepare_engine(engine)

@@ -18,15 +18,28 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import defaultdict
 
 from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from socialmap.catalogue.models import (Contact, Location, NeedTerm, Organisation, ScheduleException,
-                                        ScheduleRule, Service, ServiceFacet, service_location)
-from socialmap.search.documents import build_documents
-from socialmap.search.index import SearchIndex, index_at
+from socialmap.catalogue.areas import area_tree
+from socialmap.catalogue.models import (
+    Contact,
+    Location,
+    NeedTerm,
+    Organisation,
+    ScheduleException,
+    ScheduleRule,
+    Service,
+    ServiceFacet,
+    service_area,
+    service_location,
+)
+from socialmap.extensions import db
+from socialmap.search.documents import build_documents, shard_for
+from socialmap.search.index import SCHEMA_VERSION, SearchIndex, index_at
 from socialmap.transaction import after_commit
 
 log = logging.getLogger(__name__)
@@ -121,8 +134,6 @@ def _rebuild_later(index: SearchIndex):
 
     def rebuild() -> None:
         with app.app_context():
-            from socialmap.extensions import db
-
             try:
                 reindex(db.session, index)
             except Exception:
@@ -156,12 +167,6 @@ def reindex(session: Session, index: SearchIndex, processes: int = 1):
 
 def shard_assignment(session: Session) -> dict[int, str]:
     """service id -> shard for every live service (from its served areas only)."""
-    from collections import defaultdict
-
-    from socialmap.catalogue.models import service_area
-    from socialmap.catalogue.areas import area_tree
-    from socialmap.search.documents import shard_for
-
     tree = area_tree(session)
     areas: dict[int, list[int]] = defaultdict(list)
     live = select(Service.id).where(Service.status != "ended")
@@ -174,8 +179,6 @@ def shard_assignment(session: Session) -> dict[int, str]:
 def balanced_groups(assignment: dict[int, str], groups: int) -> list[list[int]]:
     """Split the services into ``groups`` lists that never share a shard, largest
     shards first onto the lightest group."""
-    from collections import defaultdict
-
     by_shard: dict[str, list[int]] = defaultdict(list)
     for sid, shard in assignment.items():
         by_shard[shard].append(sid)
@@ -204,7 +207,6 @@ def health(session: Session, index: SearchIndex) -> tuple[str, str | None]:
     if not index.exists():
         return "missing", f"the search index is missing: {fix}"
     manifest = index.manifest()
-    from socialmap.search.index import SCHEMA_VERSION
 
     if manifest is not None and manifest.schema_version != SCHEMA_VERSION:
         return "stale", f"the search index was built by an older version: {fix}"

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from socialmap.catalogue import vocabulary as voc
 from socialmap.search.analysis import raw_tokens
 
 DUTCH = "nl"
@@ -26,8 +27,6 @@ ENGLISH_FORMS = ("", "-speaking", "-speakers")
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
     """Every folded word form of every language name -> language code."""
-    from socialmap.catalogue import vocabulary as voc
-
     found: dict[str, str] = {}
     for locale, forms in (("nl", DUTCH_FORMS), ("en", ENGLISH_FORMS)):
         names = Locale(locale).languages

@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from socialmap.catalogue.kinds import service_kinds
-from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, edit_distance, raw_tokens, split_compound,
-                                       stem, typo_allowance, word_stems, zipf)
+from socialmap.catalogue.models import NeedTerm
+from socialmap.revision import kept
+from socialmap.search.analysis import (
+    DUTCH_STOP,
+    ENGLISH_STOP,
+    edit_distance,
+    raw_tokens,
+    split_compound,
+    stem,
+    typo_allowance,
+    word_stems,
+    zipf,
+)
 
 # A word at least this common in Dutch (wordfreq's Zipf scale) is a word, not a typo.
 REAL_WORD_ZIPF = 2.5
@@ -270,10 +283,6 @@ class NeedMatcher:
 
 
 def build_matcher(session) -> NeedMatcher:
-    from sqlalchemy import select
-
-    from socialmap.catalogue.models import NeedTerm
-
     rows = []
     for need in session.scalars(select(NeedTerm).order_by(NeedTerm.position)):
         label = {"nl": need.label, **{lang: t.get("label") for lang, t in (need.translations or {}).items()
@@ -286,6 +295,4 @@ def build_matcher(session) -> NeedMatcher:
 def matcher_for(session) -> NeedMatcher:
     """The matcher for this database, rebuilt when the taxonomy's stamp changes
     (:mod:`socialmap.revision`: any edit, in any process)."""
-    from socialmap.revision import kept
-
     return kept(session, "needs", lambda: build_matcher(session), "matcher")

@@ -16,15 +16,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.datastructures import MultiDict
 
-from socialmap.catalogue import queries
+from socialmap.catalogue import queries, schedule
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import AreaUnit, Service
-from socialmap.catalogue.presenters import distance_text  # noqa: F401  (templates: search_present.distance_text)
+from socialmap.catalogue.presenters import (
+    distance_text,  # noqa: F401  (templates: search_present.distance_text)
+    hhmm,
+)
 from socialmap.extensions import db
 from socialmap.i18n import localized, pick
 from socialmap.search.engine import RADII
-
 
 
 def service_kind_label(code: str, locale: str | None = None) -> str:
@@ -105,9 +107,6 @@ def open_states(session: Session, service_ids: list[int], now: datetime,
                 read: dict | None = None) -> dict[int, OpenState]:
     """For the services shown: open now (until when), or opening later today.
     ``read``: services already read with their schedules (SearchResponse.scheduled)."""
-    from socialmap.catalogue import schedule
-    from socialmap.catalogue.presenters import hhmm
-
     if not service_ids:
         return {}
     loaded = {sid: (read or {})[sid] for sid in service_ids if sid in (read or {})}
