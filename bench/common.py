@@ -9,6 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from socialmap.cli import DEMO_BUURTEN, DEMO_CATALOGUE, MUNICIPALITIES
+from socialmap.cli import NEEDS_FILE as NEEDS
 from socialmap.config import DATA_DIR, PROJECT_ROOT
 
 # Where a run writes: .bench/ (gitignored) and the database socialmap_bench, unless
@@ -20,10 +22,9 @@ INSTANCE_DIR = BENCH_DIR / "instance"
 PRODUCT_INDEX_DIR = BENCH_DIR / "index-socialmap"   # the product's sharded index
 PLAIN_INDEX_DIR = BENCH_DIR / "index-plain"         # the one-index Whoosh baseline
 
-MUNICIPALITIES_FILE = DATA_DIR / "areas" / "gemeenten_2023.geojson"
-AMSTERDAM_BUURTEN_FILE = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
-CATALOGUE_DIR = DATA_DIR / "demo" / "catalogue"
-NEEDS_FILE = DATA_DIR / "taxonomy" / "needs.yaml"
+# The demo region's input files, as the product names them.
+MUNICIPALITIES_FILE, AMSTERDAM_BUURTEN_FILE, CATALOGUE_DIR, NEEDS_FILE = (
+    MUNICIPALITIES, DEMO_BUURTEN, DEMO_CATALOGUE, NEEDS)
 KINDS_FILE = DATA_DIR / "taxonomy" / "service_kinds.yaml"
 PC4_FILE = DATA_DIR / "postcodes" / "pc4_centroids.csv"
 

@@ -75,6 +75,38 @@ class PublicId:
         return mapped_column(Uuid, index=True, unique=True, default=from_key)
 
 
+def keeping_equal(old: list, new: list, extra=None) -> list:
+    """``new`` (rows not yet stored), reusing the stored rows of ``old``: first
+    each row whose columns (all but ids and foreign keys, plus ``extra(row)``)
+    are equal, then the rest in order, taking the new values. A reload that
+    changes nothing writes nothing, and a changed phone number is one audited
+    field, not a deleted and a new row."""
+
+    def values(row) -> dict:
+        found = {"extra": extra(row)} if extra else {}
+        for column in row.__table__.columns:
+            if column.primary_key or column.foreign_keys:
+                continue
+            value = getattr(row, column.key)
+            if value is None and column.default is not None:  # a new row before its INSERT
+                value = column.default.arg if column.default.is_scalar else column.default.arg(None)
+            found[column.key] = value
+        return found
+
+    unused: dict[str, list] = {}
+    for row in old:
+        unused.setdefault(repr(values(row)), []).append(row)
+    kept = [unused[repr(values(row))].pop(0) if unused.get(repr(values(row))) else None for row in new]
+    leftover = sorted((row for rows in unused.values() for row in rows), key=old.index)
+    for i, row in enumerate(new):
+        if kept[i] is None and leftover:
+            kept[i] = leftover.pop(0)
+            for key, value in values(row).items():
+                if key != "extra" and getattr(kept[i], key) != value:
+                    setattr(kept[i], key, value)
+    return [k if k is not None else row for k, row in zip(kept, new)]
+
+
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 

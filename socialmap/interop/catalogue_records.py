@@ -793,18 +793,19 @@ def write(session: Session, checked: Checked, demo: bool) -> None:
         svc.needs = [checked.needs[n] for n in data["needs"]]
         svc.locations = [existing_locs[lk] for lk in data["locations"]]
         svc.areas_served = [areas[code] for code in data["serves"]]
-        svc.contacts = []
+        contacts = []
         for i, ct in enumerate(data["contacts"]):
             dutch_ct, other_ct = split_translations({"label": ct["label"], "hours": ct["hours"]})
-            svc.contacts.append(Contact(label=dutch_ct["label"], hours=dutch_ct["hours"], translations=other_ct,
-                                        phone=ct["phone"], email=ct["email"], url=ct["url"],
-                                        audience=ct["audience"], position=i))
-        svc.schedule_rules = [ScheduleRule(position=i, **r) for i, r in enumerate(data["rules"])]
-        svc.schedule_exceptions = []
+            contacts.append(Contact(label=dutch_ct["label"], hours=dutch_ct["hours"], translations=other_ct,
+                                    phone=ct["phone"], email=ct["email"], url=ct["url"],
+                                    audience=ct["audience"], position=i))
+        svc.set_contacts(contacts)
+        exceptions = []
         for ex in data["exceptions"]:
             note_nl, note_other = split_translations({"note": ex["note"]})
-            svc.schedule_exceptions.append(ScheduleException(
+            exceptions.append(ScheduleException(
                 start=ex["start"], end=ex["end"], closed=ex["closed"], opens_at=ex["opens_at"],
                 closes_at=ex["closes_at"], note=note_nl["note"], translations=note_other))
+        svc.set_schedule([ScheduleRule(position=i, **r) for i, r in enumerate(data["rules"])], exceptions)
         session.add(svc)
     session.flush()

@@ -24,7 +24,7 @@ from socialmap.interop.yaml_lines import line_of, read_yaml
 from socialmap.problems import Problem, Problems, _, did_you_mean, shown
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.models import Route, RouteStep, RouteTransition
-from socialmap.routes.operations import replace_route_content, route_problems, save_route
+from socialmap.routes.operations import route_problems, save_route
 
 ROUTE_KEYS = ("key", "title", "purpose", "scope", "owner", "version", "status", "valid_from", "review_date",
               "audience", "steps", "transitions")
@@ -282,7 +282,7 @@ def _write(session: Session, drafts: dict[str, _Draft], demo: bool, retire_missi
         route.is_demo = demo
         content = list(new.steps), list(new.transitions)
         new.transitions, new.steps = [], []
-        replace_route_content(session, route, *content, actor)
+        route.set_content(*content)
         save_route(session, route, actor)
         steps += len(content[0])
         transitions += len(content[1])

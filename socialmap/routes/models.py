@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from socialmap.audit import audit
 from socialmap.catalogue.models import AreaUnit, Organisation
-from socialmap.db import Base, Versioned
+from socialmap.db import Base, Versioned, keeping_equal
 from socialmap.routes.vocabulary import RETURN_KINDS
 
 
@@ -77,6 +77,39 @@ class Route(Versioned, Base):
 
     def __repr__(self) -> str:
         return f"<Route {self.key} v{self.version} {self.status}>"
+
+    def set_content(self, steps: list[RouteStep], transitions: list[RouteTransition]) -> None:
+        """The route's steps and transitions become these (new, unsaved rows).
+        A stored step with the same key keeps its row and takes the new values;
+        a stored transition that is equal (or else the next one left over)
+        likewise: an unchanged reload writes nothing and an edit is audited
+        field by field. Steps and transitions no longer given are deleted when
+        the route is saved (``operations.save_route``, which checks the rules)."""
+        session = Session.object_session(self)
+        if session is None:
+            self._set_content(steps, transitions)
+            return
+        with session.no_autoflush:  # nothing half-set may reach the database before the save checks it
+            self._set_content(steps, transitions)
+
+    def _set_content(self, steps: list[RouteStep], transitions: list[RouteTransition]) -> None:
+        stored_transitions = list(self.transitions)
+        stored = {s.key: s for s in self.steps}
+        kept_steps = [keeping_equal([stored[new.key]], [new])[0] if new.key in stored else new for new in steps]
+        as_kept = {id(new): kept for new, kept in zip(steps, kept_steps)}
+        for t in transitions:
+            t.from_step = as_kept.get(id(t.from_step), t.from_step)
+            t.to_step = as_kept.get(id(t.to_step), t.to_step)
+        kept_transitions = keeping_equal(stored_transitions, transitions,
+                                         extra=lambda t: (t.from_step.key, t.to_step.key))
+        for new, kept in zip(transitions, kept_transitions):
+            if kept is not new:
+                if kept.from_step is not new.from_step:
+                    kept.from_step = new.from_step
+                if kept.to_step is not new.to_step:
+                    kept.to_step = new.to_step
+        self.steps = kept_steps
+        self.transitions = kept_transitions
 
 
 class RouteStep(Base):

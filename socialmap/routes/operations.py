@@ -2,6 +2,8 @@
 
 Every save goes through :func:`save_route`, which checks the route's rules
 (:func:`route_problems`) first: a route that breaks a rule is never written.
+New steps and transitions are given with ``Route.set_content`` and written
+(and audited, field by field) by the save.
 The route file loader (:mod:`socialmap.interop.routes_yaml`) checks a file's
 shape, builds the route as models and leaves every rule to this module.
 """
@@ -17,7 +19,7 @@ from socialmap.catalogue.models import NeedTerm
 from socialmap.problems import Invalid, Problem, _, did_you_mean, shown
 from socialmap.routes import vocabulary as voc
 from socialmap.routes.kinds import step_kinds
-from socialmap.routes.models import Route, RouteStep, RouteTransition
+from socialmap.routes.models import Route
 from socialmap.routes.validation import Graph, structural_problems
 
 
@@ -27,7 +29,13 @@ class RouteInvalid(Invalid):
 
 def route_problems(session: Session, route: Route) -> list[Problem]:
     """Every rule the route (as a model, with its steps and transitions) breaks:
-    its codes, dates and ages, then (when those hold) its structure."""
+    its codes, dates and ages, then (when those hold) its structure. Nothing
+    of the route reaches the database while it is checked (no autoflush)."""
+    with session.no_autoflush:
+        return _route_problems(session, route)
+
+
+def _route_problems(session: Session, route: Route) -> list[Problem]:
     kinds = step_kinds()
     where = _("route %(key)s", key=route.key)
     problems: list[Problem] = []
@@ -61,8 +69,7 @@ def route_problems(session: Session, route: Route) -> list[Problem]:
     if route.valid_from and route.review_date and route.review_date <= route.valid_from:
         fail("review_date", _("moet na valid_from liggen"))
     ages("audience", route.min_age, route.max_age)
-    with session.no_autoflush:  # check before anything of the route reaches the database
-        needs = set(session.scalars(select(NeedTerm.code)))
+    needs = set(session.scalars(select(NeedTerm.code)))
     known_service_kinds = set(service_kinds())
     seen: set[str] = set()
     for step in route.steps:
@@ -107,17 +114,3 @@ def save_route(session: Session, route: Route, actor: str) -> Route:
         session.add(route)
         session.flush()
     return route
-
-
-def replace_route_content(session: Session, route: Route, steps: list[RouteStep],
-                          transitions: list[RouteTransition], actor: str) -> None:
-    """Give ``route`` new steps and transitions (the old ones are deleted first,
-    so step keys can be reused within the same transaction); the route's rules
-    run when it is saved (:func:`save_route`)."""
-    with acting(session, actor):
-        if route.id is not None and (route.steps or route.transitions):
-            route.transitions = []
-            route.steps = []
-            session.flush()
-        route.steps = steps
-        route.transitions = transitions

@@ -14,7 +14,7 @@ from socialmap.catalogue.models import Organisation, Service
 from socialmap.catalogue.operations import update_service
 from socialmap.routes import operations as route_operations
 from socialmap.routes.models import Route, RouteStep, RouteTransition
-from socialmap.routes.operations import replace_route_content, save_route
+from socialmap.routes.operations import save_route
 from socialmap.transaction import unit_of_work
 from tests import factories as f
 
@@ -49,7 +49,7 @@ def a_route(session, scope) -> Route:
         RouteTransition(from_step=poh, to_step=gp, kind="return", position=1, translations={}, needs=[],
                         urgencies=[], flags_required=[], flags_favoured=[], flags_excluded=[],
                         appointment_by="client")]
-    replace_route_content(session, route, [gp, poh], transitions, "test:coordinator")
+    route.set_content([gp, poh], transitions)
     return route
 
 
@@ -79,7 +79,7 @@ def test_every_operation_leaves_audit_rows(session, service):
               for name, fn in vars(module).items()
               if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
               and "actor" in inspect.signature(fn).parameters}
-    assert writes == {"update_service", "save_route", "replace_route_content"}, "cover the new operation here"
+    assert writes == {"update_service", "save_route"}, "cover the new operation here"
     with unit_of_work(session):
         update_service(session, service, "actor:update_service", status="temporarily_closed")
         route = a_route(session, service.areas_served[0])  # GM9999: a route's scope is a municipality
@@ -93,15 +93,17 @@ def test_every_operation_leaves_audit_rows(session, service):
                                        kind=t.kind, position=t.position, translations={}, needs=[],
                                        urgencies=[], flags_required=[], flags_favoured=[], flags_excluded=[],
                                        appointment_by="client") for t in route.transitions]
-        replace_route_content(session, route, steps, transitions, "actor:replace_route_content")
+        route.set_content(steps, transitions)
         save_route(session, route, "actor:save_route")
     for name in writes:
         assert entries(session, actor=f"actor:{name}"), name
     inserted = entries(session, actor="actor:save_route", entity="referral_route", action="insert")
     assert inserted and inserted[0].after["key"] == "toy-route"
-    replaced = entries(session, actor="actor:replace_route_content")
-    assert {r.action for r in replaced} == {"delete"}  # the new ones are written by the save
-    assert {r.entity for r in replaced} == {"route_step", "route_transition"}
+    # new content keeps the rows of equal steps and transitions: only what changed is written
+    changed = entries(session, actor="actor:save_route", entity="route_step", action="update")
+    assert sorted((r.field, r.before, r.after) for r in changed) == [
+        ("title", "Huisarts", "Huisarts (nieuw)"), ("title", "POH-ggz", "POH-ggz (nieuw)")]
+    assert not entries(session, entity="route_transition", action="delete")
 
 
 def test_a_load_is_attributed_to_its_file(session, tmp_path):

@@ -197,3 +197,27 @@ def test_catalogue_rejects_unreadable_yaml(session, tmp_path):
     place.write_text("location,lon,lat,postcode\n")
     with pytest.raises(ImportFailed, match="broken.yaml:1: geen geldige YAML"):
         load_catalogue(session, [path], place)
+
+
+def test_reloading_an_unchanged_catalogue_writes_nothing_and_one_change_is_one_audited_row(session, tmp_path):
+    """Contacts and schedule rows that did not change keep their rows: a reload
+    leaves no audit noise, and a changed phone number is one audited change."""
+    from socialmap.audit import AuditEntry
+
+    f.toy_region(session)
+    f.need(session, "fin.debt", "Schulden")
+    with_exception = GOOD_SERVICE.replace("  contacts:", "    exceptions: [{from: 2026-12-24, until: 2026-12-26}]\n"
+                                                       "  contacts:")
+    paths, place = _catalogue(tmp_path, with_exception)
+    load_catalogue(session, paths, place)
+    session.commit()
+    first = session.scalar(select(func.max(AuditEntry.id)))
+    load_catalogue(session, paths, place)
+    session.commit()
+    assert session.scalar(select(func.max(AuditEntry.id))) == first
+    paths[0].write_text(paths[0].read_text().replace("020 555 0001", "020 555 0002"))
+    load_catalogue(session, paths, place)
+    session.commit()
+    changed = session.scalars(select(AuditEntry).where(AuditEntry.id > first)).all()
+    assert [(e.entity, e.field, e.before, e.after) for e in changed] == [
+        ("contact", "phone", "020 555 0001", "020 555 0002")]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import (JSON, Column, Date, DateTime, ForeignKey, Index, String, Table, Text,
-                        Time, func)
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, String, Table, Text, Time, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.catalogue import vocabulary as voc
-from socialmap.db import Base, PublicId, Versioned
+from socialmap.db import Base, PublicId, Versioned, keeping_equal
 
 service_area = Table(
     "service_area",
@@ -121,6 +120,16 @@ class Service(PublicId, Versioned, Base):
         have = {f.code for f in self.facets if f.facet == facet}
         self.facets = [f for f in self.facets if f.facet != facet or f.code in wanted] + [
             ServiceFacet(facet=facet, code=c) for c in wanted if c not in have]
+
+    def set_contacts(self, contacts: list["Contact"]) -> None:
+        """The contacts become ``contacts``, in this order; a contact that is
+        already there with the same values keeps its row (no write, no audit)."""
+        self.contacts = keeping_equal(self.contacts, contacts)
+
+    def set_schedule(self, rules: list["ScheduleRule"], exceptions: list["ScheduleException"]) -> None:
+        """The weekly hours, meetings and exceptions become these, keeping equal rows."""
+        self.schedule_rules = keeping_equal(self.schedule_rules, rules)
+        self.schedule_exceptions = keeping_equal(self.schedule_exceptions, exceptions)
 
     domains = property(lambda self: self.codes("domain"))
     kinds = property(lambda self: self.codes("kind"))
