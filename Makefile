@@ -6,12 +6,14 @@ PORT ?= 5000
 run:  ## set up, load the Amsterdam demo region, serve with gunicorn on http://127.0.0.1:5000
 	scripts/bootstrap.sh
 	.venv/bin/flask --app socialmap demo setup
-	SOCIALMAP_BIND=127.0.0.1:$(PORT) exec .venv/bin/gunicorn -c python:socialmap.gunicorn_config
+	SOCIALMAP_COOKIE_SECURE=$${SOCIALMAP_COOKIE_SECURE:-false} SOCIALMAP_BIND=127.0.0.1:$(PORT) \
+	  exec .venv/bin/gunicorn -c python:socialmap.gunicorn_config
 
 dev:  ## the same, with Flask's development server (reloads on code changes; not for production)
 	scripts/bootstrap.sh
 	.venv/bin/flask --app socialmap demo setup
-	.venv/bin/flask --app socialmap run --debug --host 127.0.0.1 --port $(PORT)
+	SOCIALMAP_COOKIE_SECURE=$${SOCIALMAP_COOKIE_SECURE:-false} \
+	  .venv/bin/flask --app socialmap run --debug --host 127.0.0.1 --port $(PORT)
 
 test:  ## set up (incl. PostgreSQL/PostGIS, Chromium) and run every test
 	scripts/bootstrap.sh --test

@@ -1,6 +1,7 @@
 """socialmap: a regional social map and referral-route directory."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
     import socialmap.catalogue.models  # noqa: F401  (register tables)
+    import socialmap.maintenance.models  # noqa: F401  (accounts' tables)
     import socialmap.routes.models  # noqa: F401  (referral routes' tables)
     from socialmap import audit, revision, transaction
     from socialmap.search import indexer
@@ -78,6 +80,18 @@ def create_app(config: dict | None = None) -> Flask:
     from socialmap.safety.views import bp as safety_bp
     app.register_blueprint(health_bp)
     app.register_blueprint(safety_bp)
+
+    # Accounts and the coordinator pages; CSRF on every POST but the public
+    # route-finder forms, which change nothing (POST keeps criteria out of URLs).
+    from socialmap.extensions import csrf, limiter
+    from socialmap.maintenance import auth
+    from socialmap.maintenance.views import bp as maintenance_bp
+    csrf.init_app(app)
+    for endpoint in ("routes.finder_page", "routes.card", "routes_api.api_finder"):
+        csrf.exempt(app.view_functions[endpoint])
+    limiter.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(maintenance_bp)
 
     from socialmap.cli import register
     register(app)
@@ -133,3 +147,11 @@ def _configure(app: Flask, settings: dict) -> None:
     app.config.setdefault("SEARCH_INDEX_DIR", None)
     if not app.config["SEARCH_INDEX_DIR"]:
         app.config["SEARCH_INDEX_DIR"] = str(Path(app.instance_path) / "search-index")
+    # The session cookie: signed, HttpOnly, SameSite=Lax, Secure (unless the
+    # local demo over http says COOKIE_SECURE=false), ending after SESSION_HOURS.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = bool(settings.get("COOKIE_SECURE", True))
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(settings.get("SESSION_HOURS", 8)))
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # a token lives as long as the session
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True

@@ -30,6 +30,7 @@ from socialmap.db import Base
 from socialmap.geo import from_db
 
 ACTOR = "socialmap_actor"
+NOTE = "socialmap_note"
 UNKNOWN = "unknown"
 # Columns that say when, not what: not worth a row of their own.
 SKIPPED = frozenset({"updated_at", "created_at", "row_version"})
@@ -39,7 +40,8 @@ class AuditEntry(Base):
     """One change of one field (or one whole record added or removed)."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),
+                      Index("ix_audit_entry_parent", "parent", "parent_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), index=True)
@@ -51,20 +53,28 @@ class AuditEntry(Base):
     field: Mapped[str | None] = mapped_column(String(100))  # None: the whole record
     before: Mapped[object | None] = mapped_column(JSON)
     after: Mapped[object | None] = mapped_column(JSON)
+    # The entry a part belongs to (a contact's service, a step's route), from
+    # the model's ``__audit_parent__``: an entry's history includes its parts.
+    parent: Mapped[str | None] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(String(500))  # why, when the editor said
 
 
 @contextmanager
-def acting(session: Session, actor: str) -> Iterator[Session]:
-    """Attribute the writes inside the block to ``actor`` (nested blocks: the innermost)."""
-    previous = session.info.get(ACTOR)
+def acting(session: Session, actor: str, note: str | None = None) -> Iterator[Session]:
+    """Attribute the writes inside the block to ``actor``, with an optional
+    ``note`` saying why (nested blocks: the innermost)."""
+    previous = session.info.get(ACTOR), session.info.get(NOTE)
     session.info[ACTOR] = actor
+    session.info[NOTE] = note
     try:
         yield session
     finally:
-        if previous is None:
-            session.info.pop(ACTOR, None)
-        else:
-            session.info[ACTOR] = previous
+        for name, value in zip((ACTOR, NOTE), previous):
+            if value is None:
+                session.info.pop(name, None)
+            else:
+                session.info[name] = value
 
 
 def importing(session: Session, paths) -> contextlib.AbstractContextManager:
@@ -174,9 +184,13 @@ def _row(target, action: str, field_=None, before=None, after=None) -> None:
     key = getattr(target, "key", None)
     if not isinstance(key, str):
         key = ":".join(str(part) for part in pk[1:]) or None
-    rows.append({"actor": actor_of(object_session(target)), "action": action,
+    parent, parent_column = getattr(type(target), "__audit_parent__", (None, None))
+    session = object_session(target)
+    rows.append({"actor": actor_of(session), "action": action,
                  "entity": mapper.local_table.name, "entity_id": pk[0], "entity_key": key,
-                 "field": field_, "before": before, "after": after})
+                 "field": field_, "before": before, "after": after, "parent": parent,
+                 "parent_id": getattr(target, parent_column) if parent_column else None,
+                 "note": session.info.get(NOTE)})
 
 
 def _after_insert(_mapper, _connection, target) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 import time
 from functools import partial
 from pathlib import Path
@@ -26,15 +27,22 @@ from socialmap.catalogue.models import Service
 from socialmap.catalogue.queries import region_counts
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
-from socialmap.interop.areas import (FieldMapping, ensure_region, import_boroughs, import_municipalities,
-                                     import_neighbourhoods)
+from socialmap.interop.areas import (
+    FieldMapping,
+    ensure_region,
+    import_boroughs,
+    import_municipalities,
+    import_neighbourhoods,
+)
 from socialmap.interop.areas import municipality_names as names_in
 from socialmap.interop.catalogue_csv import Columns, import_csv
 from socialmap.interop.catalogue_records import RetireNotConfirmed, RetireScope, scope_problem
 from socialmap.interop.catalogue_yaml import load_catalogue
 from socialmap.interop.routes_yaml import load_routes, route_files
 from socialmap.interop.taxonomy import load_needs
-from socialmap.problems import ImportFailed, _, cli_language, ngettext
+from socialmap.maintenance import accounts, auth
+from socialmap.maintenance.models import Account
+from socialmap.problems import ImportFailed, Invalid, _, cli_language, ngettext
 from socialmap.routes.operations import route_problems
 from socialmap.routes.queries import all_routes
 from socialmap.routes.validation import coverage_gaps
@@ -46,6 +54,7 @@ catalogue_cli = AppGroup("catalogue", help="The catalogue: needs taxonomy, organ
 demo_cli = AppGroup("demo", help="The Amsterdam demo region.")
 search_cli = AppGroup("search", help="The search index (derived from the database).")
 routes_cli = AppGroup("referral-routes", help="Referral routes: load the region's routes, check them.")
+accounts_cli = AppGroup("accounts", help="Accounts and their roles (no sign-up: an admin makes them).")
 
 DEMO_BUURTEN = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
 DEMO_BOROUGHS = DATA_DIR / "areas" / "amsterdam_stadsdelen.yaml"
@@ -59,7 +68,7 @@ DEMO_ROUTES = ROUTES_DIR / "demo"
 
 
 def register(app: Flask) -> None:
-    for group in (areas_cli, catalogue_cli, demo_cli, search_cli, routes_cli):
+    for group in (areas_cli, catalogue_cli, demo_cli, search_cli, routes_cli, accounts_cli):
         app.cli.add_command(group)
 
 
@@ -354,6 +363,33 @@ def demo_setup_cmd(force: bool) -> None:
     except ImportFailed as exc:
         _fail(exc)
     click.echo("demo region loaded" if changed else "demo region up to date")
+    with unit_of_work():
+        made = ensure_demo_accounts()
+    if made:
+        click.echo("Demo accounts (the passwords are shown only now; `flask --app socialmap accounts invite "
+                   "USERNAME` gives a new link):")
+        for username, role, password in made:
+            click.echo(f"  {username:<20} {role:<28} {password}")
+
+
+DEMO_ACCOUNTS = (("demo-beheerder", "Demo beheerder", "admin", None),
+                 ("demo-coordinator", "Demo coördinator Amsterdam-Amstelland", "coordinator", DEMO_REGION[0]),
+                 ("demo-professional", "Demo huisarts", "professional", None))
+
+
+def ensure_demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo's accounts, made once with random passwords: (username, role, password)
+    for each account made now. Only `demo setup` makes them, never a production start."""
+    made = []
+    for username, name, role, area in DEMO_ACCOUNTS:
+        if accounts.find_account(db.session, username) is not None:
+            continue
+        account = accounts.create_account(db.session, username, name)
+        accounts.grant(db.session, account, role, area, by="demo:setup")
+        password = secrets.token_urlsafe(12)
+        accounts.set_password(db.session, account, password)
+        made.append((username, f"{role}{' ' + area if area else ''}", password))
+    return made
 
 
 @search_cli.command("reindex")
@@ -433,3 +469,103 @@ def check_routes_cmd(strict: bool) -> None:
     click.echo(f"{len(routes)} routes, {broken} problem(s), {gaps} step(s) with gaps in coverage")
     if broken or (strict and gaps):
         raise SystemExit(1)
+
+
+# --- accounts ---------------------------------------------------------------------
+
+def _invalid(exc) -> None:
+    raise click.ClickException(str(exc))
+
+
+@accounts_cli.command("create")
+@click.argument("username")
+@click.option("--name", "display_name", required=True, help="The person's name as pages show it.")
+@click.option("--email", default=None)
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the site runs, for the invitation link.")
+@_in_cli_language
+def create_account_cmd(username: str, display_name: str, email: str | None, base_url: str) -> None:
+    """Make an account and print a one-time link to set its password."""
+    try:
+        with unit_of_work():
+            account = accounts.create_account(db.session, username, display_name, email)
+            token = accounts.invite(db.session, account, by="cli")
+    except Invalid as exc:
+        _invalid(exc)
+    click.echo(f"account {account.username} made; give the person this link (valid {accounts.INVITATION_DAYS} "
+               f"days, works once):\n  {base_url.rstrip('/')}/beheer/uitnodiging?t={token}")
+
+
+@accounts_cli.command("invite")
+@click.argument("username")
+@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True)
+@_in_cli_language
+def invite_cmd(username: str, base_url: str) -> None:
+    """A new one-time link to set the password (earlier links stop working)."""
+    try:
+        with unit_of_work():
+            token = accounts.invite(db.session, accounts.account_named(db.session, username), by="cli")
+    except Invalid as exc:
+        _invalid(exc)
+    click.echo(f"{base_url.rstrip('/')}/beheer/uitnodiging?t={token}")
+
+
+@accounts_cli.command("grant")
+@click.argument("username")
+@click.argument("role")
+@click.option("--area", default=None, help="A coordinator's region or municipality code, e.g. GM0363.")
+@click.option("--organisation", default=None, help="An organisation editor's (or limited coordinator's) key.")
+@_in_cli_language
+def grant_cmd(username: str, role: str, area: str | None, organisation: str | None) -> None:
+    """Give an account a role: admin, coordinator (--area), org_editor (--organisation), professional."""
+    try:
+        with unit_of_work():
+            g = accounts.grant(db.session, accounts.account_named(db.session, username), role, area, organisation,
+                               by="cli")
+            described = g.describe()
+    except Invalid as exc:
+        _invalid(exc)
+    click.echo(f"{username}: {described}")
+
+
+@accounts_cli.command("revoke")
+@click.argument("username")
+@click.argument("role")
+@click.option("--area", default=None)
+@click.option("--organisation", default=None)
+@_in_cli_language
+def revoke_cmd(username: str, role: str, area: str | None, organisation: str | None) -> None:
+    """Take a role away (all matching grants)."""
+    try:
+        with unit_of_work():
+            removed = accounts.revoke(db.session, accounts.account_named(db.session, username), role, area,
+                                      organisation)
+    except Invalid as exc:
+        _invalid(exc)
+    if not removed:
+        raise click.ClickException(f"{username} has no such role")
+    click.echo(f"{username}: {removed} grant(s) revoked")
+
+
+@accounts_cli.command("unlock")
+@click.argument("username")
+@_in_cli_language
+def unlock_cmd(username: str) -> None:
+    """Open an account locked after too many failed sign-ins."""
+    try:
+        with unit_of_work():
+            auth.unlock(accounts.account_named(db.session, username))
+    except Invalid as exc:
+        _invalid(exc)
+    click.echo(f"{username} unlocked")
+
+
+@accounts_cli.command("list")
+def list_accounts_cmd() -> None:
+    """Every account with its roles and state."""
+    for account in db.session.scalars(select(Account).order_by(Account.username)):
+        state = "locked" if account.locked_at else ("active" if account.is_active else "inactive")
+        if account.password_hash is None:
+            state += ", invited"
+        roles = "; ".join(g.describe() for g in account.grants) or "-"
+        click.echo(f"{account.username:<24} {state:<18} {roles}")

@@ -32,6 +32,15 @@ DEFAULTS: dict[str, object] = {
     # Map tiles come from a configurable server; the app serves Leaflet itself.
     "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "TILE_ATTRIBUTION": "&copy; OpenStreetMap contributors",
+    # Accounts (socialmap/maintenance/auth.py). The session cookie is Secure
+    # unless COOKIE_SECURE is false (the local demo over http sets that).
+    "COOKIE_SECURE": True,
+    "SESSION_HOURS": 8,
+    "LOGIN_MAX_FAILURES": 10,  # failures in a row that lock an account
+    "LOGIN_RATE_LIMIT": "10 per minute",  # per address and per account name
+    # Where rate-limit counts live: memory:// counts per process (gunicorn's
+    # workers each count); give redis://... to count across workers.
+    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from socialmap import safepoint_gc
@@ -14,19 +15,21 @@ from socialmap.catalogue.demo import demo_shown
 from socialmap.config import PROJECT_ROOT
 from socialmap.extensions import compress, db
 from socialmap.i18n import _, current_locale, localized, pick
+from socialmap.routes.access import viewer_is_professional
 from socialmap.safety.help import help_for
 from socialmap.transaction import StaleWrite
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale,
-                                 demo_shown=demo_shown)
+                                 demo_shown=demo_shown, viewer_is_professional=viewer_is_professional)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)
     app.context_processor(_crisis_context)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleWrite, _stale_write)
+    app.register_error_handler(CSRFError, _form_expired)
     app.register_error_handler(Exception, _unexpected_error)
     _static_assets(app)
     _compression(app)
@@ -122,6 +125,8 @@ def _error_texts(code: int | None) -> tuple[str, str]:
         400: (_("Dat klopt niet helemaal"), _("Uw zoekvraag of formulier bevat iets wat we niet begrijpen.")),
         404: (_("Pagina niet gevonden"), _("Deze pagina bestaat niet (meer). Misschien is de dienst gestopt.")),
         405: (_("Dat kan hier niet"), _("Deze pagina kan niet op deze manier worden gebruikt.")),
+        403: (_("Geen toegang"), _("Met uw account kunt u dit niet bekijken of wijzigen.")),
+        429: (_("Even wachten"), _("Te veel pogingen achter elkaar. Wacht een minuut en probeer het opnieuw.")),
     }
     return texts.get(code or 0, (_("Er ging iets mis"), _("Probeer het later opnieuw.")))
 
@@ -134,6 +139,12 @@ def _http_error(exc: HTTPException):
     if _wants_json():
         return {"error": exc.name, "message": message, "status": exc.code}, exc.code
     return render_template("errors/error.html", code=exc.code, title=title, message=message), exc.code
+
+
+def _form_expired(_exc: CSRFError):
+    """400 for a form without a valid CSRF token: usually a page left open too long."""
+    return _http_error(bad_request(_("Dit formulier is verlopen of kwam niet van deze site. Laad de pagina "
+                                     "opnieuw en probeer het nog eens.")))
 
 
 def _stale_write(exc: StaleWrite):

@@ -217,3 +217,20 @@ def demo_search(demo_apps):
             db.session.remove()
             return response
     return go
+
+
+@pytest.fixture
+def editable_demo(demo_apps, tmp_path):
+    """A copy of the demo region (SpatiaLite database and search index) that a
+    test may change: the coordinator pages write to it."""
+
+    from sqlalchemy.engine import make_url
+
+    source = demo_apps("spatialite")
+    database = Path(make_url(source.config["SQLALCHEMY_DATABASE_URI"]).database)
+    shutil.copy(database, tmp_path / "demo.sqlite")
+    shutil.copytree(source.config["SEARCH_INDEX_DIR"], tmp_path / "index")
+    application = _make_app(f"sqlite:///{tmp_path / 'demo.sqlite'}", tmp_path, COOKIE_SECURE=False,
+                            LOGIN_MAX_FAILURES=3, LOGIN_RATE_LIMIT="50 per minute")
+    yield application
+    _dispose(application)

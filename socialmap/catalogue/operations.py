@@ -1,15 +1,23 @@
 """Writes to the catalogue. Operations flush, never commit: the caller (a
-request or CLI command, through ``transaction.unit_of_work``) commits once."""
+request or CLI command, through ``transaction.unit_of_work``) commits once.
+Every change is checked whole first (all problems at once, nothing set when
+one is wrong) and audited with its actor and, when given, why."""
 from __future__ import annotations
 
+from datetime import date, time
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socialmap.audit import acting
 from socialmap.catalogue import vocabulary as voc
-from socialmap.catalogue.models import Service
+from socialmap.catalogue.models import AreaUnit, Contact, Location, ScheduleRule, Service
 from socialmap.problems import Invalid, Problem, _, shown
 
 EDITABLE_TEXT = ("name", "summary", "description", "conditions", "cost_note", "status_note")
+ENGLISH_TEXT = ("name_en", "summary_en", "description_en")
+# Fields of the service row itself a single revert can set back (see maintenance.history).
+REVERTIBLE = (*EDITABLE_TEXT, "status", "waiting_weeks", "waiting_updated")
 
 
 class InvalidChange(Invalid):
@@ -20,29 +28,133 @@ class InvalidChange(Invalid):
         super().__init__([Problem("", field, message)])
 
 
-def update_service(session: Session, service: Service, actor: str, **changes) -> Service:
-    """Change a service's texts, status or codes; validated before anything is set.
-    ``actor`` (who acts: an account, ``"cli:<user>"``) is written to the audit log
-    with each changed field."""
+def _problems(session: Session, service: Service, changes: dict) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def fail(field_: str, message: str) -> None:
+        problems.append(Problem("", field_, message))
+
     for field, value in changes.items():
-        if field in EDITABLE_TEXT:
-            if field in ("name", "summary") and not (value or "").strip():
-                raise InvalidChange(field, _("is verplicht"))
+        if field in EDITABLE_TEXT or field in ENGLISH_TEXT:
+            if value is not None and not isinstance(value, str):
+                fail(field, _("verwacht tekst"))
+            elif field in ("name", "summary") and not (value or "").strip():
+                fail(field, _("is verplicht"))
         elif field == "status":
             if value not in voc.STATUS:
-                raise InvalidChange(field, _("%(value)s is geen status; kies een van: %(codes)s",
-                                             value=shown(value), codes=", ".join(voc.STATUS)))
+                fail(field, _("%(value)s is geen status; kies een van: %(codes)s",
+                              value=shown(value), codes=", ".join(voc.STATUS)))
         elif field == "domains":
             if not value or set(value) - set(voc.DOMAINS):
-                raise InvalidChange(field, _("kies een of meer domeinen uit: %(codes)s",
-                                             codes=", ".join(voc.DOMAINS)))
+                fail(field, _("kies een of meer domeinen uit: %(codes)s", codes=", ".join(voc.DOMAINS)))
+        elif field == "waiting_weeks":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 520):
+                fail(field, _("verwacht een aantal weken van 0 tot 520"))
+        elif field == "waiting_updated":
+            if value is not None and not isinstance(value, date):
+                fail(field, _("verwacht een datum"))
+        elif field == "contacts":
+            for i, c in enumerate(value or []):
+                if not (c.get("label") or "").strip():
+                    fail(f"contact-{i}-label", _("is verplicht"))
+                if not (c.get("phone") or c.get("email") or c.get("url")):
+                    fail(f"contact-{i}-phone", _("een telefoonnummer, e-mailadres of url is nodig"))
+                if c.get("audience", "public") not in voc.CONTACT_AUDIENCE:
+                    fail(f"contact-{i}-audience", _("kies public of professional"))
+        elif field == "hours":
+            for i, h in enumerate(value or []):
+                if not (isinstance(h.get("weekday"), int) and 0 <= h["weekday"] <= 6):
+                    fail(f"hours-{i}-day", _("kies een dag"))
+                if not (isinstance(h.get("opens_at"), time) and isinstance(h.get("closes_at"), time)
+                        and h["opens_at"] < h["closes_at"]):
+                    fail(f"hours-{i}-closes", _("sluit voor het opengaat"))
+        elif field == "serves":
+            if not value:
+                fail(field, _("kies minstens één gebied waar de dienst voor is"))
+        elif field == "locations":
+            pass  # resolved below
         else:
-            raise InvalidChange(field, _("kan hier niet worden gewijzigd"))
-    with acting(session, actor):
-        for field, value in changes.items():
-            if field == "domains":
-                service.set_codes("domain", list(value))
-            else:
-                setattr(service, field, value.strip() if isinstance(value, str) else value)
+            fail(field, _("kan hier niet worden gewijzigd"))
+    if "serves" in changes and changes["serves"]:
+        known = set(session.scalars(select(AreaUnit.code).where(AreaUnit.code.in_(changes["serves"]))))
+        for code in sorted(set(changes["serves"]) - known):
+            fail("serves", _("onbekend gebied %(value)s", value=shown(code)))
+    if "locations" in changes and changes["locations"]:
+        found = {loc.key: loc for loc in session.scalars(select(Location).where(Location.key.in_(changes["locations"])))}
+        for key in changes["locations"]:
+            if key not in found:
+                fail("locations", _("onbekende locatie %(value)s", value=shown(key)))
+            elif found[key].organisation_id not in (None, service.organisation_id):
+                fail("locations", _("locatie %(value)s hoort bij een andere organisatie", value=shown(key)))
+    return problems
+
+
+def update_service(session: Session, service: Service, actor: str, note: str | None = None, **changes) -> Service:
+    """Change a service: its texts (Dutch; ``name_en`` and the like for English),
+    status, waiting time (``waiting_weeks`` with ``waiting_updated``), domains,
+    contacts (a list of dicts), weekly opening hours (``hours``: weekday,
+    opens_at, closes_at; meetings and exceptions stay), served areas (codes) and
+    locations (keys). Checked whole before anything is set (InvalidChange /
+    Invalid naming each field). ``actor`` (an account, ``"cli:<user>"``) and
+    ``note`` (why) are written to the audit log with each changed field."""
+    problems = _problems(session, service, changes)
+    if len(problems) == 1:
+        raise InvalidChange(problems[0].field, problems[0].message)
+    if problems:
+        raise Invalid(problems)
+    with acting(session, actor, note):
+        with session.no_autoflush:
+            for field, value in changes.items():
+                _set(session, service, field, value)
         session.flush()
     return service
+
+
+def _set(session: Session, service: Service, field: str, value) -> None:
+    if field == "domains":
+        service.set_codes("domain", list(value))
+    elif field in ENGLISH_TEXT:
+        name = field.removesuffix("_en")
+        translations = {lang: dict(texts) for lang, texts in (service.translations or {}).items()}
+        english = translations.setdefault("en", {})
+        if (value or "").strip():
+            english[name] = value.strip()
+        else:
+            english.pop(name, None)
+        service.translations = {lang: texts for lang, texts in translations.items() if texts}
+    elif field == "contacts":
+        service.set_contacts([Contact(label=c["label"].strip(), phone=c.get("phone"), email=c.get("email"),
+                                      url=c.get("url"), hours=c.get("hours"), audience=c.get("audience", "public"),
+                                      translations=_kept_translations(service.contacts, i), position=i)
+                              for i, c in enumerate(value)])
+    elif field == "hours":
+        meetings = [r for r in service.schedule_rules if r.kind != "hours"]
+        hours = [ScheduleRule(kind="hours", freq="weekly", interval=1, weekday=h["weekday"], nth=None,
+                              dtstart=None, opens_at=h["opens_at"], closes_at=h["closes_at"])
+                 for h in sorted(value, key=lambda h: (h["weekday"], h["opens_at"]))]
+        rules = hours + [_copy_rule(r) for r in meetings]
+        for i, rule in enumerate(rules):
+            rule.position = i
+        service.set_schedule(rules, [_copy_exception(e) for e in service.schedule_exceptions])
+    elif field == "serves":
+        service.areas_served = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(value))))
+    elif field == "locations":
+        service.locations = list(session.scalars(select(Location).where(Location.key.in_(value)))) if value else []
+    else:
+        setattr(service, field, value.strip() if isinstance(value, str) else value)
+
+
+def _kept_translations(contacts: list[Contact], i: int) -> dict:
+    """A contact row's other-language texts stay with the row at its position."""
+    return dict(contacts[i].translations or {}) if i < len(contacts) else {}
+
+
+def _copy_rule(rule: ScheduleRule) -> ScheduleRule:
+    return ScheduleRule(**{c.key: getattr(rule, c.key) for c in ScheduleRule.__table__.columns
+                           if not c.primary_key and not c.foreign_keys})
+
+
+def _copy_exception(exception):
+    cls = type(exception)
+    return cls(**{c.key: getattr(exception, c.key) for c in cls.__table__.columns
+                  if not c.primary_key and not c.foreign_keys})

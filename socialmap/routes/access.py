@@ -1,12 +1,11 @@
-"""Who may see professional-only details (consultation lines, referral instructions).
-
-There are no accounts yet (a later issue adds them): every visitor is
-anonymous, so nothing professional-only is shown. Views and templates ask
-only this function, so accounts need to change it and nothing else.
+"""Who may see professional-only details (consultation lines, referral
+instructions, professional contacts): a signed-in account with any role
+(:mod:`socialmap.maintenance`). Anonymous visitors never do. Views and
+templates ask only this function.
 """
 from __future__ import annotations
 
-from flask import g
+from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from socialmap.routes import queries
@@ -14,8 +13,7 @@ from socialmap.routes.models import Route
 
 
 def viewer_is_professional() -> bool:
-    user = g.get("user")
-    return bool(user is not None and getattr(user, "is_professional", False))
+    return bool(getattr(current_user, "is_authenticated", False) and getattr(current_user, "is_professional", False))
 
 
 def visible_route(session: Session, key: str) -> Route | None:

@@ -117,6 +117,7 @@ class RouteStep(Base):
     which catalogue services can carry it out."""
 
     __tablename__ = "route_step"
+    __audit_parent__ = ("referral_route", "route_id")  # its changes show in the referral_route's history
 
     id: Mapped[int] = mapped_column(primary_key=True)
     route_id: Mapped[int] = mapped_column(ForeignKey("referral_route.id", ondelete="CASCADE"), index=True)
@@ -154,6 +155,7 @@ class RouteTransition(Base):
     step, and what it takes."""
 
     __tablename__ = "route_transition"
+    __audit_parent__ = ("referral_route", "route_id")  # its changes show in the referral_route's history
 
     id: Mapped[int] = mapped_column(primary_key=True)
     route_id: Mapped[int] = mapped_column(ForeignKey("referral_route.id", ondelete="CASCADE"), index=True)

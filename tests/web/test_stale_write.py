@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import Service
 from socialmap.catalogue.operations import update_service
-from socialmap.extensions import db
+from socialmap.extensions import csrf, db
 from socialmap.transaction import write_request
 from tests import factories as f
 
@@ -34,6 +34,7 @@ def editing_app(app, session):
             other.close()
         update_service(db.session, mine, "test:second", name="Naam van de tweede")
         return "saved"
+    csrf.exempt(rename)  # a test-only view; the real forms carry their token
     return app, svc.id
 
 

@@ -51,6 +51,7 @@ class ServiceFacet(Base):
     """
 
     __tablename__ = "service_facet"
+    __audit_parent__ = ("service", "service_id")  # its changes show in the service's history
 
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), primary_key=True)
     facet: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -165,6 +166,7 @@ class Contact(Base):
     """A way to reach a service; ``professional`` ones are never shown to the public."""
 
     __tablename__ = "contact"
+    __audit_parent__ = ("service", "service_id")  # its changes show in the service's history
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
@@ -187,6 +189,7 @@ class ScheduleRule(Base):
     """
 
     __tablename__ = "schedule_rule"
+    __audit_parent__ = ("service", "service_id")  # its changes show in the service's history
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)
@@ -205,6 +208,7 @@ class ScheduleException(Base):
     """A closure or changed hours on a date or a date range (inclusive)."""
 
     __tablename__ = "schedule_exception"
+    __audit_parent__ = ("service", "service_id")  # its changes show in the service's history
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,209 @@
+"""The service form: what an editor sees and sends, read back into values the
+catalogue operations take, and the merge of an edit made on an older version.
+
+Values travel in one plain shape (text, lists of text and small dicts of
+text) so they compare exactly: :func:`service_values` reads them from a
+service, :func:`read_form` from a submitted form (with a problem per field
+that cannot be read), :func:`merge` combines an editor's values with the
+ones stored since the editor opened the form, and :func:`as_changes` turns
+the difference into keyword arguments of ``catalogue.operations.update_service``.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, time
+
+from werkzeug.datastructures import MultiDict
+
+from socialmap.catalogue import vocabulary as voc
+from socialmap.catalogue.models import Service
+from socialmap.problems import Problem, _, shown
+
+TEXTS = ("name", "summary", "description", "conditions", "cost_note", "status_note")
+ENGLISH = ("name", "summary", "description")
+CONTACT_FIELDS = ("label", "phone", "email", "url", "hours", "audience")
+HOURS_FIELDS = ("day", "opens", "closes")
+EXTRA_ROWS = 2  # empty rows offered for a new contact or opening hours
+
+# Field names as the form and the history show them.
+FIELDS = (*TEXTS, *(f"{f}_en" for f in ENGLISH), "status", "waiting_weeks", "waiting_updated",
+          "contacts", "hours", "serves", "locations")
+
+
+def service_values(service: Service) -> dict:
+    """The editable values of ``service`` in the form's shape."""
+    en = (service.translations or {}).get("en") or {}
+    values: dict = {f: getattr(service, f) or "" for f in TEXTS}
+    values.update({f"{f}_en": en.get(f) or "" for f in ENGLISH})
+    values["status"] = service.status
+    values["waiting_weeks"] = "" if service.waiting_weeks is None else str(service.waiting_weeks)
+    values["waiting_updated"] = service.waiting_updated.isoformat() if service.waiting_updated else ""
+    values["contacts"] = [{"label": c.label or "", "phone": c.phone or "", "email": c.email or "",
+                           "url": c.url or "", "hours": c.hours or "", "audience": c.audience}
+                          for c in service.contacts]
+    values["hours"] = [{"day": voc.WEEKDAYS[r.weekday], "opens": f"{r.opens_at:%H:%M}",
+                        "closes": _closing(r.closes_at)}
+                       for r in service.schedule_rules if r.kind == "hours"]
+    values["serves"] = sorted(a.code for a in service.areas_served)
+    values["locations"] = sorted(loc.key for loc in service.locations)
+    return values
+
+
+def _closing(value: time) -> str:
+    return "24:00" if value == time(23, 59, 59) else f"{value:%H:%M}"
+
+
+def _rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
+    """Rows sent as ``<prefix>-<n>-<field>``, in order, leaving out empty ones."""
+    numbers = sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-")
+                      and k.count("-") == 2 and k.split("-")[1].isdigit()})
+    rows = []
+    for n in numbers:
+        row = {f: (form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
+        if any(v for f, v in row.items() if f not in ("audience", "day")):
+            rows.append(row)
+    return rows
+
+
+@dataclass
+class Read:
+    values: dict
+    problems: list[Problem]
+
+
+def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[str]) -> Read:
+    """The editor's values from the form, and a problem for each that cannot be used."""
+    problems: list[Problem] = []
+
+    def fail(field_: str, message: str) -> None:
+        problems.append(Problem("", field_, message))
+
+    values: dict = {f: (form.get(f) or "").strip() for f in (*TEXTS, *(f"{f}_en" for f in ENGLISH))}
+    for f in ("name", "summary"):
+        if not values[f]:
+            fail(f, _("is verplicht"))
+    limits = {"name": 200, "name_en": 200, "status_note": 2000}
+    for f, limit in limits.items():
+        if len(values[f]) > limit:
+            fail(f, _("is %(length)d tekens lang; de grens is %(max)d", length=len(values[f]), max=limit))
+    values["status"] = form.get("status") or ""
+    if values["status"] not in voc.STATUS:
+        fail("status", _("kies een van: %(codes)s", codes=", ".join(str(v) for v in voc.STATUS.values())))
+    values["waiting_weeks"] = (form.get("waiting_weeks") or "").strip()
+    if values["waiting_weeks"] and not (values["waiting_weeks"].isdigit() and int(values["waiting_weeks"]) <= 520):
+        fail("waiting_weeks", _("vul een aantal weken in (0 tot 520), of laat het leeg als het onbekend is"))
+    values["waiting_updated"] = (form.get("waiting_updated") or "").strip()
+    if values["waiting_updated"]:
+        try:
+            date.fromisoformat(values["waiting_updated"])
+        except ValueError:
+            fail("waiting_updated", _("geen datum (JJJJ-MM-DD): %(value)s", value=shown(values["waiting_updated"])))
+    elif values["waiting_weeks"]:
+        fail("waiting_updated", _("een wachttijd heeft altijd de datum waarop hij gold"))
+
+    values["contacts"] = _rows(form, "contact", CONTACT_FIELDS)
+    for i, c in enumerate(values["contacts"]):
+        if not c["label"]:
+            fail(f"contact-{i}-label", _("geef het contact een naam (bijvoorbeeld 'Algemeen')"))
+        if not (c["phone"] or c["email"] or c["url"]):
+            fail(f"contact-{i}-phone", _("een telefoonnummer, e-mailadres of url is nodig"))
+        if c["email"] and "@" not in c["email"]:
+            fail(f"contact-{i}-email", _("geen e-mailadres: %(value)s", value=shown(c["email"])))
+        if c["url"] and not c["url"].startswith(("https://", "http://")):
+            fail(f"contact-{i}-url", _("een webadres begint met https://"))
+        if c["audience"] not in voc.CONTACT_AUDIENCE:
+            c["audience"] = "public"
+    values["hours"] = _rows(form, "hours", HOURS_FIELDS)
+    for i, h in enumerate(values["hours"]):
+        if h["day"] not in voc.WEEKDAYS:
+            fail(f"hours-{i}-day", _("kies een dag"))
+        try:
+            opens, closes = _clock(h["opens"]), _clock(h["closes"])
+            if closes <= opens:
+                fail(f"hours-{i}-closes", _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
+                                            closes=h["closes"], opens=h["opens"]))
+        except ValueError:
+            fail(f"hours-{i}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
+    values["serves"] = sorted(set(form.getlist("serves")))
+    if not values["serves"]:
+        fail("serves", _("kies minstens één gebied waar de dienst voor is"))
+    elif set(values["serves"]) - allowed_areas:
+        fail("serves", _("u kunt alleen gebieden binnen uw regio kiezen"))
+    values["locations"] = sorted(set(form.getlist("locations")))
+    if set(values["locations"]) - allowed_locations:
+        fail("locations", _("kies locaties van de organisatie van deze dienst"))
+    return Read(values, problems)
+
+
+def _clock(text: str) -> time:
+    hours, _sep, minutes = text.partition(":")
+    if text == "24:00":
+        return time(23, 59, 59)
+    return time(int(hours), int(minutes))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    field: str
+    yours: object
+    stored: object
+
+
+def merge(base: dict, mine: dict, stored: dict) -> tuple[dict, list[Conflict]]:
+    """Combine the editor's values with what was stored since the form was
+    opened (``base``): a field only one side changed takes that side's value;
+    a field both changed differently is a conflict (the editor's value is kept
+    in the result, so nothing typed is lost)."""
+    merged, conflicts = {}, []
+    for f in FIELDS:
+        b, m, s = base.get(f), mine.get(f), stored.get(f)
+        if m == b:
+            merged[f] = s
+        elif s == b or m == s:
+            merged[f] = m
+        else:
+            merged[f] = m
+            conflicts.append(Conflict(f, m, s))
+    return merged, conflicts
+
+
+def encode_base(values: dict) -> str:
+    return json.dumps(values, sort_keys=True, ensure_ascii=False)
+
+
+def decode_base(text: str | None) -> dict | None:
+    try:
+        value = json.loads(text or "")
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def as_changes(values: dict, stored: dict) -> dict:
+    """The keyword arguments of ``update_service`` for every field that differs."""
+    changes: dict = {}
+    for f in FIELDS:
+        if values[f] == stored[f]:
+            continue
+        if f == "waiting_weeks":
+            changes[f] = int(values[f]) if values[f] != "" else None
+        elif f == "waiting_updated":
+            changes[f] = date.fromisoformat(values[f]) if values[f] else None
+        elif f == "hours":
+            changes[f] = [{"weekday": voc.WEEKDAYS.index(h["day"]), "opens_at": _clock(h["opens"]),
+                           "closes_at": _clock(h["closes"])} for h in values[f]]
+        elif f == "contacts":
+            changes[f] = [{k: (v or None) if k != "audience" else v for k, v in c.items()} for c in values[f]]
+        else:
+            changes[f] = values[f]
+    return changes
+
+
+def blank_rows(values: dict) -> dict:
+    """The values with empty rows added for a new contact or opening hours."""
+    shown_values = dict(values)
+    shown_values["contacts"] = list(values["contacts"]) + [
+        {"label": "", "phone": "", "email": "", "url": "", "hours": "", "audience": "public"}] * EXTRA_ROWS
+    shown_values["hours"] = list(values["hours"]) + [{"day": "", "opens": "", "closes": ""}] * EXTRA_ROWS
+    return shown_values

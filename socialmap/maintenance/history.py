@@ -1,0 +1,87 @@
+"""An entry's history, the region-wide log, and reverting one change.
+
+The history of a service is its own audit rows and those of its parts
+(contacts, opening hours, codes), which name it as their parent. A revert of
+one field sets the value from before the change again, through the same
+audited operation, with a note naming the change it reverts. It is refused,
+with the reason, when the field no longer holds the value the change left
+(a later change touched it), or when the change is not one of a field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from socialmap.audit import AuditEntry, plain
+from socialmap.catalogue.models import Service
+from socialmap.catalogue.operations import REVERTIBLE, update_service
+from socialmap.problems import _
+
+PAGE_SIZE = 100
+
+
+def service_history(session: Session, service: Service, limit: int = 500) -> list[AuditEntry]:
+    """The service's changes and those of its parts, newest first."""
+    query = select(AuditEntry).where(or_(
+        (AuditEntry.entity == "service") & (AuditEntry.entity_id == service.id),
+        (AuditEntry.parent == "service") & (AuditEntry.parent_id == service.id),
+    )).order_by(AuditEntry.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    actor: str = ""
+    entity: str = ""
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+
+def region_log(session: Session, f: LogFilter) -> list[AuditEntry]:
+    """Every change, newest first, filtered by who, what and when."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if f.actor:
+        query = query.where(AuditEntry.actor.ilike(f"%{f.actor}%"))
+    if f.entity:
+        query = query.where(or_(AuditEntry.entity == f.entity, AuditEntry.parent == f.entity))
+    if f.since:
+        query = query.where(AuditEntry.at >= datetime.combine(f.since, time.min))
+    if f.until:
+        query = query.where(AuditEntry.at <= datetime.combine(f.until, time.max))
+    return list(session.scalars(query.offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+
+
+class RevertRefused(Exception):
+    """The change cannot be reverted; ``str()`` says why, for the editor."""
+
+
+def revert_problem(session: Session, entry: AuditEntry) -> str | None:
+    """Why ``entry`` cannot be reverted, or None."""
+    if entry.entity != "service" or entry.action != "update" or entry.field not in REVERTIBLE:
+        return _("Alleen een wijziging van één veld van een dienst kan worden teruggedraaid.")
+    service = session.get(Service, entry.entity_id)
+    if service is None:
+        return _("De dienst bestaat niet meer.")
+    if plain(getattr(service, entry.field)) != entry.after:
+        return _("Het veld is daarna nog eens gewijzigd; draai eerst die latere wijziging terug of pas het "
+                 "veld zelf aan.")
+    return None
+
+
+def revert(session: Session, entry: AuditEntry, actor: str) -> Service:
+    """Set the field back to its value before ``entry`` (an audited change itself)."""
+    problem = revert_problem(session, entry)
+    if problem:
+        raise RevertRefused(problem)
+    service = session.get(Service, entry.entity_id)
+    value = entry.before
+    column_type = Service.__table__.columns[entry.field].type.python_type
+    if value is not None and column_type is date:
+        value = date.fromisoformat(value)
+    update_service(session, service, actor, note=_("terugdraaien van wijziging %(id)d", id=entry.id),
+                   **{entry.field: value})
+    return service

@@ -1,0 +1,71 @@
+"""How the coordinator pages name fields, entries, roles and stored values."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from socialmap.i18n import _
+
+FIELD_LABELS = {
+    "name": _l("Naam"), "summary": _l("Korte uitleg"), "description": _l("Beschrijving"),
+    "conditions": _l("Voor wie, voorwaarden"), "cost_note": _l("Kosten, toelichting"),
+    "status_note": _l("Toelichting bij de status"), "name_en": _l("Naam (Engels)"),
+    "summary_en": _l("Korte uitleg (Engels)"), "description_en": _l("Beschrijving (Engels)"),
+    "status": _l("Status"), "waiting_weeks": _l("Wachttijd in weken"), "waiting_updated": _l("Wachttijd gold op"),
+    "contacts": _l("Contact"), "hours": _l("Openingstijden"), "serves": _l("Gebied"), "locations": _l("Locaties"),
+    "translations": _l("Vertalingen"), "areas_served": _l("Gebied"), "needs": _l("Hulpvragen"),
+    "phone": _l("Telefoon"), "email": _l("E-mail"), "url": _l("Website"), "label": _l("Naam van het contact"),
+    "hours_text": _l("Bereikbaar"), "audience": _l("Voor wie"), "opens_at": _l("Open"), "closes_at": _l("Dicht"),
+    "weekday": _l("Dag"),
+}
+ENTITY_LABELS = {
+    "service": _l("Dienst"), "contact": _l("Contact"), "schedule_rule": _l("Openingstijd of bijeenkomst"),
+    "schedule_exception": _l("Uitzondering op de openingstijden"), "service_facet": _l("Code van een dienst"),
+    "organisation": _l("Organisatie"), "location": _l("Locatie"), "referral_route": _l("Verwijsroute"),
+    "route_step": _l("Stap van een route"), "route_transition": _l("Overgang in een route"),
+    "need_term": _l("Hulpvraag (taxonomie)"),
+}
+ROLE_LABELS = {"admin": _l("beheerder"), "coordinator": _l("coördinator"), "org_editor": _l("redacteur"),
+               "professional": _l("professional")}
+ACTIONS = {"insert": _l("toegevoegd"), "update": _l("gewijzigd"), "delete": _l("verwijderd")}
+
+
+def field_label(name: str | None) -> str:
+    return str(FIELD_LABELS.get(name or "", name or ""))
+
+
+def entity_label(entity: str) -> str:
+    return str(ENTITY_LABELS.get(entity, entity))
+
+
+def change_label(entry) -> str:
+    what = entity_label(entry.entity)
+    if entry.entity_key and entry.entity != "service":
+        what += f" {entry.entity_key}"
+    if entry.field:
+        return f"{what}: {field_label(entry.field)}"
+    return f"{what} {ACTIONS.get(entry.action, entry.action)}"
+
+
+def show_value(value, limit: int = 160) -> str:
+    """A stored value for a person: lists and records in one readable line."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, dict):
+        text = "; ".join(f"{field_label(k)}: {show_value(v, 60)}" for k, v in value.items()
+                         if v not in (None, "", [], {}) and k not in ("id", "service_id", "position"))
+    elif isinstance(value, list):
+        text = ", ".join(show_value(v, 60) for v in value)
+    elif value is True:
+        text = _("ja")
+    elif value is False:
+        text = _("nee")
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def role_label(grant) -> str:
+    label = str(ROLE_LABELS.get(grant.role, grant.role))
+    scope = [x for x in ((grant.area.name if grant.area is not None else None),
+                         (grant.organisation.name if grant.organisation is not None else None)) if x]
+    return f"{label} ({', '.join(scope)})" if scope else label

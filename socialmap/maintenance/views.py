@@ -1,0 +1,298 @@
+"""The coordinator pages under ``/beheer``: signing in and out, the entries an
+account may edit, the service form (with the merge of a stale edit), an
+entry's history with revert, and the region-wide log.
+
+Every page asks :mod:`.permissions` and answers 403 when the account may not
+act; every write goes through the catalogue operations inside one request
+transaction (``write_request``). Forms carry a CSRF token (Flask-WTF's
+``CSRFProtect`` guards every POST of the app).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from socialmap.audit import AuditEntry
+from socialmap.catalogue import vocabulary as voc
+from socialmap.catalogue.areas import area_tree
+from socialmap.catalogue.models import AreaUnit, Location, Service, service_area
+from socialmap.catalogue.operations import update_service
+from socialmap.extensions import db, limiter
+from socialmap.i18n import _
+from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters
+from socialmap.maintenance.models import Account
+from socialmap.problems import Invalid
+from socialmap.transaction import write_request
+
+bp = Blueprint("maintenance", __name__, url_prefix="/beheer")
+
+# Area levels offered as a service area (buurten are many; a wijk is the usual grain).
+SERVED_LEVELS = ("region", "municipality", "borough", "district")
+
+
+@bp.context_processor
+def _helpers():
+    return {"field_label": presenters.field_label, "show_value": presenters.show_value,
+            "change_label": presenters.change_label, "entity_label": presenters.entity_label,
+            "role_label": presenters.role_label}
+
+
+def _account() -> Account | None:
+    return current_user if getattr(current_user, "is_authenticated", False) else None
+
+
+# --- signing in and out ---------------------------------------------------------
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=auth.login_rate_key, methods=["POST"])
+@write_request
+def login():
+    """Sign in. One message for every failure: it never tells which names exist."""
+    error = None
+    if request.method == "POST":
+        account = auth.authenticate(db.session, request.form.get("username", ""), request.form.get("password", ""))
+        if account is not None:
+            auth.sign_in(account)
+            return redirect(_safe_next(request.args.get("next")) or url_for("maintenance.dashboard"))
+        error = _("De gebruikersnaam of het wachtwoord klopt niet, of het account is geblokkeerd. Na %(n)d "
+                  "mislukte pogingen wordt een account geblokkeerd; een beheerder kan het weer openen.",
+                  n=int(_config("LOGIN_MAX_FAILURES")))
+    return render_template("maintenance/login.html", error=error,
+                           username=request.form.get("username", "")), 200 if error is None else 401
+
+
+def _config(name: str):
+    return current_app.config[name]
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site (never another host) to go to after signing in."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.post("/uitloggen")
+def logout():
+    auth.sign_out()
+    flash(_("U bent uitgelogd."))
+    return redirect(url_for("catalogue.home"))
+
+
+@bp.post("/overal-uitloggen")
+@login_required
+@write_request
+def logout_everywhere():
+    auth.sign_out_everywhere(current_user)
+    auth.sign_out()
+    flash(_("U bent op alle apparaten uitgelogd."))
+    return redirect(url_for("maintenance.login"))
+
+
+@bp.route("/uitnodiging", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@write_request
+def invitation():
+    """Set the password with a one-time link. The token travels in the query
+    string (``?t=``), which the access log leaves out."""
+    token = request.values.get("t", "")
+    found = accounts.invitation_for(db.session, token)
+    if found is None:
+        return render_template("maintenance/invitation.html", invitation=None, token="", errors={}), 404
+    errors = {}
+    if request.method == "POST":
+        try:
+            account = accounts.accept(db.session, found, request.form.get("password", ""),
+                                      request.form.get("repeated", ""))
+        except Invalid as exc:
+            errors = exc.errors
+        else:
+            auth.sign_in(account)
+            flash(_("Uw wachtwoord is ingesteld. U bent ingelogd."))
+            return redirect(url_for("maintenance.dashboard"))
+    return render_template("maintenance/invitation.html", invitation=found, token=token, errors=errors,
+                           min_length=auth.MIN_PASSWORD_LENGTH), 400 if errors else 200
+
+
+# --- the entries an account may edit ---------------------------------------------
+
+@bp.get("/")
+@login_required
+def dashboard():
+    account = _account()
+    if not permissions.may_edit_anything(account):
+        return render_template("maintenance/dashboard.html", services=[], text="", may_edit=False)
+    text = (request.args.get("q") or "").strip()[:100]
+    query = select(Service).options(selectinload(Service.areas_served), selectinload(Service.organisation))
+    scopes = [g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None]
+    if not account.is_admin:
+        tree = area_tree(db.session)
+        inside = {a for s in scopes for a in (tree.ids_under(s) | {s})}
+        organisations = {g.organisation_id for g in account.grants if g.organisation_id is not None}
+        query = query.where(Service.id.in_(select(service_area.c.service_id).where(
+            service_area.c.area_id.in_(inside or {-1}))) | Service.organisation_id.in_(organisations or {-1}))
+    if text:
+        query = query.where(func.lower(Service.name).contains(text.lower()))
+    found = [s for s in db.session.scalars(query.order_by(Service.name).limit(400))
+             if permissions.may_edit_service(db.session, account, s)]
+    return render_template("maintenance/dashboard.html", services=found[:200], more=len(found) > 200,
+                           text=text, may_edit=True)
+
+
+# --- the service form -------------------------------------------------------------
+
+def _editable_service(key: str) -> Service:
+    service = db.session.scalar(select(Service).where(Service.key == key))
+    if service is None:
+        abort(404)
+    if not permissions.may_edit_service(db.session, _account(), service):
+        abort(403)
+    return service
+
+
+def _area_choices(service: Service) -> list[AreaUnit]:
+    """The areas the editor may pick as served: those inside the editor's
+    scopes (everything of the service's region for an admin), plus the current ones."""
+    account = _account()
+    tree = area_tree(db.session)
+    if account.is_admin:
+        roots = {tree.ancestor_ids(a.id)[-1] for a in service.areas_served if a.id in tree.code}
+    else:
+        roots = {g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None}
+    ids = {a for r in roots for a in (tree.ids_under(r) | {r}) if tree.level[a] in SERVED_LEVELS}
+    ids |= {a.id for a in service.areas_served}
+    areas = db.session.scalars(select(AreaUnit).where(AreaUnit.id.in_(ids or {-1}))).all()
+    order = {level: i for i, level in enumerate(("country", *SERVED_LEVELS, "neighbourhood"))}
+    return sorted(areas, key=lambda a: (order.get(a.level, 9), tree.municipality_of(a.id) or "", a.name))
+
+
+def _location_choices(service: Service) -> list[Location]:
+    query = select(Location).where(Location.organisation_id == service.organisation_id).order_by(Location.key)
+    found = {loc.key: loc for loc in db.session.scalars(query)}
+    for loc in service.locations:
+        found.setdefault(loc.key, loc)
+    return sorted(found.values(), key=lambda loc: loc.key)
+
+
+def _render_form(service: Service, values: dict, base: dict, version: int, errors: dict | None = None,
+                 conflicts=(), status: int = 200):
+    return render_template(
+        "maintenance/service_form.html", service=service, values=editing.blank_rows(values),
+        base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
+        areas=_area_choices(service), locations=_location_choices(service), weekdays=voc.WEEKDAYS,
+        weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
+
+
+@bp.get("/diensten/<key>")
+@login_required
+def edit_service(key: str):
+    service = _editable_service(key)
+    values = editing.service_values(service)
+    return _render_form(service, values, values, service.row_version)
+
+
+@bp.post("/diensten/<key>")
+@login_required
+@write_request
+def save_service(key: str):
+    """Save the form. Made on an older version: what only one side changed is
+    merged; a field both changed is a conflict shown side by side (409), with
+    the editor's input kept in the form."""
+    service = _editable_service(key)
+    areas = {a.code for a in _area_choices(service)}
+    locations = {loc.key for loc in _location_choices(service)}
+    read = editing.read_form(request.form, areas, locations)
+    stored = editing.service_values(service)
+    base = editing.decode_base(request.form.get("base")) or stored
+    version = request.form.get("version", "")
+    if read.problems:
+        return _render_form(service, read.values, base, int(version) if version.isdigit() else service.row_version,
+                            errors=Invalid(read.problems).errors, status=400)
+    values, conflicts = read.values, []
+    if not version.isdigit() or int(version) != service.row_version:
+        values, conflicts = editing.merge(base, read.values, stored)
+        if conflicts:
+            return _render_form(service, values, stored, service.row_version, conflicts=conflicts, status=409)
+        flash(_("Iemand anders heeft deze dienst intussen ook gewijzigd; die wijzigingen zijn bewaard naast "
+                "de uwe."))
+    changes = editing.as_changes(values, stored)
+    if not changes:
+        flash(_("Er was niets gewijzigd."))
+        return redirect(url_for("maintenance.edit_service", key=key))
+    try:
+        update_service(db.session, service, current_user.actor, note=(request.form.get("note") or "").strip()[:500]
+                       or None, **changes)
+    except Invalid as exc:
+        return _render_form(service, read.values, base, service.row_version, errors=exc.errors, status=400)
+    flash(_("Opgeslagen. De wijziging staat binnen enkele seconden in de zoekresultaten."))
+    return redirect(url_for("maintenance.edit_service", key=key))
+
+
+# --- history and revert ------------------------------------------------------------
+
+@bp.get("/diensten/<key>/geschiedenis")
+@login_required
+def service_history(key: str):
+    service = _editable_service(key)
+    entries = history.service_history(db.session, service)
+    return render_template("maintenance/history.html", service=service, entries=entries,
+                           revertible={e.id for e in entries if history.revert_problem(db.session, e) is None})
+
+
+@bp.post("/wijzigingen/<int:entry_id>/terugdraaien")
+@login_required
+@write_request
+def revert_change(entry_id: int):
+    entry = db.session.get(AuditEntry, entry_id)
+    if entry is None:
+        abort(404)
+    service = db.session.get(Service, entry.entity_id) if entry.entity == "service" else None
+    if service is None or not permissions.may_edit_service(db.session, _account(), service):
+        abort(403 if service is not None else 404)
+    try:
+        history.revert(db.session, entry, current_user.actor)
+    except history.RevertRefused as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("De wijziging is teruggedraaid."))
+    return redirect(url_for("maintenance.service_history", key=service.key))
+
+
+@bp.get("/logboek")
+@login_required
+def region_log():
+    if not permissions.may_edit_anything(_account()):
+        abort(403)
+    args = request.args
+    errors = {}
+
+    def day(name: str) -> date | None:
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            errors[name] = _("geen datum (JJJJ-MM-DD): %(value)s", value=value[:20])
+            return None
+
+    page = args.get("page", "1")
+    log_filter = history.LogFilter(actor=(args.get("actor") or "").strip()[:100],
+                                   entity=(args.get("entity") or "").strip()[:50],
+                                   since=day("since"), until=day("until"),
+                                   page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+    entries = history.region_log(db.session, log_filter)
+    return render_template("maintenance/log.html", entries=entries[:history.PAGE_SIZE],
+                           more=len(entries) > history.PAGE_SIZE, f=log_filter, errors=errors,
+                           entities=("service", "contact", "schedule_rule", "service_facet", "organisation",
+                                     "location", "referral_route", "route_step", "route_transition",
+                                     "need_term")), 400 if errors else 200

@@ -1,0 +1,302 @@
+"""The coordinator side on a copy of the demo region: signing in (CSRF, lockout,
+rate limits, sign out everywhere), editing a service through the form (audit,
+search index, merge of a stale edit, conflicts), history and revert, scopes."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from socialmap.audit import AuditEntry
+from socialmap.catalogue.models import AreaUnit, Organisation, Service
+from socialmap.extensions import db
+from socialmap.maintenance import accounts, auth
+from socialmap.maintenance.models import Account
+from socialmap.transaction import unit_of_work
+
+PASSWORD = "een lange zin als wachtwoord"
+SERVICE = "s-vg-zuidoost"  # the exploratory conversation in Zuidoost (has a professional line)
+PRO_PHONE = "020 555 1216"
+
+
+def make_account(app, username: str, role: str | None = None, area: str | None = None,
+                 organisation: str | None = None) -> None:
+    with app.app_context(), unit_of_work():
+        account = accounts.create_account(db.session, username, username.title())
+        accounts.set_password(db.session, account, PASSWORD)
+        if role:
+            accounts.grant(db.session, account, role, area, organisation, by="test")
+
+
+def other_region(app) -> None:
+    with app.app_context(), unit_of_work():
+        db.session.add(AreaUnit(code="RG-ZZZ", name="Elders", level="region"))
+
+
+def token_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    page = client.get("/beheer/inloggen")
+    return client.post("/beheer/inloggen", data={"username": username, "password": password,
+                                                 "csrf_token": token_of(page.get_data(as_text=True))})
+
+
+def form_of(html: str) -> dict[str, list[str]]:
+    """The fields a browser would send for the edit form (text, selected, checked)."""
+    form = html[html.index('<form method="post" class="edit-form"'):]
+    form = form[:form.index("</form>")]
+    data: dict[str, list[str]] = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name:
+            continue
+        kind = re.search(r'type="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if kind and kind.group(1) == "checkbox" and " checked" not in tag:
+            continue
+        data.setdefault(name.group(1), []).append(_unescape(value.group(1)) if value else "")
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[name] = [_unescape(body)]
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        data[name] = [chosen.group(1) if chosen else ""]
+    return data
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def edit(client, key: str, **changes):
+    page = client.get(f"/beheer/diensten/{key}")
+    assert page.status_code == 200, page.status_code
+    data = form_of(page.get_data(as_text=True))
+    for name, value in changes.items():
+        data[name.replace("__", "-")] = value if isinstance(value, list) else [value]
+    return data
+
+
+@pytest.fixture
+def app(editable_demo):
+    make_account(editable_demo, "coord", "coordinator", "RG-AMA")
+    return editable_demo
+
+
+def test_signing_in_needs_the_right_password_and_a_csrf_token(app):
+    client = app.test_client()
+    assert client.get("/beheer/").status_code == 302  # to the sign-in page
+    wrong = sign_in(client, "coord", "not the password")
+    assert wrong.status_code == 401 and "klopt niet" in wrong.get_data(as_text=True)
+    unknown = sign_in(client, "nobody", "not the password")
+    assert unknown.status_code == 401 and unknown.get_data(as_text=True).count("klopt niet") == 1
+    no_token = client.post("/beheer/inloggen", data={"username": "coord", "password": PASSWORD})
+    assert no_token.status_code == 400
+    assert sign_in(client, "coord").status_code == 302
+    assert client.get("/beheer/").status_code == 200
+
+
+def test_an_account_locks_after_repeated_failures_until_an_admin_unlocks_it(app):
+    client = app.test_client()
+    for _ in range(3):  # LOGIN_MAX_FAILURES in the test app
+        sign_in(client, "coord", "wrong")
+    assert sign_in(client, "coord").status_code == 401  # even the right password now
+    with app.app_context(), unit_of_work():
+        auth.unlock(accounts.account_named(db.session, "coord"))
+    assert sign_in(client, "coord").status_code == 302
+
+
+def test_signing_in_is_rate_limited_per_account_name(app):
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    client = app.test_client()
+    codes = [sign_in(client, "someone", "wrong").status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
+def test_signing_out_everywhere_ends_every_session(app):
+    one, two = app.test_client(), app.test_client()
+    sign_in(one, "coord")
+    sign_in(two, "coord")
+    page = one.get("/beheer/").get_data(as_text=True)
+    assert one.post("/beheer/overal-uitloggen", data={"csrf_token": token_of(page)}).status_code == 302
+    assert two.get("/beheer/").status_code == 302  # the other device is signed out too
+
+
+def test_a_coordinator_edits_contacts_hours_waiting_and_area_and_everything_is_audited(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    data = edit(client, SERVICE, contact__0__phone="020 555 9999", hours__0__day="mo", hours__0__opens="09:00",
+                hours__0__closes="12:30", waiting_weeks="3", waiting_updated="2026-12-01",
+                note="gebeld met de balie")
+    saved = client.post(f"/beheer/diensten/{SERVICE}", data=data)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert svc.waiting_weeks == 3 and svc.contacts[0].phone == "020 555 9999"
+        assert any(r.kind == "hours" and r.weekday == 0 for r in svc.schedule_rules)
+        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
+        fields = {(r.entity, r.field) for r in rows}
+        assert ("service", "waiting_weeks") in fields and ("contact", "phone") in fields
+        assert {r.note for r in rows} == {"gebeld met de balie"}
+        assert all(r.parent_id == svc.id for r in rows if r.entity != "service")
+    public = client.get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert "020 555 9999" in public
+    history = client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
+    assert "020 555 9999" in history and "account:coord" in history and "gebeld met de balie" in history
+
+
+def test_a_saved_name_is_found_by_search_within_two_seconds(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    assert client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Praatpunt Zonnebloem")
+                       ).status_code == 302
+    deadline = time.monotonic() + 2
+    while True:
+        found = client.get("/api/v1/search?q=zonnebloem").get_json()
+        if any(r["key"] == SERVICE for r in found["results"]) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert any(r["key"] == SERVICE for r in found["results"])
+
+
+def test_bad_input_is_named_at_its_field_and_nothing_is_saved(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    data = edit(client, SERVICE, name="", waiting_weeks="veel", contact__0__email="geen-adres")
+    answer = client.post(f"/beheer/diensten/{SERVICE}", data=data)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 400
+    assert 'id="err-name"' in html and 'id="err-waiting_weeks"' in html and 'id="err-contact-0-email"' in html
+    assert 'value="veel"' in html  # the editor's input is kept
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) != ""
+        assert not db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
+
+
+def test_an_edit_on_an_older_version_merges_other_fields_and_shows_a_conflict_on_the_same_field(app):
+    make_account(app, "coord2", "coordinator", "RG-AMA")
+    anna, bob = app.test_client(), app.test_client()
+    sign_in(anna, "coord")
+    sign_in(bob, "coord2")
+    anna_form, bob_form = edit(anna, SERVICE), edit(bob, SERVICE)
+    anna_form["name"] = ["Verkennend gesprek (Anna)"]
+    assert anna.post(f"/beheer/diensten/{SERVICE}", data=anna_form).status_code == 302
+    bob_form["status_note"] = ["Tijdelijk op een andere plek."]  # another field: merged
+    assert bob.post(f"/beheer/diensten/{SERVICE}", data=bob_form).status_code == 302
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert (svc.name, svc.status_note) == ("Verkennend gesprek (Anna)", "Tijdelijk op een andere plek.")
+    bob_old = edit(bob, SERVICE)
+    anna_form = edit(anna, SERVICE, name="Verkennend gesprek Zuidoost")
+    assert anna.post(f"/beheer/diensten/{SERVICE}", data=anna_form).status_code == 302
+    bob_old["name"] = ["Gesprek met Bob"]  # the same field, differently: a conflict
+    conflict = bob.post(f"/beheer/diensten/{SERVICE}", data=bob_old)
+    html = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert "Gesprek met Bob" in html and "Verkennend gesprek Zuidoost" in html  # both, side by side
+    assert 'value="Gesprek met Bob"' in html  # Bob's input stays in the form
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Verkennend gesprek Zuidoost"
+    resent = form_of(html)  # Bob keeps his choice and saves again: now on the current version
+    assert bob.post(f"/beheer/diensten/{SERVICE}", data=resent).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Gesprek met Bob"
+
+
+def test_a_change_is_reverted_unless_a_later_change_touched_the_field(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    with app.app_context():
+        before = db.session.scalar(select(Service.name).where(Service.key == SERVICE))
+    client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Eerste naam"))
+    client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Tweede naam"))
+    with app.app_context():
+        first, second = db.session.scalars(select(AuditEntry).where(
+            AuditEntry.entity == "service", AuditEntry.field == "name").order_by(AuditEntry.id)).all()[-2:]
+    page = client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
+    refused = client.post(f"/beheer/wijzigingen/{first.id}/terugdraaien", data={"csrf_token": token_of(page)},
+                          follow_redirects=True)
+    assert "daarna nog eens gewijzigd" in refused.get_data(as_text=True)
+    client.post(f"/beheer/wijzigingen/{second.id}/terugdraaien", data={"csrf_token": token_of(page)})
+    client.post(f"/beheer/wijzigingen/{first.id}/terugdraaien", data={"csrf_token": token_of(page)})
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == before
+        reverts = db.session.scalars(select(AuditEntry).where(AuditEntry.note.like("terugdraaien%"))).all()
+        assert len(reverts) == 2 and all(r.actor == "account:coord" for r in reverts)
+
+
+def test_a_coordinator_of_another_region_gets_403(app):
+    other_region(app)
+    make_account(app, "elders", "coordinator", "RG-ZZZ")
+    client = app.test_client()
+    sign_in(client, "elders")
+    assert client.get(f"/beheer/diensten/{SERVICE}").status_code == 403
+    assert client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").status_code == 403
+    assert SERVICE not in client.get("/beheer/").get_data(as_text=True)
+
+
+def test_an_organisation_editor_edits_only_its_own_organisations_services(app):
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        own = svc.organisation.key
+        other = db.session.scalar(select(Organisation.key).where(Organisation.id != svc.organisation_id))
+    make_account(app, "redacteur", "org_editor", organisation=own)
+    make_account(app, "andere", "org_editor", organisation=other)
+    mine, theirs = app.test_client(), app.test_client()
+    sign_in(mine, "redacteur")
+    sign_in(theirs, "andere")
+    assert mine.get(f"/beheer/diensten/{SERVICE}").status_code == 200
+    assert theirs.get(f"/beheer/diensten/{SERVICE}").status_code == 403
+
+
+def test_a_professional_sees_the_professional_line_that_the_public_never_sees(app):
+    make_account(app, "huisarts", "professional")
+    public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert PRO_PHONE not in public
+    client = app.test_client()
+    sign_in(client, "huisarts")
+    assert PRO_PHONE in client.get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert client.get(f"/beheer/diensten/{SERVICE}").status_code == 403  # sees, edits nothing
+
+
+def test_an_invitation_link_sets_the_password_once(app):
+    with app.app_context(), unit_of_work():
+        account = accounts.create_account(db.session, "nieuw", "Nieuwe Collega")
+        token = accounts.invite(db.session, account)
+    client = app.test_client()
+    page = client.get(f"/beheer/uitnodiging?t={token}")
+    assert page.status_code == 200
+    short = client.post("/beheer/uitnodiging", data={"t": token, "password": "kort", "repeated": "kort",
+                                                     "csrf_token": token_of(page.get_data(as_text=True))})
+    assert short.status_code == 400 and "minstens 12 tekens" in short.get_data(as_text=True)
+    done = client.post("/beheer/uitnodiging", data={"t": token, "password": PASSWORD, "repeated": PASSWORD,
+                                                    "csrf_token": token_of(page.get_data(as_text=True))})
+    assert done.status_code == 302
+    assert app.test_client().get(f"/beheer/uitnodiging?t={token}").status_code == 404  # used up
+    assert sign_in(app.test_client(), "nieuw").status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(Account.password_hash).where(Account.username == "nieuw"))
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_accounts_from_the_command_line(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["accounts", "create", "piet", "--name", "Piet Jansen"])
+    assert made.exit_code == 0 and "/beheer/uitnodiging?t=" in made.output
+    assert runner.invoke(args=["accounts", "create", "piet", "--name", "Piet"]).exit_code == 1  # exists
+    granted = runner.invoke(args=["accounts", "grant", "piet", "coordinator", "--area", "GM0363"])
+    assert granted.exit_code == 0 and "coordinator GM0363" in granted.output
+    wrong = runner.invoke(args=["accounts", "grant", "piet", "coordinater", "--area", "GM0363"])
+    assert wrong.exit_code == 1 and "bedoelt u 'coordinator'" in wrong.output and "Traceback" not in wrong.output
+    no_area = runner.invoke(args=["accounts", "grant", "piet", "coordinator"])
+    assert no_area.exit_code == 1 and "--area" in no_area.output
+    listed = runner.invoke(args=["accounts", "list"])
+    assert "piet" in listed.output and "coordinator GM0363" in listed.output and "invited" in listed.output
+    assert runner.invoke(args=["accounts", "revoke", "piet", "coordinator"]).exit_code == 0
+    assert runner.invoke(args=["accounts", "unlock", "piet"]).exit_code == 0
+    assert runner.invoke(args=["accounts", "unlock", "nobody"]).exit_code == 1
