@@ -44,7 +44,7 @@ class AuditEntry(Base):
                       Index("ix_audit_entry_parent", "parent", "parent_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), index=True)  # UTC
     actor: Mapped[str] = mapped_column(String(200), index=True)
     action: Mapped[str] = mapped_column(String(10))  # insert | update | delete
     entity: Mapped[str] = mapped_column(String(50))  # the table: service, organisation, referral_route, ...
@@ -186,7 +186,8 @@ def _row(target, action: str, field_=None, before=None, after=None) -> None:
         key = ":".join(str(part) for part in pk[1:]) or None
     parent, parent_column = getattr(type(target), "__audit_parent__", (None, None))
     session = object_session(target)
-    rows.append({"actor": actor_of(session), "action": action,
+    rows.append({"at": dt.datetime.now(dt.UTC).replace(tzinfo=None),  # UTC on every database
+                 "actor": actor_of(session), "action": action,
                  "entity": mapper.local_table.name, "entity_id": pk[0], "entity_key": key,
                  "field": field_, "before": before, "after": after, "parent": parent,
                  "parent_id": getattr(target, parent_column) if parent_column else None,

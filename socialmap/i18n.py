@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, request, session
+from flask_babel import get_locale
 from flask_babel import gettext as _  # noqa: F401  (re-exported)
 from flask_babel import lazy_gettext as _l  # noqa: F401
-from flask_babel import get_locale
 
 SOURCE_LANGUAGE = "nl"
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 
+from socialmap.api import route_schemas as schemas
 from socialmap.catalogue.queries import need_labels
 from socialmap.extensions import db
 from socialmap.i18n import _, current_locale
-from socialmap.api import route_schemas as schemas
 from socialmap.routes import access, finder, queries
 from socialmap.routes.criteria import PARAMETERS, CriteriaError, origin_from, parse
 from socialmap.safety.help import as_json, help_for

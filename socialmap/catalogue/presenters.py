@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.models import ScheduleRule, Service

@@ -12,8 +12,17 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from socialmap.audit import imports
-from socialmap.interop.catalogue_records import (STRICT, Item, LoadReport, Placement, RetireScope, Source, load,
-                                                 prerequisites, read_placements)
+from socialmap.interop.catalogue_records import (
+    STRICT,
+    Item,
+    LoadReport,
+    Placement,
+    RetireScope,
+    Source,
+    load,
+    prerequisites,
+    read_placements,
+)
 from socialmap.interop.yaml_lines import line_of, read_yaml
 from socialmap.problems import Problems, _, did_you_mean, shown
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from socialmap.problems import Problems, _, did_you_mean, shown
 from socialmap.interop.yaml_lines import line_of
+from socialmap.problems import Problems, _, did_you_mean, shown
 
 
 def parse_day(value) -> date:

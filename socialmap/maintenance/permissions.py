@@ -63,5 +63,11 @@ def may_edit_anything(account: Account | None) -> bool:
         g.role in ("admin", *EDITING_ROLES) for g in account.grants)
 
 
+def may_see_region_log(account: Account | None) -> bool:
+    """The region-wide log is for coordinators and admins (it shows every organisation's changes)."""
+    return account is not None and account.is_active and any(g.role in ("admin", "coordinator")
+                                                             for g in account.grants)
+
+
 def may_manage_accounts(account: Account | None) -> bool:
     return account is not None and account.is_active and account.is_admin

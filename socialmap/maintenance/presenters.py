@@ -1,6 +1,10 @@
 """How the coordinator pages name fields, entries, roles and stored values."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from socialmap.i18n import _
@@ -62,6 +66,27 @@ def show_value(value, limit: int = 160) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def local_time(at: datetime) -> datetime:
+    """A stored moment (naive, UTC) in the region's time zone."""
+    return at.replace(tzinfo=UTC).astimezone(ZoneInfo(str(current_app.config["TIMEZONE"])))
+
+
+def actor_label(actor: str) -> str:
+    """Who, shortly: a load of many files names the first and how many more."""
+    if actor.startswith("import:") and "," in actor:
+        files = actor.removeprefix("import:").split(",")
+        return _("import van %(file)s en %(n)d andere bestanden", file=files[0], n=len(files) - 1)
+    return actor
+
+
+def shown_change(entry) -> tuple[str, str]:
+    """The before and after of a history row as shown; a code added or removed
+    is named in the row's label already."""
+    if entry.entity == "service_facet":
+        return "—", "—"
+    return show_value(entry.before), show_value(entry.after)
 
 
 def role_label(grant) -> str:

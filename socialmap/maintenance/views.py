@@ -38,7 +38,9 @@ SERVED_LEVELS = ("region", "municipality", "borough", "district")
 def _helpers():
     return {"field_label": presenters.field_label, "show_value": presenters.show_value,
             "change_label": presenters.change_label, "entity_label": presenters.entity_label,
-            "role_label": presenters.role_label}
+            "role_label": presenters.role_label, "actor_label": presenters.actor_label,
+            "shown_change": presenters.shown_change, "local_time": presenters.local_time,
+            "may_see_log": permissions.may_see_region_log(_account())}
 
 
 def _account() -> Account | None:
@@ -95,7 +97,7 @@ def logout_everywhere():
     auth.sign_out_everywhere(current_user)
     auth.sign_out()
     flash(_("U bent op alle apparaten uitgelogd."))
-    return redirect(url_for("maintenance.login"))
+    return redirect(url_for("catalogue.home"))
 
 
 @bp.route("/uitnodiging", methods=["GET", "POST"])
@@ -175,6 +177,23 @@ def _area_choices(service: Service) -> list[AreaUnit]:
     return sorted(areas, key=lambda a: (order.get(a.level, 9), tree.municipality_of(a.id) or "", a.name))
 
 
+def _area_groups(service: Service, areas: list[AreaUnit], chosen: list[str]) -> list[tuple[str, list, bool]]:
+    """The served-area choices in groups a person can scan: the large areas
+    first, then the wijken per stadsdeel (or municipality), each group open
+    when it holds a chosen area."""
+    tree = area_tree(db.session)
+    large = [a for a in areas if a.level != "district"]
+    groups: dict[int | None, list[AreaUnit]] = {}
+    for a in areas:
+        if a.level == "district":
+            groups.setdefault(tree.parent.get(a.id), []).append(a)
+    found = [(_("Regio, gemeente en stadsdelen"), large, True)] if large else []
+    for parent_id, members in sorted(groups.items(), key=lambda g: tree.name.get(g[0], "") if g[0] else ""):
+        label = _("Wijken in %(name)s", name=tree.name.get(parent_id, "?")) if parent_id else _("Wijken")
+        found.append((label, members, any(a.code in chosen for a in members)))
+    return found
+
+
 def _location_choices(service: Service) -> list[Location]:
     query = select(Location).where(Location.organisation_id == service.organisation_id).order_by(Location.key)
     found = {loc.key: loc for loc in db.session.scalars(query)}
@@ -185,10 +204,12 @@ def _location_choices(service: Service) -> list[Location]:
 
 def _render_form(service: Service, values: dict, base: dict, version: int, errors: dict | None = None,
                  conflicts=(), status: int = 200):
+    areas = _area_choices(service)
     return render_template(
         "maintenance/service_form.html", service=service, values=editing.blank_rows(values),
+        area_groups=_area_groups(service, areas, values["serves"]),
         base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
-        areas=_area_choices(service), locations=_location_choices(service), weekdays=voc.WEEKDAYS,
+        locations=_location_choices(service), weekdays=voc.WEEKDAYS,
         weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
 
 
@@ -270,7 +291,7 @@ def revert_change(entry_id: int):
 @bp.get("/logboek")
 @login_required
 def region_log():
-    if not permissions.may_edit_anything(_account()):
+    if not permissions.may_see_region_log(_account()):
         abort(403)
     args = request.args
     errors = {}

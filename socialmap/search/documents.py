@@ -31,8 +31,16 @@ from sqlalchemy.orm import Session
 
 from socialmap.catalogue.areas import AreaTree, area_tree
 from socialmap.catalogue.audience import professionals_only
-from socialmap.catalogue.models import (Location, NeedTerm, Organisation, Service,
-                                        ServiceFacet, service_area, service_location, service_need)
+from socialmap.catalogue.models import (
+    Location,
+    NeedTerm,
+    Organisation,
+    Service,
+    ServiceFacet,
+    service_area,
+    service_location,
+    service_need,
+)
 from socialmap.geo import from_db
 from socialmap.search.languages import held_in
 from socialmap.search.needs import matcher_for

@@ -19,8 +19,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from socialmap.search.analysis import (DUTCH_STOP, ENGLISH_STOP, TOKEN, fold, split_compound, stem,
-                                       typo_allowance, word_stems)
+from socialmap.search.analysis import (
+    DUTCH_STOP,
+    ENGLISH_STOP,
+    TOKEN,
+    fold,
+    split_compound,
+    stem,
+    typo_allowance,
+    word_stems,
+)
 
 
 def words_of(text: str) -> list[tuple[str, str]]:

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from socialmap.catalogue import vocabulary as voc
-from socialmap.catalogue.schedule import local_now
 from socialmap.catalogue.models import NeedTerm
+from socialmap.catalogue.schedule import local_now
 from socialmap.problems import Invalid, Problem
 from socialmap.routes import access as viewer
 from socialmap.safety.crisis import detect

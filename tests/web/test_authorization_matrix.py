@@ -1,0 +1,132 @@
+"""Every endpoint that needs an account or writes, for every kind of visitor,
+in one table. The table is checked against the app's URL map: an endpoint
+that is added without a row here fails the first test."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from socialmap.audit import AuditEntry
+from socialmap.catalogue.models import AreaUnit, Organisation, Service
+from socialmap.extensions import db
+from socialmap.maintenance import accounts
+from socialmap.transaction import unit_of_work
+
+PASSWORD = "een lange zin als wachtwoord"
+SERVICE = "s-vg-zuidoost"
+VISITORS = ("anonymous", "professional", "editor_other", "editor_here", "coordinator_elsewhere",
+            "coordinator_here", "admin")
+# Public endpoints that take a POST but change nothing (CSRF-exempt on purpose).
+PUBLIC_POSTS = {"routes.finder_page", "routes.card", "routes_api.api_finder"}
+
+LOGIN = "login"  # a redirect to the sign-in page
+OK, FORBIDDEN, DONE = 200, 403, 302
+# endpoint, method -> the answer per visitor, in the order of VISITORS
+EXPECTED = {
+    ("maintenance.login", "GET"): (OK,) * 7,
+    ("maintenance.login", "POST"): "sign-in itself: tests/web/test_maintenance.py",
+    ("maintenance.invitation", "GET"): (404,) * 7,  # without a valid token
+    ("maintenance.invitation", "POST"): (404,) * 7,
+    ("maintenance.logout", "POST"): (DONE,) * 7,
+    ("maintenance.logout_everywhere", "POST"): (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE),
+    ("maintenance.dashboard", "GET"): (LOGIN, OK, OK, OK, OK, OK, OK),
+    ("maintenance.edit_service", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    ("maintenance.save_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
+    ("maintenance.service_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    ("maintenance.revert_change", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
+    ("maintenance.region_log", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+}
+
+
+def guarded_endpoints(app) -> set[tuple[str, str]]:
+    """Every (endpoint, method) of the coordinator side, and every POST of the app."""
+    found = set()
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if rule.endpoint.startswith("maintenance.") or (method != "GET" and rule.endpoint not in PUBLIC_POSTS):
+                found.add((rule.endpoint, method))
+    return found
+
+
+@pytest.fixture
+def world(editable_demo):
+    app = editable_demo
+    with app.app_context(), unit_of_work():
+        db.session.add(AreaUnit(code="RG-ZZZ", name="Elders", level="region"))
+        service = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        other = db.session.scalar(select(Organisation.key).where(Organisation.id != service.organisation_id))
+        grants = {"professional": ("professional", None, None),
+                  "editor_other": ("org_editor", None, other),
+                  "editor_here": ("org_editor", None, service.organisation.key),
+                  "coordinator_elsewhere": ("coordinator", "RG-ZZZ", None),
+                  "coordinator_here": ("coordinator", "RG-AMA", None),
+                  "admin": ("admin", None, None)}
+    for name, (role, area, organisation) in grants.items():
+        with app.app_context(), unit_of_work():
+            account = accounts.create_account(db.session, name.replace("_", "-"), name)
+            accounts.set_password(db.session, account, PASSWORD)
+            accounts.grant(db.session, account, role, area, organisation)
+    # a change to revert
+    with app.app_context(), unit_of_work():
+        service = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        from socialmap.catalogue.operations import update_service
+
+        update_service(db.session, service, "test:setup", status_note="Even anders.")
+        entry = db.session.scalar(select(AuditEntry.id).where(AuditEntry.actor == "test:setup"))
+    return app, entry
+
+
+def client_for(app, visitor: str):
+    client = app.test_client()
+    if visitor != "anonymous":
+        page = client.get("/beheer/inloggen").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        assert client.post("/beheer/inloggen", data={"username": visitor.replace("_", "-"), "password": PASSWORD,
+                                                     "csrf_token": token}).status_code == 302
+    return client
+
+
+def token(client) -> str:
+    page = client.get("/beheer/inloggen").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_every_guarded_endpoint_is_in_the_table(editable_demo):
+    missing = guarded_endpoints(editable_demo) - set(EXPECTED)
+    assert not missing, f"add these to EXPECTED: {sorted(missing)}"
+    assert not set(EXPECTED) - guarded_endpoints(editable_demo), "the table names endpoints that are gone"
+
+
+def request_for(endpoint: str, method: str, client, entry: int):
+    urls = {"maintenance.login": "/beheer/inloggen", "maintenance.invitation": "/beheer/uitnodiging?t=nope",
+            "maintenance.logout": "/beheer/uitloggen", "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
+            "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
+            "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
+            "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
+            "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
+            "maintenance.region_log": "/beheer/logboek"}
+    url = urls[endpoint]
+    if method == "GET":
+        return client.get(url)
+    data = {"csrf_token": token(client)}
+    if endpoint == "maintenance.save_service":
+        data.update({"name": "Verkennend gesprek Zuidoost", "summary": "Een gesprek.", "status": "active",
+                     "serves": ["SD0363T"], "version": "0", "base": ""})
+    return client.post(url, data=data)
+
+
+@pytest.mark.parametrize("endpoint, method", sorted(k for k, v in EXPECTED.items() if not isinstance(v, str)))
+def test_the_answer_for_every_visitor(world, endpoint, method):
+    app, entry = world
+    got = []
+    for visitor in VISITORS:
+        response = request_for(endpoint, method, client_for(app, visitor), entry)
+        answer = response.status_code
+        if answer == 302 and "/beheer/inloggen" in response.headers.get("Location", ""):
+            answer = LOGIN
+        elif answer == 409:  # a save on an old version that conflicts still proves access
+            answer = DONE
+        got.append(answer)
+    assert tuple(got) == EXPECTED[(endpoint, method)], dict(zip(VISITORS, got))
