@@ -21,7 +21,8 @@ import uuid
 from geoalchemy2 import load_spatialite
 from sqlalchemy import MetaData, Uuid, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import flag_modified
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -47,6 +48,33 @@ class Versioned:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:
         return {"version_id_col": cls.__table__.c.row_version}
+
+
+@event.listens_for(Session, "before_flush")
+def _versions_follow_parts(session: Session, _context, _instances) -> None:
+    """A record's parts are versioned with it: when a contact, opening hour or
+    code of a service (a step or transition of a route) is added, changed or
+    removed, or a linked list (areas served, needs) changes, the record's own
+    row is updated too, so its ``row_version`` is checked and raised -- two
+    editors of one service collide even when they touched different parts.
+    Parts name their record with ``__audit_parent__`` (table, column)."""
+    by_table = {m.local_table.name: m.class_ for m in Base.registry.mappers if issubclass(m.class_, Versioned)}
+    touched = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Versioned):
+            if obj in session.dirty and session.is_modified(obj, include_collections=True):
+                touched.add(obj)
+            continue
+        table, column = getattr(type(obj), "__audit_parent__", (None, None))
+        parent_class = by_table.get(table)
+        parent_id = getattr(obj, column, None) if column else None
+        if parent_class is not None and parent_id is not None:
+            parent = session.get(parent_class, parent_id)
+            if parent is not None:
+                touched.add(parent)
+    for record in touched:
+        if record not in session.new and record not in session.deleted and hasattr(record, "updated_at"):
+            flag_modified(record, "updated_at")
 
 
 # socialmap's own namespace for public identifiers (uuid5 of "socialmap.nl/ids").

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, event, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
-from sqlalchemy.orm.attributes import flag_modified
 
 from socialmap.audit import audit
 from socialmap.catalogue.models import AreaUnit, Organisation
@@ -33,7 +32,7 @@ class Route(Versioned, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Versioned: a change of a step or transition counts as a change of the
-    # route (_route_version_follows_content below).
+    # route (db._versions_follow_parts).
     key: Mapped[str] = mapped_column(String(100), unique=True)  # stable slug, used in URLs
     scope_id: Mapped[int] = mapped_column(ForeignKey("area_unit.id"), index=True)  # region or municipality
     owner_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -192,22 +191,6 @@ class RouteTransition(Base):
 
     def __repr__(self) -> str:
         return f"<RouteTransition {self.kind}>"
-
-
-@event.listens_for(Session, "before_flush")
-def _route_version_follows_content(session: Session, _context, _instances) -> None:
-    """Steps and transitions are versioned as part of their route: when one is
-    added, changed or removed, the route row is updated too, so its
-    ``row_version`` is checked and raised (a second editor of the same route
-    fails even when the two touched different steps)."""
-    routes = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, (RouteStep, RouteTransition)):
-            route = obj.route or (session.get(Route, obj.route_id) if obj.route_id is not None else None)
-            if route is not None and route not in session.new and route not in session.deleted:
-                routes.add(route)
-    for route in routes:
-        flag_modified(route, "updated_at")
 
 
 audit(Route, RouteStep, RouteTransition)

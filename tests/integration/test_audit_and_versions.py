@@ -166,3 +166,20 @@ def test_setting_the_same_codes_again_writes_nothing(session, service):
         service.set_codes("domain", ["social"])
     assert [(r.action, r.entity_key) for r in entries(session, actor="import:again.yaml")] == \
         [("delete", "domain:debt_money")]
+
+
+def test_a_changed_part_raises_the_service_version(session, service):
+    """Contacts, hours and codes are versioned with their service: two editors
+    who change different parts of one service still collide."""
+    from socialmap.catalogue.models import Contact
+
+    version = service.row_version
+    with unit_of_work(session):
+        service.set_contacts([Contact(label="Algemeen", phone="020 555 0000", audience="public", translations={})])
+    assert service.row_version == version + 1
+    with unit_of_work(session):
+        service.contacts[0].phone = "020 555 0001"
+    assert service.row_version == version + 2
+    with unit_of_work(session):
+        service.set_codes("domain", ["social", "debt_money"])
+    assert service.row_version == version + 3

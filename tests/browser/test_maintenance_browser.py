@@ -1,0 +1,90 @@
+"""The coordinator's journey in a real browser against the real server (``make
+run``): sign in with the demo accounts that `demo setup` printed, correct a
+service's opening hours, and meet a second editor who saved the same field
+meanwhile -- the conflict is shown side by side, nothing typed is lost, and
+both changes end up in the history. On a desktop and a phone, with no serious
+or critical axe violations."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import DESKTOP, PHONE
+
+SERVICE = "c-vechtzicht-weesp-basis-ggz"  # used by no other browser test
+
+
+def demo_password(live_server, username: str) -> str:
+    found = re.search(rf"^\s*{re.escape(username)}\s+\S+(?: \S+)?\s+(\S+)\s*$", live_server.log(), re.M)
+    assert found, f"`demo setup` printed no password for {username}"
+    return found.group(1)
+
+
+def sign_in(open_page, live_server, username: str, width: int = DESKTOP):
+    page = open_page("/beheer/inloggen", width=width)
+    page.fill("#field-username", username)
+    page.fill("#field-password", demo_password(live_server, username))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # a keyboard user signs in the same way
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/beheer/"), page.url
+    return page
+
+
+def no_overflow(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_two_coordinators_change_the_same_opening_hours(open_page, live_server, axe, tmp_path):
+    first = sign_in(open_page, live_server, "demo-coordinator")
+    second = sign_in(open_page, live_server, "demo-beheerder", width=PHONE)
+    for page in (first, second):
+        page.goto(live_server.url(f"/beheer/diensten/{SERVICE}"), wait_until="networkidle")
+    assert axe(first) == [] and no_overflow(second)
+    first.screenshot(path=str(tmp_path / "form-desktop.png"), full_page=True)
+
+    first.select_option("#field-hours-0-day", "mo")
+    first.fill("#field-hours-0-opens", "08:30")
+    first.fill("#field-note", "nieuwe openingstijd, gebeld")
+    with first.expect_navigation():
+        first.click("form.edit-form button.button-primary")
+    first.wait_for_load_state("networkidle")
+    assert "Opgeslagen" in first.locator(".flash").inner_text()
+
+    second.fill("#field-hours-0-opens", "10:00")  # the same row, differently, on the old version
+    with second.expect_navigation():
+        second.click("form.edit-form button.button-primary")
+    second.wait_for_load_state("networkidle")
+    conflict = second.locator("#conflicts")
+    assert "Iemand anders heeft deze dienst intussen gewijzigd" in conflict.inner_text()
+    assert "08:30" in conflict.inner_text() and "10:00" in conflict.inner_text()  # both, side by side
+    assert second.input_value("#field-hours-0-opens") == "10:00"  # nothing typed is lost
+    assert axe(second) == [] and no_overflow(second)
+    second.screenshot(path=str(tmp_path / "conflict-phone.png"), full_page=True)
+
+    with second.expect_navigation():
+        second.click("form.edit-form button.button-primary")  # keeps 10:00, now on the current version
+    second.wait_for_load_state("networkidle")
+    assert "Opgeslagen" in second.locator(".flash").inner_text()
+
+    first.goto(live_server.url(f"/beheer/diensten/{SERVICE}/geschiedenis"), wait_until="networkidle")
+    history = first.locator("table.history").inner_text()
+    assert "account:demo-coordinator" in history and "account:demo-beheerder" in history
+    assert "nieuwe openingstijd, gebeld" in history
+    assert axe(first) == []
+    public = open_page(f"/dienst/{SERVICE}").locator("main").inner_text()
+    assert "10:00" in public and "08:30" not in public  # the demo had 09:00-17:00 only; the second save won
+    expected = "the server responded with a status of 409"  # the conflict page itself
+    assert first.problems == [] and [p for p in second.problems if expected not in p] == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_sign_in_page_and_the_list_are_usable(open_page, live_server, axe, width):
+    page = open_page("/beheer/inloggen", width=width)
+    assert axe(page) == [] and no_overflow(page)
+    page = sign_in(open_page, live_server, "demo-coordinator", width)
+    assert page.locator("table.maintenance-list a").count() > 50
+    assert axe(page) == [] and no_overflow(page)
+    professional = sign_in(open_page, live_server, "demo-professional", width)
+    assert "Met uw account ziet u de gegevens voor professionals" in professional.locator("main").inner_text()
