@@ -22,10 +22,14 @@ from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Service, service_area
 from socialmap.catalogue.operations import update_service
 from socialmap.extensions import db, limiter
-from socialmap.i18n import _
-from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters
+from socialmap.i18n import _, pick
+from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, route_editing
 from socialmap.maintenance.models import Account
 from socialmap.problems import Invalid
+from socialmap.routes import vocabulary as route_voc
+from socialmap.routes.kinds import step_kinds
+from socialmap.routes.models import Route
+from socialmap.routes.operations import RouteInvalid, save_route
 from socialmap.transaction import write_request
 
 bp = Blueprint("maintenance", __name__, url_prefix="/beheer")
@@ -40,7 +44,7 @@ def _helpers():
             "change_label": presenters.change_label, "entity_label": presenters.entity_label,
             "role_label": presenters.role_label, "actor_label": presenters.actor_label,
             "shown_change": presenters.shown_change, "local_time": presenters.local_time,
-            "may_see_log": permissions.may_see_region_log(_account())}
+            "may_see_log": permissions.may_see_region_log(_account()), "rvoc": route_voc}
 
 
 def _account() -> Account | None:
@@ -146,8 +150,10 @@ def dashboard():
         query = query.where(func.lower(Service.name).contains(text.lower()))
     found = [s for s in db.session.scalars(query.order_by(Service.name).limit(400))
              if permissions.may_edit_service(db.session, account, s)]
+    routes = [r for r in db.session.scalars(select(Route).order_by(Route.title))
+              if permissions.may_edit_route(db.session, account, r)]
     return render_template("maintenance/dashboard.html", services=found[:200], more=len(found) > 200,
-                           text=text, may_edit=True)
+                           text=text, may_edit=True, routes=routes)
 
 
 # --- the service form -------------------------------------------------------------
@@ -256,6 +262,86 @@ def save_service(key: str):
         return _render_form(service, read.values, base, service.row_version, errors=exc.errors, status=400)
     flash(_("Opgeslagen. De wijziging staat binnen enkele seconden in de zoekresultaten."))
     return redirect(url_for("maintenance.edit_service", key=key))
+
+
+# --- referral routes ---------------------------------------------------------------
+
+def _editable_route(key: str) -> Route:
+    route = db.session.scalar(select(Route).where(Route.key == key))
+    if route is None:
+        abort(404)
+    if not permissions.may_edit_route(db.session, _account(), route):
+        abort(403)
+    return route
+
+
+def _render_route_form(route: Route, values: dict, version: int, errors: dict | None = None,
+                       stale: bool = False, status: int = 200):
+    shown_values = dict(values)
+    blank_step = {f: "" for f in route_editing.STEP_FIELDS}
+    blank_step["client_present"] = "yes"
+    blank_transition = {f: "" for f in route_editing.TRANSITION_FIELDS}
+    blank_transition.update(kind="referral", weight="0", appointment_by="client", referral_letter=False, consent=True)
+    shown_values["steps"] = [dict(s, row=s.get("row", i)) for i, s in enumerate(values["steps"])]
+    shown_values["steps"] += [dict(blank_step, row=len(shown_values["steps"]) + n)
+                              for n in range(route_editing.EXTRA_ROWS)]
+    shown_values["transitions"] = [dict(t, row=t.get("row", i)) for i, t in enumerate(values["transitions"])]
+    shown_values["transitions"] += [dict(blank_transition, row=len(shown_values["transitions"]) + n)
+                                    for n in range(route_editing.EXTRA_ROWS)]
+    kinds = [(code, str(pick(kind["label"]))) for code, kind in step_kinds().items()]
+    steps = [("", "—")] + [(s["key"], s["key"]) for s in values["steps"] if s.get("key")]
+    return render_template("maintenance/route_form.html", route=route, values=shown_values, version=version,
+                           errors=errors or {}, stale=stale, kind_choices=kinds, step_choices=steps,
+                           rvoc=route_voc), status
+
+
+@bp.get("/verwijsroutes/<key>")
+@login_required
+def edit_route(key: str):
+    route = _editable_route(key)
+    return _render_route_form(route, route_editing.route_values(route), route.row_version)
+
+
+@bp.post("/verwijsroutes/<key>")
+@login_required
+@write_request
+def save_route_form(key: str):
+    """Save the route: the route rules run on what would be written, and every
+    problem is shown at its field; nothing is written while one remains."""
+    route = _editable_route(key)
+    read = route_editing.read_form(request.form)
+    version = request.form.get("row_version", "")
+    if read.problems:
+        return _render_route_form(route, read.values, int(version) if version.isdigit() else route.row_version,
+                                  errors=Invalid(read.problems).errors, status=400)
+    if not version.isdigit() or int(version) != route.row_version:
+        flash(_("Iemand anders heeft deze route intussen gewijzigd. Uw invoer staat nog in het formulier; "
+                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
+        return _render_route_form(route, read.values, route.row_version, stale=True, status=409)
+    attributes, steps, transitions = route_editing.build(read.values, route)
+    english = (read.values.get("title_en") or "").strip()
+    translations = {lang: dict(t) for lang, t in (route.translations or {}).items()}
+    if english:
+        translations.setdefault("en", {})["title"] = english
+    elif "en" in translations:
+        translations["en"].pop("title", None)
+    attributes["translations"] = {lang: t for lang, t in translations.items() if t}
+    with db.session.no_autoflush:
+        for name, value in attributes.items():
+            if getattr(route, name) != value:
+                setattr(route, name, value)
+        route.set_content(steps, transitions)
+    try:
+        save_route(db.session, route, current_user.actor)
+    except RouteInvalid as exc:
+        db.session.rollback()
+        route = db.session.scalar(select(Route).where(Route.key == key))
+        errors: dict[str, str] = {}
+        for problem in exc.problems:
+            errors.setdefault(route_editing.field_of(problem, read.values), problem.message)
+        return _render_route_form(route, read.values, route.row_version, errors=errors, status=400)
+    flash(_("De route is opgeslagen."))
+    return redirect(url_for("maintenance.edit_route", key=key))
 
 
 # --- history and revert ------------------------------------------------------------

@@ -13,9 +13,11 @@ from socialmap.catalogue.models import AreaUnit, Organisation, Service
 from socialmap.extensions import db
 from socialmap.maintenance import accounts
 from socialmap.transaction import unit_of_work
+from tests.forms import form_of
 
 PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"
+ROUTE = "verkennend-gesprek"
 VISITORS = ("anonymous", "professional", "editor_other", "editor_here", "coordinator_elsewhere",
             "coordinator_here", "admin")
 # Public endpoints that take a POST but change nothing (CSRF-exempt on purpose).
@@ -37,6 +39,9 @@ EXPECTED = {
     ("maintenance.service_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.revert_change", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.region_log", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    # a route of the region: its coordinators and admins, never an organisation's editor
+    ("maintenance.edit_route", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("maintenance.save_route_form", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
 }
 
 
@@ -88,6 +93,12 @@ def client_for(app, visitor: str):
     return client
 
 
+def route_form(client) -> dict:
+    """The route form's fields as the browser sends them (for one who may open it)."""
+    page = client.get(f"/beheer/verwijsroutes/{ROUTE}")
+    return form_of(page.get_data(as_text=True)) if page.status_code == 200 else {}
+
+
 def token(client) -> str:
     page = client.get("/beheer/inloggen").get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -106,11 +117,14 @@ def request_for(endpoint: str, method: str, client, entry: int):
             "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
             "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
             "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
-            "maintenance.region_log": "/beheer/logboek"}
+            "maintenance.region_log": "/beheer/logboek", "maintenance.edit_route": f"/beheer/verwijsroutes/{ROUTE}",
+            "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}"}
     url = urls[endpoint]
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": token(client)}
+    if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
+        data.update(route_form(client))
     if endpoint == "maintenance.save_service":
         data.update({"name": "Verkennend gesprek Zuidoost", "summary": "Een gesprek.", "status": "active",
                      "serves": ["SD0363T"], "version": "0", "base": ""})

@@ -3,7 +3,6 @@ rate limits, sign out everywhere), editing a service through the form (audit,
 search index, merge of a stale edit, conflicts), history and revert, scopes."""
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -15,6 +14,8 @@ from socialmap.extensions import db
 from socialmap.maintenance import accounts, auth
 from socialmap.maintenance.models import Account
 from socialmap.transaction import unit_of_work
+from tests import forms
+from tests.forms import form_of, token_of
 
 PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"  # the exploratory conversation in Zuidoost (has a professional line)
@@ -35,42 +36,8 @@ def other_region(app) -> None:
         db.session.add(AreaUnit(code="RG-ZZZ", name="Elders", level="region"))
 
 
-def token_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def sign_in(client, username: str, password: str = PASSWORD):
-    page = client.get("/beheer/inloggen")
-    return client.post("/beheer/inloggen", data={"username": username, "password": password,
-                                                 "csrf_token": token_of(page.get_data(as_text=True))})
-
-
-def form_of(html: str) -> dict[str, list[str]]:
-    """The fields a browser would send for the edit form (text, selected, checked)."""
-    form = html[html.index('<form method="post" class="edit-form"'):]
-    form = form[:form.index("</form>")]
-    data: dict[str, list[str]] = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name:
-            continue
-        kind = re.search(r'type="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if kind and kind.group(1) == "checkbox" and " checked" not in tag:
-            continue
-        data.setdefault(name.group(1), []).append(_unescape(value.group(1)) if value else "")
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        data[name] = [_unescape(body)]
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.search(r'<option value="([^"]*)" selected', body)
-        data[name] = [chosen.group(1) if chosen else ""]
-    return data
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
+    return forms.sign_in(client, username, password)
 
 
 def edit(client, key: str, **changes):

@@ -6,9 +6,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from socialmap.catalogue.audience import professionals_only
 from socialmap.catalogue.models import Service, ServiceFacet
 from socialmap.routes import access
-from socialmap.catalogue.audience import professionals_only
 
 # In the demo region: target groups only ``professionals``, access ``professional_referral``.
 DEMO_PROFESSIONAL_ONLY = {"c-amstelstroom-consultatie", "c-dijkzicht-consultatie", "c-kompas-consultatie",
