@@ -7,8 +7,7 @@ from itertools import count
 from shapely.geometry import box
 
 from socialmap import geo
-from socialmap.catalogue.models import (AreaUnit, Contact, Location, NeedTerm, Organisation,
-                                        ScheduleRule, Service)
+from socialmap.catalogue.models import AreaUnit, Contact, Location, NeedTerm, Organisation, ScheduleRule, Service
 
 _seq = count(1)
 

@@ -4,15 +4,19 @@ Every change is checked whole first (all problems at once, nothing set when
 one is wrong) and audited with its actor and, when given, why."""
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from socialmap import geo
 from socialmap.audit import acting
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.models import AreaUnit, Contact, Location, ScheduleRule, Service
+from socialmap.catalogue.queries import neighbourhood_ref_at
 from socialmap.problems import Invalid, Problem, _, shown
+from socialmap.search.places import NL_BOUNDS, postcode_centroids
 
 EDITABLE_TEXT = ("name", "summary", "description", "conditions", "cost_note", "status_note")
 ENGLISH_TEXT = ("name_en", "summary_en", "description_en")
@@ -158,3 +162,77 @@ def _copy_exception(exception):
     cls = type(exception)
     return cls(**{c.key: getattr(exception, c.key) for c in cls.__table__.columns
                   if not c.primary_key and not c.foreign_keys})
+
+
+LOCATION_TEXT = ("name", "street", "house_number", "postcode", "city")
+POSTCODE = re.compile(r"^(\d{4})\s?([A-Z]{2})?$")
+
+
+def update_location(session: Session, location: Location, actor: str, note: str | None = None, *,
+                    point: tuple[float, float] | None = None, postcode_centre: bool = False,
+                    **changes) -> Location:
+    """Change a location's address and point. The point is given (``point``:
+    lon, lat) or, with ``postcode_centre``, is the centre of its 4-digit
+    postcode (then marked approximate). The buurt is derived from the point and
+    must exist: a point outside the mapped region is refused. Checked whole
+    first; audited with ``actor`` and ``note``."""
+    problems: list[Problem] = []
+
+    def fail(field_: str, message: str) -> None:
+        problems.append(Problem("", field_, message))
+
+    for field, value in changes.items():
+        if field not in LOCATION_TEXT:
+            fail(field, _("kan hier niet worden gewijzigd"))
+        elif field in ("street", "house_number", "city") and not (value or "").strip():
+            fail(field, _("is verplicht"))
+    postcode = (changes.get("postcode", location.postcode) or "").strip().upper()
+    if postcode and not POSTCODE.match(postcode):
+        fail("postcode", _("geen postcode (1234 AB of 1234): %(value)s", value=shown(postcode)))
+    approximate = location.approximate
+    if postcode_centre:
+        match = POSTCODE.match(postcode)
+        centre = postcode_centroids().get(match.group(1)) if match else None
+        if centre is None:
+            fail("postcode", _("geen bekend midden voor postcode %(value)s; geef de coördinaten", value=shown(postcode)))
+        else:
+            point, approximate = (centre[0], centre[1]), True
+    elif point is not None:
+        approximate = False
+    buurt = None
+    if point is not None and not problems:
+        lon, lat = point
+        if not (NL_BOUNDS[0] <= lon <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lat <= NL_BOUNDS[3]):
+            fail("lat", _("dit punt ligt niet in Nederland (lengtegraad %(lon)s, breedtegraad %(lat)s)",
+                          lon=lon, lat=lat))
+        else:
+            ref = neighbourhood_ref_at(session, lon, lat)
+            if ref is None:
+                fail("lat", _("dit punt ligt in geen enkele buurt van de kaart"))
+            else:
+                buurt = session.get(AreaUnit, ref[0])
+    if len(problems) == 1:
+        raise InvalidChange(problems[0].field, problems[0].message)
+    if problems:
+        raise Invalid(problems)
+    with acting(session, actor, note):
+        for field, value in changes.items():
+            value = value.strip() if isinstance(value, str) else value
+            if field == "postcode":
+                value = _postcode_text(value)
+            if getattr(location, field) != (value or None if field in ("name", "postcode") else value):
+                setattr(location, field, value or None if field in ("name", "postcode") else value)
+        if point is not None:
+            location.geom = geo.to_db(geo.point(*point))
+            location.approximate = approximate
+            if location.neighbourhood_id != buurt.id:
+                location.neighbourhood = buurt
+        session.flush()
+    return location
+
+
+def _postcode_text(value: str | None) -> str | None:
+    match = POSTCODE.match((value or "").strip().upper())
+    if not match:
+        return None
+    return f"{match.group(1)} {match.group(2)}" if match.group(2) else match.group(1)

@@ -23,13 +23,18 @@ from socialmap.problems import _
 PAGE_SIZE = 100
 
 
-def service_history(session: Session, service: Service, limit: int = 500) -> list[AuditEntry]:
-    """The service's changes and those of its parts, newest first."""
+def entry_history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[AuditEntry]:
+    """An entry's changes and those of its parts (``entity`` is its table:
+    service, location, referral_route), newest first."""
     query = select(AuditEntry).where(or_(
-        (AuditEntry.entity == "service") & (AuditEntry.entity_id == service.id),
-        (AuditEntry.parent == "service") & (AuditEntry.parent_id == service.id),
+        (AuditEntry.entity == entity) & (AuditEntry.entity_id == entity_id),
+        (AuditEntry.parent == entity) & (AuditEntry.parent_id == entity_id),
     )).order_by(AuditEntry.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def service_history(session: Session, service: Service, limit: int = 500) -> list[AuditEntry]:
+    return entry_history(session, "service", service.id, limit)
 
 
 @dataclass(frozen=True)

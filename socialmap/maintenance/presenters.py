@@ -19,7 +19,10 @@ FIELD_LABELS = {
     "translations": _l("Vertalingen"), "areas_served": _l("Gebied"), "needs": _l("Hulpvragen"),
     "phone": _l("Telefoon"), "email": _l("E-mail"), "url": _l("Website"), "label": _l("Naam van het contact"),
     "hours_text": _l("Bereikbaar"), "audience": _l("Voor wie"), "opens_at": _l("Open"), "closes_at": _l("Dicht"),
-    "weekday": _l("Dag"),
+    "weekday": _l("Dag"), "street": _l("Straat"), "house_number": _l("Huisnummer"), "postcode": _l("Postcode"),
+    "city": _l("Plaats"), "geom": _l("Plek op de kaart"), "neighbourhood_id": _l("Buurt"),
+    "approximate": _l("Plek bij benadering"), "title": _l("Titel"), "performer": _l("Wie"),
+    "activity": _l("Wat gebeurt er"), "version": _l("Versie"),
 }
 ENTITY_LABELS = {
     "service": _l("Dienst"), "contact": _l("Contact"), "schedule_rule": _l("Openingstijd of bijeenkomst"),

@@ -16,11 +16,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from socialmap import geo
 from socialmap.audit import AuditEntry
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Service, service_area
-from socialmap.catalogue.operations import update_service
+from socialmap.catalogue.operations import update_location, update_service
 from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, route_editing
@@ -344,6 +345,82 @@ def save_route_form(key: str):
     return redirect(url_for("maintenance.edit_route", key=key))
 
 
+# --- locations -------------------------------------------------------------------
+
+def _editable_location(key: str) -> Location:
+    location = db.session.scalar(select(Location).where(Location.key == key))
+    if location is None:
+        abort(404)
+    if not permissions.may_edit_location(db.session, _account(), location):
+        abort(403)
+    return location
+
+
+def _location_values(location: Location) -> dict:
+    point = geo.from_db(location.geom)
+    return {"name": location.name or "", "street": location.street, "house_number": location.house_number,
+            "postcode": location.postcode or "", "city": location.city,
+            "lon": f"{point.x:.6f}" if point is not None else "", "lat": f"{point.y:.6f}" if point is not None else "",
+            "postcode_centre": False}
+
+
+def _render_location_form(location: Location, values: dict, version: int, errors: dict | None = None,
+                          status: int = 200):
+    return render_template("maintenance/location_form.html", location=location, values=values, version=version,
+                           errors=errors or {}), status
+
+
+@bp.get("/locaties/<key>")
+@login_required
+def edit_location(key: str):
+    location = _editable_location(key)
+    return _render_location_form(location, _location_values(location), location.row_version)
+
+
+@bp.post("/locaties/<key>")
+@login_required
+@write_request
+def save_location(key: str):
+    """Save the address and point; the buurt follows from the point, which must
+    lie in a buurt the editor may edit."""
+    location = _editable_location(key)
+    form = request.form
+    values = {f: (form.get(f) or "").strip() for f in ("name", "street", "house_number", "postcode", "city",
+                                                      "lon", "lat")}
+    values["postcode_centre"] = form.get("postcode_centre") == "on"
+    version = form.get("row_version", "")
+    if not version.isdigit() or int(version) != location.row_version:
+        flash(_("Iemand anders heeft deze locatie intussen gewijzigd. Uw invoer staat nog in het formulier; "
+                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
+        return _render_location_form(location, values, location.row_version, status=409)
+    point, errors = None, {}
+    stored = _location_values(location)
+    if not values["postcode_centre"] and (values["lon"], values["lat"]) != (stored["lon"], stored["lat"]):
+        try:
+            point = (float(values["lon"].replace(",", ".")), float(values["lat"].replace(",", ".")))
+        except ValueError:
+            errors["lat"] = _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")
+    if errors:
+        return _render_location_form(location, values, location.row_version, errors=errors, status=400)
+    changes = {f: values[f] for f in ("name", "street", "house_number", "postcode", "city")
+               if values[f] != stored[f]}
+    try:
+        update_location(db.session, location, current_user.actor, note=(form.get("note") or "").strip()[:500] or None,
+                        point=point, postcode_centre=values["postcode_centre"], **changes)
+    except Invalid as exc:
+        db.session.rollback()
+        location = db.session.scalar(select(Location).where(Location.key == key))
+        return _render_location_form(location, values, location.row_version, errors=exc.errors, status=400)
+    if not permissions.may_edit_location(db.session, _account(), location):
+        db.session.rollback()
+        location = db.session.scalar(select(Location).where(Location.key == key))
+        return _render_location_form(location, values, location.row_version, status=400,
+                                     errors={"lat": _("dit punt ligt buiten het gebied waarvoor u locaties "
+                                                      "kunt bijwerken")})
+    flash(_("De locatie is opgeslagen."))
+    return redirect(url_for("maintenance.edit_location", key=key))
+
+
 # --- history and revert ------------------------------------------------------------
 
 @bp.get("/diensten/<key>/geschiedenis")
@@ -351,8 +428,27 @@ def save_route_form(key: str):
 def service_history(key: str):
     service = _editable_service(key)
     entries = history.service_history(db.session, service)
-    return render_template("maintenance/history.html", service=service, entries=entries,
+    return render_template("maintenance/history.html", title=service.name, entries=entries,
+                           back=url_for("maintenance.edit_service", key=key),
                            revertible={e.id for e in entries if history.revert_problem(db.session, e) is None})
+
+
+@bp.get("/verwijsroutes/<key>/geschiedenis")
+@login_required
+def route_history(key: str):
+    route = _editable_route(key)
+    return render_template("maintenance/history.html", title=route.title,
+                           entries=history.entry_history(db.session, "referral_route", route.id),
+                           back=url_for("maintenance.edit_route", key=key))
+
+
+@bp.get("/locaties/<key>/geschiedenis")
+@login_required
+def location_history(key: str):
+    location = _editable_location(key)
+    return render_template("maintenance/history.html", title=location.address,
+                           entries=history.entry_history(db.session, "location", location.id),
+                           back=url_for("maintenance.edit_location", key=key))
 
 
 @bp.post("/wijzigingen/<int:entry_id>/terugdraaien")

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from socialmap.catalogue.models import AreaUnit, NeedTerm, Organisation, Service
 from socialmap.interop.areas import FieldMapping, import_neighbourhoods
 from socialmap.interop.catalogue_yaml import load_catalogue
-from socialmap.problems import ImportFailed
 from socialmap.interop.taxonomy import load_needs
+from socialmap.problems import ImportFailed
 from tests import factories as f
 
 

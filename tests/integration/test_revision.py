@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, NeedTerm
+from socialmap.catalogue.queries import need_labels
 from socialmap.extensions import db
 from socialmap.revision import current
-from socialmap.catalogue.queries import need_labels
 from socialmap.search.needs import matcher_for
 from tests import factories as f
 

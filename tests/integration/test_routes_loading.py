@@ -5,11 +5,11 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from socialmap.problems import ImportFailed
+from socialmap.catalogue.areas import AreaTree
 from socialmap.interop.routes_yaml import load_routes
+from socialmap.problems import ImportFailed
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.operations import RouteInvalid, save_route
-from socialmap.catalogue.areas import AreaTree
 from socialmap.routes.validation import coverage_gaps
 from tests import factories as f
 

@@ -2,12 +2,12 @@
 rebuilt by reindex, checked by check, and reported when missing or stale."""
 import pytest
 
+from socialmap.catalogue.models import Service
 from socialmap.catalogue.operations import InvalidChange, update_service
 from socialmap.search import places
 from socialmap.search.engine import SearchRequest, search
 from socialmap.search.indexer import check, current_index, health, reindex
 from socialmap.transaction import unit_of_work
-from socialmap.catalogue.models import Service
 from tests import factories as f
 
 

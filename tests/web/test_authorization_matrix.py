@@ -18,6 +18,7 @@ from tests.forms import form_of
 PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"
 ROUTE = "verkennend-gesprek"
+LOCATION = "s-nz-weesperstraat"  # of the service's organisation, in Centrum
 VISITORS = ("anonymous", "professional", "editor_other", "editor_here", "coordinator_elsewhere",
             "coordinator_here", "admin")
 # Public endpoints that take a POST but change nothing (CSRF-exempt on purpose).
@@ -42,6 +43,11 @@ EXPECTED = {
     # a route of the region: its coordinators and admins, never an organisation's editor
     ("maintenance.edit_route", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.save_route_form", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    # a location of the service's organisation (in Amsterdam)
+    ("maintenance.edit_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    ("maintenance.save_location", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
+    ("maintenance.location_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
 }
 
 
@@ -118,13 +124,20 @@ def request_for(endpoint: str, method: str, client, entry: int):
             "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
             "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
             "maintenance.region_log": "/beheer/logboek", "maintenance.edit_route": f"/beheer/verwijsroutes/{ROUTE}",
-            "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}"}
+            "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}",
+            "maintenance.route_history": f"/beheer/verwijsroutes/{ROUTE}/geschiedenis",
+            "maintenance.edit_location": f"/beheer/locaties/{LOCATION}",
+            "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
+            "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis"}
     url = urls[endpoint]
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": token(client)}
     if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
         data.update(route_form(client))
+    if endpoint == "maintenance.save_location":
+        page = client.get(f"/beheer/locaties/{LOCATION}")
+        data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
     if endpoint == "maintenance.save_service":
         data.update({"name": "Verkennend gesprek Zuidoost", "summary": "Een gesprek.", "status": "active",
                      "serves": ["SD0363T"], "version": "0", "base": ""})

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from socialmap.audit import AuditEntry
-from socialmap.catalogue.models import AreaUnit, Organisation, Service
+from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service
 from socialmap.extensions import db
 from socialmap.maintenance import accounts, auth
 from socialmap.maintenance.models import Account
@@ -267,3 +267,36 @@ def test_accounts_from_the_command_line(app):
     assert runner.invoke(args=["accounts", "revoke", "piet", "coordinator"]).exit_code == 0
     assert runner.invoke(args=["accounts", "unlock", "piet"]).exit_code == 0
     assert runner.invoke(args=["accounts", "unlock", "nobody"]).exit_code == 1
+
+
+def test_a_location_moves_to_its_postcode_centre_and_its_buurt_follows(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    key = "s-nz-weesperstraat"
+    page = client.get(f"/beheer/locaties/{key}")
+    assert page.status_code == 200
+    data = form_of(page.get_data(as_text=True))
+    data.update(street=["Kinkerstraat"], house_number=["10"], postcode=["1053"], postcode_centre=["on"],
+                note=["verhuisd"])
+    assert client.post(f"/beheer/locaties/{key}", data=data).status_code == 302
+    with app.app_context():
+        location = db.session.scalar(select(Location).where(Location.key == key))
+        assert (location.street, location.postcode, location.approximate) == ("Kinkerstraat", "1053", True)
+        assert location.neighbourhood.code.startswith("BU0363E")  # Oud-West, no longer Centrum
+        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
+        assert {r.field for r in rows} >= {"street", "postcode", "geom", "neighbourhood_id"}
+    history = client.get(f"/beheer/locaties/{key}/geschiedenis").get_data(as_text=True)
+    assert "Kinkerstraat" in history and "verhuisd" in history
+
+
+def test_a_point_outside_the_map_is_refused_at_its_field(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    key = "s-nz-weesperstraat"
+    data = form_of(client.get(f"/beheer/locaties/{key}").get_data(as_text=True))
+    data.update(lat=["51.9244"], lon=["4.4777"])  # Rotterdam: no buurt of this map
+    answer = client.post(f"/beheer/locaties/{key}", data=data)
+    assert answer.status_code == 400 and 'id="err-lat"' in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Location.street).where(Location.key == key)) != ""
+        assert not db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
