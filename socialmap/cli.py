@@ -23,7 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from socialmap.catalogue.areas import area_tree
-from socialmap.catalogue.models import Service
+from socialmap.catalogue.models import Organisation, Service
 from socialmap.catalogue.queries import region_counts
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
@@ -558,6 +558,19 @@ def unlock_cmd(username: str) -> None:
     except Invalid as exc:
         _invalid(exc)
     click.echo(f"{username} unlocked")
+
+
+@accounts_cli.command("trust")
+@click.argument("organisation")
+@click.option("--off", is_flag=True, help="Its editors' changes wait for review again.")
+def trust_cmd(organisation: str, off: bool) -> None:
+    """Trust an organisation: its editors' changes apply at once, without review."""
+    with unit_of_work():
+        found = db.session.scalar(select(Organisation).where(Organisation.key == organisation))
+        if found is None:
+            raise click.ClickException(f"no organisation {organisation!r}")
+        found.trusted = not off
+    click.echo(f"{organisation}: {'not ' if off else ''}trusted")
 
 
 @accounts_cli.command("list")

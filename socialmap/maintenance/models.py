@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.catalogue.models import AreaUnit, Organisation
@@ -119,3 +119,25 @@ class Invitation(Base):
     created_by: Mapped[str | None] = mapped_column(String(200))
 
     account: Mapped[Account] = relationship()
+
+
+class ProposedChange(Base):
+    """A change an organisation editor proposed, waiting for a coordinator:
+    per field the value the editor saw and the value proposed (the service
+    form's shape), accepted or rejected as a whole or per field."""
+
+    __tablename__ = "proposed_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(50))  # service
+    entity_id: Mapped[int] = mapped_column(Integer, index=True)
+    entity_key: Mapped[str] = mapped_column(String(100))
+    proposed_by: Mapped[str] = mapped_column(String(200))  # the actor, e.g. account:piet
+    base: Mapped[dict] = mapped_column(JSON)  # field -> the value the editor saw
+    changes: Mapped[dict] = mapped_column(JSON)  # field -> the value proposed
+    note: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # open | accepted | rejected
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(500))

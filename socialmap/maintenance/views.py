@@ -24,8 +24,8 @@ from socialmap.catalogue.models import AreaUnit, Location, Service, service_area
 from socialmap.catalogue.operations import update_location, update_service
 from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
-from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, route_editing
-from socialmap.maintenance.models import Account
+from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
+from socialmap.maintenance.models import Account, ProposedChange
 from socialmap.problems import Invalid
 from socialmap.routes import vocabulary as route_voc
 from socialmap.routes.kinds import step_kinds
@@ -256,6 +256,12 @@ def save_service(key: str):
     if not changes:
         flash(_("Er was niets gewijzigd."))
         return redirect(url_for("maintenance.edit_service", key=key))
+    if review.needs_review(db.session, current_user, service):
+        review.propose(db.session, service, current_user.actor, stored, values,
+                       (request.form.get("note") or "").strip()[:500] or None)
+        flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de "
+                "kaart."))
+        return redirect(url_for("maintenance.edit_service", key=key))
     try:
         update_service(db.session, service, current_user.actor, note=(request.form.get("note") or "").strip()[:500]
                        or None, **changes)
@@ -419,6 +425,46 @@ def save_location(key: str):
                                                       "kunt bijwerken")})
     flash(_("De locatie is opgeslagen."))
     return redirect(url_for("maintenance.edit_location", key=key))
+
+
+# --- proposals of organisation editors ---------------------------------------------
+
+@bp.get("/voorstellen")
+@login_required
+def proposals():
+    account = _account()
+    if not permissions.may_see_region_log(account):  # coordinators and admins
+        abort(403)
+    found = review.open_proposals(db.session, account)
+    current = {p.id: editing.service_values(s) for p, s in found}
+    return render_template("maintenance/proposals.html", proposals=found, current=current)
+
+
+@bp.post("/voorstellen/<int:proposal_id>")
+@login_required
+@write_request
+def decide_proposal(proposal_id: int):
+    proposal = db.session.get(ProposedChange, proposal_id)
+    if proposal is None:
+        abort(404)
+    service = db.session.get(Service, proposal.entity_id)
+    if service is None or not review.may_review(db.session, _account(), service):
+        abort(403)
+    accept = set() if request.form.get("action") == "reject" else set(request.form.getlist("accept"))
+    try:
+        decision = review.decide(db.session, proposal, current_user, accept,
+                                 (request.form.get("note") or "").strip()[:500] or None)
+    except review.ReviewRefused as exc:
+        flash(str(exc), "error")
+    except Invalid as exc:
+        db.session.rollback()
+        flash(_("Het voorstel kan zo niet worden overgenomen: %(why)s", why=exc.describe()), "error")
+    else:
+        for field_, why in decision.refused.items():
+            flash(f"{presenters.field_label(field_)}: {why}", "error")
+        flash(_("Overgenomen: %(fields)s.", fields=", ".join(presenters.field_label(f) for f in decision.applied))
+              if decision.applied else _("Het voorstel is afgewezen."))
+    return redirect(url_for("maintenance.proposals"))
 
 
 # --- history and revert ------------------------------------------------------------

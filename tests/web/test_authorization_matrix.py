@@ -43,6 +43,8 @@ EXPECTED = {
     # a route of the region: its coordinators and admins, never an organisation's editor
     ("maintenance.edit_route", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.save_route_form", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.proposals", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("maintenance.decide_proposal", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     # a location of the service's organisation (in Amsterdam)
     ("maintenance.edit_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
@@ -89,6 +91,19 @@ def world(editable_demo):
     return app, entry
 
 
+def new_proposal(app) -> int:
+    from socialmap.maintenance.models import ProposedChange
+
+    with app.app_context(), unit_of_work():
+        service = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        proposal = ProposedChange(entity="service", entity_id=service.id, entity_key=SERVICE,
+                                  proposed_by="account:somebody", base={"status_note": ""},
+                                  changes={"status_note": "Voorgesteld."}, status="open")
+        db.session.add(proposal)
+        db.session.flush()
+        return proposal.id
+
+
 def client_for(app, visitor: str):
     client = app.test_client()
     if visitor != "anonymous":
@@ -116,7 +131,7 @@ def test_every_guarded_endpoint_is_in_the_table(editable_demo):
     assert not set(EXPECTED) - guarded_endpoints(editable_demo), "the table names endpoints that are gone"
 
 
-def request_for(endpoint: str, method: str, client, entry: int):
+def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     urls = {"maintenance.login": "/beheer/inloggen", "maintenance.invitation": "/beheer/uitnodiging?t=nope",
             "maintenance.logout": "/beheer/uitloggen", "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
             "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
@@ -128,13 +143,17 @@ def request_for(endpoint: str, method: str, client, entry: int):
             "maintenance.route_history": f"/beheer/verwijsroutes/{ROUTE}/geschiedenis",
             "maintenance.edit_location": f"/beheer/locaties/{LOCATION}",
             "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
-            "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis"}
+            "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
+            "maintenance.proposals": "/beheer/voorstellen",
+            "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
     if method == "GET":
         return client.get(url)
     data = {"csrf_token": token(client)}
     if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
         data.update(route_form(client))
+    if endpoint == "maintenance.decide_proposal":
+        data["action"] = "reject"
     if endpoint == "maintenance.save_location":
         page = client.get(f"/beheer/locaties/{LOCATION}")
         data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
@@ -149,7 +168,8 @@ def test_the_answer_for_every_visitor(world, endpoint, method):
     app, entry = world
     got = []
     for visitor in VISITORS:
-        response = request_for(endpoint, method, client_for(app, visitor), entry)
+        proposal = new_proposal(app)  # each visitor decides a fresh one
+        response = request_for(endpoint, method, client_for(app, visitor), entry, proposal)
         answer = response.status_code
         if answer == 302 and "/beheer/inloggen" in response.headers.get("Location", ""):
             answer = LOGIN

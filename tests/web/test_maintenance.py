@@ -3,6 +3,7 @@ rate limits, sign out everywhere), editing a service through the form (audit,
 search index, merge of a stale edit, conflicts), history and revert, scopes."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -300,3 +301,67 @@ def test_a_point_outside_the_map_is_refused_at_its_field(app):
     with app.app_context():
         assert db.session.scalar(select(Location.street).where(Location.key == key)) != ""
         assert not db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
+
+
+def editor_of_the_service(app, username="redacteur"):
+    with app.app_context():
+        own = db.session.scalar(select(Service).where(Service.key == SERVICE)).organisation.key
+    make_account(app, username, "org_editor", organisation=own)
+    return own
+
+
+def test_an_organisation_editors_change_waits_for_a_coordinator_who_takes_it_field_by_field(app):
+    editor_of_the_service(app)
+    editor, coordinator = app.test_client(), app.test_client()
+    sign_in(editor, "redacteur")
+    sign_in(coordinator, "coord")
+    with app.app_context():
+        before = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        name, note = before.name, before.status_note
+    data = edit(editor, SERVICE, name="Nieuwe naam van de redacteur", status_note="Ook op dinsdag.",
+                note="nieuwe folder")
+    answer = editor.post(f"/beheer/diensten/{SERVICE}", data=data, follow_redirects=True)
+    assert "voorstel" in answer.get_data(as_text=True)
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert (svc.name, svc.status_note) == (name, note)  # nothing applied yet
+    assert editor.get("/beheer/voorstellen").status_code == 403  # an editor reviews nothing
+    page = coordinator.get("/beheer/voorstellen").get_data(as_text=True)
+    assert "Nieuwe naam van de redacteur" in page and "nieuwe folder" in page
+    proposal = int(re.search(r"/beheer/voorstellen/(\d+)", page).group(1))
+    coordinator.post(f"/beheer/voorstellen/{proposal}", data={"csrf_token": token_of(page), "action": "accept",
+                                                               "accept": ["status_note"]})
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert (svc.name, svc.status_note) == (name, "Ook op dinsdag.")  # only the field taken
+        row = db.session.scalar(select(AuditEntry).where(AuditEntry.field == "status_note")
+                                .order_by(AuditEntry.id.desc()))
+        assert row.actor == "account:coord" and f"voorstel {proposal} van account:redacteur" in row.note
+    assert "Er wachten geen voorstellen" in coordinator.get("/beheer/voorstellen").get_data(as_text=True)
+
+
+def test_a_proposed_field_that_changed_meanwhile_is_not_taken_blindly(app):
+    editor_of_the_service(app)
+    editor, coordinator = app.test_client(), app.test_client()
+    sign_in(editor, "redacteur")
+    sign_in(coordinator, "coord")
+    editor.post(f"/beheer/diensten/{SERVICE}", data=edit(editor, SERVICE, name="Naam volgens de redacteur"))
+    coordinator.post(f"/beheer/diensten/{SERVICE}", data=edit(coordinator, SERVICE, name="Naam volgens de coördinator"))
+    page = coordinator.get("/beheer/voorstellen").get_data(as_text=True)
+    assert "intussen gewijzigd" in page
+    proposal = int(re.search(r"/beheer/voorstellen/(\d+)", page).group(1))
+    answer = coordinator.post(f"/beheer/voorstellen/{proposal}", data={
+        "csrf_token": token_of(page), "action": "accept", "accept": ["name"]}, follow_redirects=True)
+    assert "al gewijzigd" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Naam volgens de coördinator"
+
+
+def test_a_trusted_organisations_editor_changes_at_once(app):
+    own = editor_of_the_service(app)
+    assert app.test_cli_runner().invoke(args=["accounts", "trust", own]).exit_code == 0
+    editor = app.test_client()
+    sign_in(editor, "redacteur")
+    editor.post(f"/beheer/diensten/{SERVICE}", data=edit(editor, SERVICE, name="Direct aangepast"))
+    with app.app_context():
+        assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Direct aangepast"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, String, Text, func
+from sqlalchemy import JSON, DateTime, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socialmap.db import Base, PublicId, Versioned
@@ -23,6 +23,9 @@ class Organisation(PublicId, Versioned, Base):
     kvk_number: Mapped[str | None] = mapped_column(String(8))  # Chamber of Commerce
     agb_code: Mapped[str | None] = mapped_column(String(8))  # Dutch care-provider code
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Its editors' changes are applied at once instead of waiting for a
+    # coordinator's review (socialmap/maintenance/review.py).
+    trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     services: Mapped[list["Service"]] = relationship(  # noqa: F821
