@@ -92,6 +92,10 @@ def shown_change(entry) -> tuple[str, str]:
     return show_value(entry.before), show_value(entry.after)
 
 
+def role_name(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
 def role_label(grant) -> str:
     label = str(ROLE_LABELS.get(grant.role, grant.role))
     scope = [x for x in ((grant.area.name if grant.area is not None else None),

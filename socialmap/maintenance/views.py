@@ -25,7 +25,7 @@ from socialmap.catalogue.operations import update_location, update_service
 from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
-from socialmap.maintenance.models import Account, ProposedChange
+from socialmap.maintenance.models import ROLES, Account, Grant, ProposedChange
 from socialmap.problems import Invalid
 from socialmap.routes import vocabulary as route_voc
 from socialmap.routes.kinds import step_kinds
@@ -43,9 +43,11 @@ SERVED_LEVELS = ("region", "municipality", "borough", "district")
 def _helpers():
     return {"field_label": presenters.field_label, "show_value": presenters.show_value,
             "change_label": presenters.change_label, "entity_label": presenters.entity_label,
-            "role_label": presenters.role_label, "actor_label": presenters.actor_label,
+            "role_label": presenters.role_label, "role_name": presenters.role_name,
+            "actor_label": presenters.actor_label,
             "shown_change": presenters.shown_change, "local_time": presenters.local_time,
-            "may_see_log": permissions.may_see_region_log(_account()), "rvoc": route_voc}
+            "may_see_log": permissions.may_see_region_log(_account()), "rvoc": route_voc,
+            "may_manage_accounts": permissions.may_manage_accounts(_account())}
 
 
 def _account() -> Account | None:
@@ -465,6 +467,77 @@ def decide_proposal(proposal_id: int):
         flash(_("Overgenomen: %(fields)s.", fields=", ".join(presenters.field_label(f) for f in decision.applied))
               if decision.applied else _("Het voorstel is afgewezen."))
     return redirect(url_for("maintenance.proposals"))
+
+
+# --- accounts (admins) ---------------------------------------------------------------
+
+def _admin_only() -> Account:
+    account = _account()
+    if not permissions.may_manage_accounts(account):
+        abort(403)
+    return account
+
+
+@bp.get("/accounts")
+@login_required
+def account_list():
+    _admin_only()
+    found = db.session.scalars(select(Account).order_by(Account.username)).all()
+    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=None,
+                           form={})
+
+
+@bp.post("/accounts")
+@login_required
+@write_request
+def account_action():
+    """One admin action: make an account (and show its one-time link), give or
+    take a role, send a new link, unlock."""
+    admin = _admin_only()
+    form = request.form
+    action = form.get("action", "")
+    link = None
+    try:
+        if action == "create":
+            account = accounts.create_account(db.session, form.get("username", ""), form.get("name", ""),
+                                              form.get("email") or None)
+            if form.get("role"):
+                accounts.grant(db.session, account, form["role"], form.get("area") or None,
+                               form.get("organisation") or None, by=admin.actor)
+            link = url_for("maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor),
+                           _external=True)
+            flash(_("Account %(name)s gemaakt. Geef de persoon de link hieronder; die werkt één keer en "
+                    "%(days)d dagen lang.", name=account.username, days=accounts.INVITATION_DAYS))
+        else:
+            account = accounts.account_named(db.session, form.get("username", ""))
+            if action == "grant":
+                accounts.grant(db.session, account, form.get("role", ""), form.get("area") or None,
+                               form.get("organisation") or None, by=admin.actor)
+                flash(_("Rol gegeven aan %(name)s.", name=account.username))
+            elif action == "revoke":
+                grant = db.session.get(Grant, int(form.get("grant", "0") or 0))
+                if grant is None or grant.account_id != account.id:
+                    abort(404)
+                account.grants.remove(grant)
+                flash(_("Rol afgenomen van %(name)s.", name=account.username))
+            elif action == "invite":
+                link = url_for("maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor),
+                               _external=True)
+                flash(_("Nieuwe link voor %(name)s; de vorige werkt niet meer.", name=account.username))
+            elif action == "unlock":
+                auth.unlock(account)
+                flash(_("%(name)s is weer open.", name=account.username))
+            else:
+                abort(400)
+    except Invalid as exc:
+        db.session.rollback()
+        found = db.session.scalars(select(Account).order_by(Account.username)).all()
+        return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors=exc.errors,
+                               link=None, form=form), 400
+    db.session.flush()
+    found = db.session.scalars(select(Account).order_by(Account.username)).all()
+    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=link,
+                           form={})
 
 
 # --- history and revert ------------------------------------------------------------

@@ -45,6 +45,8 @@ EXPECTED = {
     ("maintenance.save_route_form", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.proposals", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     ("maintenance.decide_proposal", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.account_list", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
+    ("maintenance.account_action", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     # a location of the service's organisation (in Amsterdam)
     ("maintenance.edit_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
@@ -144,7 +146,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.edit_location": f"/beheer/locaties/{LOCATION}",
             "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
             "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
-            "maintenance.proposals": "/beheer/voorstellen",
+            "maintenance.proposals": "/beheer/voorstellen", "maintenance.account_list": "/beheer/accounts",
+            "maintenance.account_action": "/beheer/accounts",
             "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
     if method == "GET":
@@ -152,6 +155,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     data = {"csrf_token": token(client)}
     if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
         data.update(route_form(client))
+    if endpoint == "maintenance.account_action":
+        data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":
         data["action"] = "reject"
     if endpoint == "maintenance.save_location":

@@ -365,3 +365,29 @@ def test_a_trusted_organisations_editor_changes_at_once(app):
     editor.post(f"/beheer/diensten/{SERVICE}", data=edit(editor, SERVICE, name="Direct aangepast"))
     with app.app_context():
         assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Direct aangepast"
+
+
+def test_an_admin_makes_an_account_on_the_page_and_the_link_signs_the_person_in(app):
+    make_account(app, "beheer", "admin")
+    admin = app.test_client()
+    sign_in(admin, "beheer")
+    page = admin.get("/beheer/accounts").get_data(as_text=True)
+    wrong = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
+                                                 "username": "Anna de Vries", "name": "Anna"})
+    assert wrong.status_code == 400 and 'id="err-username"' in wrong.get_data(as_text=True)
+    made = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
+                                                "username": "anna", "name": "Anna de Vries",
+                                                "role": "coordinator", "area": "GM0363"})
+    html = made.get_data(as_text=True)
+    link = re.search(r'<code class="link-to-copy">([^<]+)</code>', html).group(1)
+    token = link.split("t=")[1]
+    newcomer = app.test_client()
+    form = newcomer.get(f"/beheer/uitnodiging?t={token}").get_data(as_text=True)
+    assert newcomer.post("/beheer/uitnodiging", data={"t": token, "password": PASSWORD, "repeated": PASSWORD,
+                                                      "csrf_token": token_of(form)}).status_code == 302
+    assert newcomer.get(f"/beheer/diensten/{SERVICE}").status_code == 200  # a coordinator of Amsterdam
+    with app.app_context():
+        grant_id = accounts.account_named(db.session, "anna").grants[0].id
+    admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "revoke", "username": "anna",
+                                         "grant": str(grant_id)})
+    assert newcomer.get(f"/beheer/diensten/{SERVICE}").status_code == 403
