@@ -77,16 +77,37 @@ def revert_problem(session: Session, entry: AuditEntry) -> str | None:
     return None
 
 
+def _value(field_: str, stored):
+    column_type = Service.__table__.columns[field_].type.python_type
+    return date.fromisoformat(stored) if stored is not None and column_type is date else stored
+
+
+def restore_before(session: Session, service: Service, entry: AuditEntry, actor: str) -> list[str]:
+    """Set the service's own fields (texts, status, waiting time) back to what
+    they were just before ``entry``: for each, the value before its first change
+    since. One audited change; the fields set back are returned. Its parts
+    (contacts, hours, areas) keep their current values: revert those one by one."""
+    since = session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "service", AuditEntry.entity_id == service.id, AuditEntry.action == "update",
+        AuditEntry.field.in_(REVERTIBLE), AuditEntry.id >= entry.id).order_by(AuditEntry.id)).all()
+    earlier: dict[str, object] = {}
+    for row in since:
+        earlier.setdefault(row.field, row.before)
+    changes = {f: _value(f, v) for f, v in earlier.items() if plain(getattr(service, f)) != v}
+    if changes:
+        at = entry.at.strftime("%Y-%m-%d %H:%M")
+        update_service(session, service, actor, note=_("teruggezet naar de stand van voor %(at)s (wijziging "
+                                                       "%(id)d)", at=at, id=entry.id), **changes)
+    return sorted(changes)
+
+
 def revert(session: Session, entry: AuditEntry, actor: str) -> Service:
     """Set the field back to its value before ``entry`` (an audited change itself)."""
     problem = revert_problem(session, entry)
     if problem:
         raise RevertRefused(problem)
     service = session.get(Service, entry.entity_id)
-    value = entry.before
-    column_type = Service.__table__.columns[entry.field].type.python_type
-    if value is not None and column_type is date:
-        value = date.fromisoformat(value)
+    value = _value(entry.field, entry.before)
     update_service(session, service, actor, note=_("terugdraaien van wijziging %(id)d", id=entry.id),
                    **{entry.field: value})
     return service

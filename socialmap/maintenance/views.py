@@ -548,8 +548,26 @@ def service_history(key: str):
     service = _editable_service(key)
     entries = history.service_history(db.session, service)
     return render_template("maintenance/history.html", title=service.name, entries=entries,
-                           back=url_for("maintenance.edit_service", key=key),
+                           back=url_for("maintenance.edit_service", key=key), service_key=key,
                            revertible={e.id for e in entries if history.revert_problem(db.session, e) is None})
+
+
+@bp.post("/diensten/<key>/terugzetten/<int:entry_id>")
+@login_required
+@write_request
+def restore_service(key: str, entry_id: int):
+    """The service's own fields as they were just before a change."""
+    service = _editable_service(key)
+    entry = db.session.get(AuditEntry, entry_id)
+    if entry is None or not ((entry.entity == "service" and entry.entity_id == service.id)
+                             or (entry.parent == "service" and entry.parent_id == service.id)):
+        abort(404)
+    restored = history.restore_before(db.session, service, entry, current_user.actor)
+    if restored:
+        flash(_("Teruggezet: %(fields)s.", fields=", ".join(presenters.field_label(f) for f in restored)))
+    else:
+        flash(_("Er was niets terug te zetten: de velden hebben die waarden al."))
+    return redirect(url_for("maintenance.service_history", key=key))
 
 
 @bp.get("/verwijsroutes/<key>/geschiedenis")

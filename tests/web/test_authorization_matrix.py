@@ -39,6 +39,7 @@ EXPECTED = {
     ("maintenance.save_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.service_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.revert_change", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
+    ("maintenance.restore_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.region_log", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     # a route of the region: its coordinators and admins, never an organisation's editor
     ("maintenance.edit_route", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
@@ -140,6 +141,7 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
             "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
             "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
+            "maintenance.restore_service": f"/beheer/diensten/{SERVICE}/terugzetten/{entry}",
             "maintenance.region_log": "/beheer/logboek", "maintenance.edit_route": f"/beheer/verwijsroutes/{ROUTE}",
             "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}",
             "maintenance.route_history": f"/beheer/verwijsroutes/{ROUTE}/geschiedenis",

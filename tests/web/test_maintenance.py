@@ -391,3 +391,26 @@ def test_an_admin_makes_an_account_on_the_page_and_the_link_signs_the_person_in(
     admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "revoke", "username": "anna",
                                          "grant": str(grant_id)})
     assert newcomer.get(f"/beheer/diensten/{SERVICE}").status_code == 403
+
+
+def test_a_service_is_set_back_to_how_it_was_before_a_moment(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    with app.app_context():
+        before = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        name, status = before.name, before.status
+    client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Eerste naam"))
+    client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Tweede naam",
+                                                         status="temporarily_closed"))
+    with app.app_context():
+        first = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "service",
+                                                           AuditEntry.field == "name").order_by(AuditEntry.id.desc())
+                                  .offset(1))
+    page = client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
+    assert f"/terugzetten/{first.id}" in page
+    client.post(f"/beheer/diensten/{SERVICE}/terugzetten/{first.id}", data={"csrf_token": token_of(page)})
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert (svc.name, svc.status) == (name, status)
+        notes = {r.note for r in db.session.scalars(select(AuditEntry).where(AuditEntry.note.like("teruggezet%")))}
+        assert len(notes) == 1 and f"wijziging {first.id}" in notes.pop()
