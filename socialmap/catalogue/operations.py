@@ -4,6 +4,7 @@ Every change is checked whole first (all problems at once, nothing set when
 one is wrong) and audited with its actor and, when given, why."""
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, time
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm import Session
 from socialmap import geo
 from socialmap.audit import acting
 from socialmap.catalogue import vocabulary as voc
-from socialmap.catalogue.models import AreaUnit, Contact, Location, ScheduleRule, Service
+from socialmap.catalogue.keys import free_key, slug
+from socialmap.catalogue.models import AreaUnit, Contact, Location, Organisation, ScheduleRule, Service
 from socialmap.catalogue.queries import neighbourhood_ref_at
 from socialmap.problems import Invalid, Problem, _, shown
 from socialmap.search.places import NL_BOUNDS, postcode_centroids
@@ -112,6 +114,49 @@ def update_service(session: Session, service: Service, actor: str, note: str | N
                 _set(session, service, field, value)
         session.flush()
     return service
+
+
+def create_service(session: Session, organisation: Organisation, actor: str, *, name: str, summary: str,
+                   domains: list[str], serves: list[str], cost_type: str = "free", note: str | None = None) -> Service:
+    """A new, active service of ``organisation`` with a key made from its name.
+    Checked whole first (name, summary, domains, served areas, cost); audited.
+    The rest (contacts, hours, locations, ...) is filled in with update_service."""
+    draft = Service(organisation_id=organisation.id)
+    problems = _problems(session, draft, {"name": name, "summary": summary, "domains": domains, "serves": serves})
+    if cost_type not in voc.COST:
+        problems.append(Problem("", "cost_type", _("kies een van: %(codes)s", codes=", ".join(voc.COST))))
+    if len(problems) == 1:
+        raise InvalidChange(problems[0].field, problems[0].message)
+    if problems:
+        raise Invalid(problems)
+    key = free_key(session, Service, name)
+    areas = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(serves))))
+    with acting(session, actor, note), session.no_autoflush:
+        service = Service(key=key, organisation=organisation, name=name.strip(), summary=summary.strip(),
+                          cost_type=cost_type, status="active", translations={})
+        session.add(service)
+        service.set_codes("domain", list(domains))
+        service.areas_served = areas
+        session.flush()
+    return service
+
+
+def similar_services(session: Session, name: str, limit: int = 5) -> list[Service]:
+    """Services whose name is close to ``name`` (the duplicate warning while creating)."""
+    wanted = _plain(name)
+    if not wanted:
+        return []
+    found = []
+    for service in session.scalars(select(Service).where(Service.status != "ended")):
+        plain = _plain(service.name)
+        ratio = difflib.SequenceMatcher(None, wanted, plain).ratio()
+        if ratio >= 0.82 or (len(wanted) >= 8 and (wanted in plain or plain in wanted)):
+            found.append((ratio, service))
+    return [s for _ratio, s in sorted(found, key=lambda x: -x[0])[:limit]]
+
+
+def _plain(text: str) -> str:
+    return slug(text or "").replace("-", " ")
 
 
 def _set(session: Session, service: Service, field: str, value) -> None:

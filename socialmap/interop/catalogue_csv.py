@@ -23,13 +23,13 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from socialmap.audit import imports
+from socialmap.catalogue import keys
 from socialmap.interop.catalogue_records import TEXT_ONLY, Item, LoadReport, RetireScope, Source, load, prerequisites
 from socialmap.problems import Problems, _, did_you_mean, shown
 from socialmap.search.places import postcode_centroids
@@ -65,9 +65,8 @@ def parse_address(text: str | None) -> Address | None:
 
 
 def slug(text: str) -> str:
-    """'Stichting Hulp & Zorg (Gouda)' -> 'stichting-hulp-zorg-gouda'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:KEY_LENGTH].strip("-")
+    """'Stichting Hulp & Zorg (Gouda)' -> 'stichting-hulp-zorg-gouda' (short enough for a prefix and a postcode)."""
+    return keys.slug(text, KEY_LENGTH)
 
 
 def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems,

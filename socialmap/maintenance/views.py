@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 
 from socialmap import geo
 from socialmap.audit import AuditEntry
+from socialmap.catalogue import operations
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.areas import area_tree
-from socialmap.catalogue.models import AreaUnit, Location, Service, service_area
+from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service, service_area
 from socialmap.catalogue.operations import update_location, update_service
 from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
@@ -157,6 +158,71 @@ def dashboard():
               if permissions.may_edit_route(db.session, account, r)]
     return render_template("maintenance/dashboard.html", services=found[:200], more=len(found) > 200,
                            text=text, may_edit=True, routes=routes)
+
+
+# --- a new service -------------------------------------------------------------------
+
+def _organisation_choices(account: Account) -> list[Organisation]:
+    """Organisations a coordinator may add a service to: those with a service or
+    location in the coordinator's areas (every one for an admin)."""
+    query = select(Organisation).order_by(Organisation.name)
+    if not account.is_admin:
+        tree = area_tree(db.session)
+        scopes = [g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None]
+        inside = {a for s in scopes for a in (tree.ids_under(s) | {s})} or {-1}
+        with_service = select(Service.organisation_id).join(service_area).where(service_area.c.area_id.in_(inside))
+        with_location = select(Location.organisation_id).where(Location.neighbourhood_id.in_(inside))
+        query = query.where(Organisation.id.in_(with_service) | Organisation.id.in_(with_location))
+    return list(db.session.scalars(query))
+
+
+def _scope_areas(account: Account) -> list[AreaUnit]:
+    tree = area_tree(db.session)
+    if account.is_admin:
+        roots = {a for a in tree.code if tree.parent.get(a) is None or tree.level[a] == "region"}
+    else:
+        roots = {g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None}
+    ids = {a for r in roots for a in (tree.ids_under(r) | {r}) if tree.level[a] in SERVED_LEVELS}
+    return list(db.session.scalars(select(AreaUnit).where(AreaUnit.id.in_(ids or {-1})).order_by(AreaUnit.name)))
+
+
+@bp.route("/diensten/nieuw", methods=["GET", "POST"])
+@login_required
+@write_request
+def new_service():
+    """A new service: the few fields it cannot be without, a warning when it
+    looks like one the map already has, then the full form."""
+    account = _account()
+    if not any(g.role in ("admin", "coordinator") for g in account.grants):
+        abort(403)
+    organisations = _organisation_choices(account)
+    areas = _scope_areas(account)
+    form = request.form
+    values = {"organisation": form.get("organisation", ""), "name": (form.get("name") or "").strip(),
+              "summary": (form.get("summary") or "").strip(), "domains": form.getlist("domains"),
+              "serves": form.getlist("serves")}
+    errors, similar = {}, []
+    if request.method == "POST":
+        organisation = next((o for o in organisations if o.key == values["organisation"]), None)
+        if organisation is None:
+            errors["organisation"] = _("kies een organisatie")
+        if set(values["serves"]) - {a.code for a in areas}:
+            errors["serves"] = _("u kunt alleen gebieden binnen uw regio kiezen")
+        similar = operations.similar_services(db.session, values["name"])
+        if not errors and (not similar or form.get("not_a_duplicate") == "on"):
+            try:
+                service = operations.create_service(db.session, organisation, account.actor, name=values["name"],
+                                                    summary=values["summary"], domains=values["domains"],
+                                                    serves=values["serves"],
+                                                    note=(form.get("note") or "").strip()[:500] or None)
+            except Invalid as exc:
+                errors = exc.errors
+            else:
+                flash(_("De dienst is gemaakt. Vul nu contact, openingstijden en locaties aan."))
+                return redirect(url_for("maintenance.edit_service", key=service.key))
+    return render_template("maintenance/new_service.html", organisations=organisations, areas=areas,
+                           values=values, errors=errors, similar=similar,
+                           domains=voc.DOMAINS), 400 if errors else 200
 
 
 # --- the service form -------------------------------------------------------------

@@ -46,6 +46,9 @@ EXPECTED = {
     ("maintenance.save_route_form", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.proposals", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     ("maintenance.decide_proposal", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.new_service", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    # a coordinator elsewhere may open the form but not make a service in Amsterdam (400)
+    ("maintenance.new_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400, DONE, DONE),
     ("maintenance.account_list", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.account_action", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
@@ -149,6 +152,7 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
             "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
             "maintenance.proposals": "/beheer/voorstellen", "maintenance.account_list": "/beheer/accounts",
+            "maintenance.new_service": "/beheer/diensten/nieuw",
             "maintenance.account_action": "/beheer/accounts",
             "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
@@ -157,6 +161,9 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     data = {"csrf_token": token(client)}
     if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
         data.update(route_form(client))
+    if endpoint == "maintenance.new_service":
+        data.update(organisation="s-netwerkzorg-ama", name=f"Matrixdienst {entry} {len(token(client))}",
+                    summary="Om te testen.", domains=["social"], serves=["SD0363T"], not_a_duplicate="on")
     if endpoint == "maintenance.account_action":
         data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":

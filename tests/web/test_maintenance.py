@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service
@@ -414,3 +414,37 @@ def test_a_service_is_set_back_to_how_it_was_before_a_moment(app):
         assert (svc.name, svc.status) == (name, status)
         notes = {r.note for r in db.session.scalars(select(AuditEntry).where(AuditEntry.note.like("teruggezet%")))}
         assert len(notes) == 1 and f"wijziging {first.id}" in notes.pop()
+
+
+def test_a_new_service_that_looks_like_an_existing_one_is_warned_about_first(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    page = client.get("/beheer/diensten/nieuw").get_data(as_text=True)
+    with app.app_context():
+        existing = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        organisation, name = existing.organisation.key, existing.name
+    data = {"csrf_token": token_of(page), "organisation": organisation, "name": name.replace("Zuidoost", "Zuid-Oost"),
+            "summary": "Een gesprek.", "domains": ["social"], "serves": ["SD0363T"]}
+    warned = client.post("/beheer/diensten/nieuw", data=data)
+    html = warned.get_data(as_text=True)
+    assert warned.status_code == 200 and "Staat deze dienst er al?" in html and f"/beheer/diensten/{SERVICE}" in html
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Service).where(
+            Service.name == data["name"])) == 0  # nothing made yet
+    made = client.post("/beheer/diensten/nieuw", data={**data, "not_a_duplicate": "on"})
+    assert made.status_code == 302 and "/beheer/diensten/" in made.headers["Location"]
+    with app.app_context():
+        new = db.session.scalar(select(Service).where(Service.name == data["name"]))
+        assert new.key != SERVICE and [a.code for a in new.areas_served] == ["SD0363T"]
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "service",
+                                                          AuditEntry.entity_id == new.id)).actor == "account:coord"
+
+
+def test_a_new_service_outside_the_coordinators_area_is_refused(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    page = client.get("/beheer/diensten/nieuw").get_data(as_text=True)
+    answer = client.post("/beheer/diensten/nieuw", data={
+        "csrf_token": token_of(page), "organisation": "s-netwerkzorg-ama", "name": "Iets heel anders",
+        "summary": "Uitleg.", "domains": ["social"], "serves": ["GM0513"]})
+    assert answer.status_code == 400 and 'id="err-serves"' in answer.get_data(as_text=True)
