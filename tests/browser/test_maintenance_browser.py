@@ -6,13 +6,18 @@ both changes end up in the history. On a desktop and a phone, with no serious
 or critical axe violations."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 
 import pytest
 
+from socialmap.config import PROJECT_ROOT
 from tests.browser.conftest import DESKTOP, PHONE
 
 SERVICE = "c-vechtzicht-weesp-basis-ggz"  # used by no other browser test
+OTHER_SERVICE = "c-dijkzicht-sggz-weesp"  # neither
+ORGANISATION = "c-ggz-dijkzicht"  # its organisation
 
 
 def demo_password(live_server, username: str) -> str:
@@ -88,3 +93,63 @@ def test_the_sign_in_page_and_the_list_are_usable(open_page, live_server, axe, w
     assert axe(page) == [] and no_overflow(page)
     professional = sign_in(open_page, live_server, "demo-professional", width)
     assert "Met uw account ziet u de gegevens voor professionals" in professional.locator("main").inner_text()
+
+
+def flask_cli(live_server, *args: str) -> str:
+    """A command run on the real server's own instance (its database), as an admin runs it."""
+    env = {**os.environ, "SOCIALMAP_INSTANCE_DIR": str(live_server.instance)}
+    for name in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_SEARCH_INDEX_DIR"):
+        env.pop(name, None)
+    done = subprocess.run([str(PROJECT_ROOT / ".venv/bin/flask"), "--app", "socialmap", *args], cwd=PROJECT_ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_an_invited_organisation_editors_change_waits_for_the_coordinator(open_page, live_server, axe):
+    made = flask_cli(live_server, "accounts", "create", "redacteur-vechtzicht", "--name", "Redacteur Vechtzicht",
+                     "--base-url", live_server.base)
+    flask_cli(live_server, "accounts", "grant", "redacteur-vechtzicht", "org_editor", "--organisation",
+              ORGANISATION)
+    link = re.search(r"(http\S+/beheer/uitnodiging\?t=\S+)", made).group(1)
+    editor = open_page(link.removeprefix(live_server.base))
+    assert axe(editor) == []
+    editor.fill("#field-password", "een lange zin als wachtwoord")
+    editor.fill("#field-repeated", "een lange zin als wachtwoord")
+    with editor.expect_navigation():
+        editor.click("form.stacked-form button")
+    assert editor.url.endswith("/beheer/")
+    editor.goto(live_server.url(f"/beheer/diensten/{OTHER_SERVICE}"), wait_until="networkidle")
+    editor.fill("#field-summary", "Behandeling bij ernstige psychische problemen. In de schoolvakanties alleen op dinsdag.")
+    with editor.expect_navigation():
+        editor.click("form.edit-form button.button-primary")
+    assert "voorstel" in editor.locator(".flash").inner_text()
+    public = open_page(f"/dienst/{OTHER_SERVICE}").locator("main").inner_text()
+    assert "alleen op dinsdag" not in public  # waits for review
+
+    coordinator = sign_in(open_page, live_server, "demo-coordinator")
+    coordinator.goto(live_server.url("/beheer/voorstellen"), wait_until="networkidle")
+    assert "In de schoolvakanties alleen op dinsdag." in coordinator.locator("main").inner_text()
+    assert axe(coordinator) == []
+    with coordinator.expect_navigation():
+        coordinator.click("form.proposal-form button[value=accept]")
+    assert "Overgenomen" in coordinator.locator(".flash").inner_text()
+    public = open_page(f"/dienst/{OTHER_SERVICE}").locator("main").inner_text()
+    assert "alleen op dinsdag" in public
+
+
+def test_a_route_rule_problem_appears_at_its_field(open_page, live_server, axe):
+    page = sign_in(open_page, live_server, "demo-coordinator")
+    page.goto(live_server.url("/beheer/verwijsroutes/doco"), wait_until="networkidle")
+    kinds = page.locator("input[name$='-service_kinds']").first
+    field_id = kinds.get_attribute("id")
+    kinds.fill("doco_overleg")  # no such kind
+    with page.expect_navigation():
+        page.click("form.edit-form button.button-primary")
+    error = page.locator(f"#err-{field_id.removeprefix('field-')}")
+    assert "onbekende code 'doco_overleg'" in error.inner_text()
+    assert page.locator(f"#{field_id}").get_attribute("aria-invalid") == "true"
+    assert page.locator(f"#{field_id}").input_value() == "doco_overleg"  # kept
+    page.locator(".error-summary a").first.click()  # the summary leads to the field
+    assert page.evaluate("document.activeElement.id") == field_id or page.url.endswith(f"#{field_id}")
+    assert axe(page) == []
