@@ -27,6 +27,7 @@ from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
 from socialmap.maintenance.models import ROLES, Account, Grant, ProposedChange
+from socialmap.maps.builders import service_map_clusters
 from socialmap.problems import Invalid
 from socialmap.routes import vocabulary as route_voc
 from socialmap.routes.kinds import step_kinds
@@ -283,6 +284,7 @@ def _render_form(service: Service, values: dict, base: dict, version: int, error
     return render_template(
         "maintenance/service_form.html", service=service, values=editing.blank_rows(values),
         area_groups=_area_groups(service, areas, values["serves"]),
+        map_cluster=service_map_clusters(len(service.locations)),
         base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
         locations=_location_choices(service), weekdays=voc.WEEKDAYS,
         weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
