@@ -281,3 +281,40 @@ def _postcode_text(value: str | None) -> str | None:
     if not match:
         return None
     return f"{match.group(1)} {match.group(2)}" if match.group(2) else match.group(1)
+
+
+ORGANISATION_TEXT = ("name", "description", "website", "email", "phone", "kvk_number", "agb_code")
+
+
+def update_organisation(session: Session, organisation: Organisation, actor: str, note: str | None = None,
+                        **changes) -> Organisation:
+    """Change an organisation's name, description and contact details; checked
+    whole first (a website starts with http(s)://, KvK and AGB are 8 digits); audited."""
+    problems: list[Problem] = []
+
+    def fail(field_: str, message: str) -> None:
+        problems.append(Problem("", field_, message))
+
+    for field, value in changes.items():
+        value = (value or "").strip()
+        if field not in ORGANISATION_TEXT:
+            fail(field, _("kan hier niet worden gewijzigd"))
+        elif field == "name" and not value:
+            fail(field, _("is verplicht"))
+        elif field == "website" and value and not value.startswith(("https://", "http://")):
+            fail(field, _("een webadres begint met https://"))
+        elif field == "email" and value and "@" not in value:
+            fail(field, _("geen e-mailadres: %(value)s", value=shown(value)))
+        elif field in ("kvk_number", "agb_code") and value and not (value.isdigit() and len(value) == 8):
+            fail(field, _("verwacht 8 cijfers, niet %(value)s", value=shown(value)))
+    if len(problems) == 1:
+        raise InvalidChange(problems[0].field, problems[0].message)
+    if problems:
+        raise Invalid(problems)
+    with acting(session, actor, note):
+        for field, value in changes.items():
+            value = (value or "").strip() or (None if field != "name" else value)
+            if getattr(organisation, field) != value:
+                setattr(organisation, field, value)
+        session.flush()
+    return organisation

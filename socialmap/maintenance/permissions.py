@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from socialmap.catalogue.areas import AreaTree, area_tree
-from socialmap.catalogue.models import Location, Service
+from socialmap.catalogue.models import Location, Organisation, Service
 from socialmap.maintenance.models import Account, Grant
 from socialmap.routes.models import Route
 
@@ -55,6 +55,20 @@ def may_edit_route(session: Session, account: Account | None, route: Route) -> b
     if account is None or not account.is_active:
         return False
     return any(_grant_covers(session, g, route.owner_id, [route.scope_id], routes=True) for g in account.grants)
+
+
+def may_edit_organisation(session: Session, account: Account | None, organisation: Organisation) -> bool:
+    """Admins; coordinators for an organisation with a service or location in their area."""
+    if account is None or not account.is_active:
+        return False
+    if account.is_admin:
+        return True
+    tree = area_tree(session)
+    scopes = [g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None
+              and g.organisation_id in (None, organisation.id)]
+    places = [a.id for s in organisation.services for a in s.areas_served] + \
+        [loc.neighbourhood_id for loc in organisation.locations if loc.neighbourhood_id is not None]
+    return any(_within(tree, a, scope) for scope in scopes for a in places)
 
 
 def may_edit_anything(account: Account | None) -> bool:

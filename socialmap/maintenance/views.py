@@ -22,7 +22,7 @@ from socialmap.catalogue import operations
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service, service_area
-from socialmap.catalogue.operations import update_location, update_service
+from socialmap.catalogue.operations import update_location, update_organisation, update_service
 from socialmap.extensions import db, limiter
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
@@ -419,6 +419,55 @@ def save_route_form(key: str):
         return _render_route_form(route, read.values, route.row_version, errors=errors, status=400)
     flash(_("De route is opgeslagen."))
     return redirect(url_for("maintenance.edit_route", key=key))
+
+
+# --- organisations ---------------------------------------------------------------
+
+ORGANISATION_FIELDS = ("name", "description", "website", "email", "phone", "kvk_number", "agb_code")
+
+
+@bp.route("/organisaties/<key>", methods=["GET", "POST"])
+@login_required
+@write_request
+def edit_organisation(key: str):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is None:
+        abort(404)
+    if not permissions.may_edit_organisation(db.session, _account(), organisation):
+        abort(403)
+    stored = {f: getattr(organisation, f) or "" for f in ORGANISATION_FIELDS}
+    if request.method == "GET":
+        return render_template("maintenance/organisation_form.html", organisation=organisation, values=stored,
+                               version=organisation.row_version, errors={})
+    values = {f: (request.form.get(f) or "").strip() for f in ORGANISATION_FIELDS}
+    version = request.form.get("row_version", "")
+    if not version.isdigit() or int(version) != organisation.row_version:
+        flash(_("Iemand anders heeft deze organisatie intussen gewijzigd. Uw invoer staat nog in het formulier; "
+                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
+        return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
+                               version=organisation.row_version, errors={}), 409
+    changes = {f: values[f] for f in ORGANISATION_FIELDS if values[f] != stored[f]}
+    try:
+        update_organisation(db.session, organisation, current_user.actor,
+                            note=(request.form.get("note") or "").strip()[:500] or None, **changes)
+    except Invalid as exc:
+        return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
+                               version=organisation.row_version, errors=exc.errors), 400
+    flash(_("De organisatie is opgeslagen.") if changes else _("Er was niets gewijzigd."))
+    return redirect(url_for("maintenance.edit_organisation", key=key))
+
+
+@bp.get("/organisaties/<key>/geschiedenis")
+@login_required
+def organisation_history(key: str):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
+    if organisation is None:
+        abort(404)
+    if not permissions.may_edit_organisation(db.session, _account(), organisation):
+        abort(403)
+    return render_template("maintenance/history.html", title=organisation.name,
+                           entries=history.entry_history(db.session, "organisation", organisation.id),
+                           back=url_for("maintenance.edit_organisation", key=key))
 
 
 # --- locations -------------------------------------------------------------------

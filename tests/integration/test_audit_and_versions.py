@@ -79,7 +79,7 @@ def test_every_operation_leaves_audit_rows(session, service):
               for name, fn in vars(module).items()
               if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
               and "actor" in inspect.signature(fn).parameters}
-    assert writes == {"update_service", "save_route", "update_location", "create_service"}, \
+    assert writes == {"update_service", "save_route", "update_location", "create_service", "update_organisation"}, \
         "cover the new operation here"
     location = f.location(session, 5.005, 52.005, key="loc-audit")
     session.commit()
@@ -88,6 +88,8 @@ def test_every_operation_leaves_audit_rows(session, service):
         catalogue_operations.update_location(session, location, "actor:update_location", street="Nieuwe Straat")
         catalogue_operations.create_service(session, service.organisation, "actor:create_service", name="Nieuwe dienst",
                                             summary="Iets nieuws.", domains=["social"], serves=["GM9999"])
+        catalogue_operations.update_organisation(session, service.organisation, "actor:update_organisation",
+                                                 phone="020 555 0000")
         route = a_route(session, service.areas_served[0])  # GM9999: a route's scope is a municipality
         save_route(session, route, "actor:save_route")
     with unit_of_work(session):

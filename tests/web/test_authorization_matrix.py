@@ -49,6 +49,9 @@ EXPECTED = {
     ("maintenance.new_service", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     # a coordinator elsewhere may open the form but not make a service in Amsterdam (400)
     ("maintenance.new_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400, DONE, DONE),
+    ("maintenance.edit_organisation", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("maintenance.edit_organisation", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.organisation_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.account_list", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.account_action", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
@@ -153,6 +156,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
             "maintenance.proposals": "/beheer/voorstellen", "maintenance.account_list": "/beheer/accounts",
             "maintenance.new_service": "/beheer/diensten/nieuw",
+            "maintenance.edit_organisation": "/beheer/organisaties/s-netwerkzorg-ama",
+            "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
             "maintenance.account_action": "/beheer/accounts",
             "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
@@ -164,6 +169,9 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     if endpoint == "maintenance.new_service":
         data.update(organisation="s-netwerkzorg-ama", name=f"Matrixdienst {entry} {len(token(client))}",
                     summary="Om te testen.", domains=["social"], serves=["SD0363T"], not_a_duplicate="on")
+    if endpoint == "maintenance.edit_organisation":
+        page = client.get("/beheer/organisaties/s-netwerkzorg-ama")
+        data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
     if endpoint == "maintenance.account_action":
         data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":

@@ -448,3 +448,19 @@ def test_a_new_service_outside_the_coordinators_area_is_refused(app):
         "csrf_token": token_of(page), "organisation": "s-netwerkzorg-ama", "name": "Iets heel anders",
         "summary": "Uitleg.", "domains": ["social"], "serves": ["GM0513"]})
     assert answer.status_code == 400 and 'id="err-serves"' in answer.get_data(as_text=True)
+
+
+def test_a_coordinator_corrects_an_organisations_details(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    with app.app_context():
+        key = db.session.scalar(select(Service).where(Service.key == SERVICE)).organisation.key
+    page = client.get(f"/beheer/organisaties/{key}").get_data(as_text=True)
+    data = form_of(page)
+    data.update(website=["geen-adres"], kvk_number=["123"])
+    wrong = client.post(f"/beheer/organisaties/{key}", data=data)
+    assert wrong.status_code == 400 and 'id="err-website"' in wrong.get_data(as_text=True)
+    data.update(website=["https://netwerkzorg.example"], kvk_number=["12345678"], note=["nieuwe site"])
+    assert client.post(f"/beheer/organisaties/{key}", data=data).status_code == 302
+    history = client.get(f"/beheer/organisaties/{key}/geschiedenis").get_data(as_text=True)
+    assert "https://netwerkzorg.example" in history and "nieuwe site" in history
