@@ -15,7 +15,15 @@ from socialmap import geo
 from socialmap.audit import acting
 from socialmap.catalogue import vocabulary as voc
 from socialmap.catalogue.keys import free_key, slug
-from socialmap.catalogue.models import AreaUnit, Contact, Location, Organisation, ScheduleRule, Service
+from socialmap.catalogue.models import (
+    AreaUnit,
+    Contact,
+    Location,
+    Organisation,
+    ScheduleException,
+    ScheduleRule,
+    Service,
+)
 from socialmap.catalogue.queries import neighbourhood_ref_at
 from socialmap.problems import Invalid, Problem, _, shown
 from socialmap.search.places import NL_BOUNDS, postcode_centroids
@@ -74,6 +82,17 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
                 if not (isinstance(h.get("opens_at"), time) and isinstance(h.get("closes_at"), time)
                         and h["opens_at"] < h["closes_at"]):
                     fail(f"hours-{i}-closes", _("sluit voor het opengaat"))
+        elif field == "meetings":
+            for i, m in enumerate(value or []):
+                if not (isinstance(m.get("weekday"), int) and 0 <= m["weekday"] <= 6) or m.get("freq") not in (
+                        "weekly", "monthly"):
+                    fail(f"meeting-{i}-day", _("kies een dag en hoe vaak"))
+                if not (m.get("opens_at") and m.get("closes_at") and m["opens_at"] < m["closes_at"]):
+                    fail(f"meeting-{i}-closes", _("sluit voor het opengaat"))
+        elif field == "exceptions":
+            for i, e in enumerate(value or []):
+                if not (isinstance(e.get("start"), date) and isinstance(e.get("end"), date) and e["start"] <= e["end"]):
+                    fail(f"exception-{i}-end", _("de einddatum ligt voor de begindatum"))
         elif field == "serves":
             if not value:
                 fail(field, _("kies minstens één gebied waar de dienst voor is"))
@@ -176,15 +195,24 @@ def _set(session: Session, service: Service, field: str, value) -> None:
                                       url=c.get("url"), hours=c.get("hours"), audience=c.get("audience", "public"),
                                       translations=_kept_translations(service.contacts, i), position=i)
                               for i, c in enumerate(value)])
-    elif field == "hours":
-        meetings = [r for r in service.schedule_rules if r.kind != "hours"]
-        hours = [ScheduleRule(kind="hours", freq="weekly", interval=1, weekday=h["weekday"], nth=None,
-                              dtstart=None, opens_at=h["opens_at"], closes_at=h["closes_at"])
-                 for h in sorted(value, key=lambda h: (h["weekday"], h["opens_at"]))]
-        rules = hours + [_copy_rule(r) for r in meetings]
+    elif field in ("hours", "meetings"):
+        hours = [_copy_rule(r) for r in service.schedule_rules if r.kind == "hours"]
+        meetings = [_copy_rule(r) for r in service.schedule_rules if r.kind != "hours"]
+        if field == "hours":
+            hours = [ScheduleRule(kind="hours", freq="weekly", interval=1, weekday=h["weekday"], nth=None,
+                                  dtstart=None, opens_at=h["opens_at"], closes_at=h["closes_at"])
+                     for h in sorted(value, key=lambda h: (h["weekday"], h["opens_at"]))]
+        else:
+            meetings = [ScheduleRule(kind="meeting", **m) for m in value]
+        rules = hours + meetings
         for i, rule in enumerate(rules):
             rule.position = i
         service.set_schedule(rules, [_copy_exception(e) for e in service.schedule_exceptions])
+    elif field == "exceptions":
+        old = list(service.schedule_exceptions)
+        service.set_schedule([_copy_rule(r) for r in service.schedule_rules],
+                             [ScheduleException(translations=dict(old[i].translations or {}) if i < len(old) else {},
+                                                **e) for i, e in enumerate(value)])
     elif field == "serves":
         service.areas_served = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(value))))
     elif field == "locations":

@@ -24,11 +24,14 @@ TEXTS = ("name", "summary", "description", "conditions", "cost_note", "status_no
 ENGLISH = ("name", "summary", "description")
 CONTACT_FIELDS = ("label", "phone", "email", "url", "hours", "audience")
 HOURS_FIELDS = ("day", "opens", "closes")
+MEETING_FIELDS = ("day", "every", "nth", "from", "opens", "closes")
+EXCEPTION_FIELDS = ("start", "end", "closed", "opens", "closes", "note")
+EVERY = ("week", "2 weeks", "month")
 EXTRA_ROWS = 2  # empty rows offered for a new contact or opening hours
 
 # Field names as the form and the history show them.
 FIELDS = (*TEXTS, *(f"{f}_en" for f in ENGLISH), "status", "waiting_weeks", "waiting_updated",
-          "contacts", "hours", "serves", "locations")
+          "contacts", "hours", "meetings", "exceptions", "serves", "locations")
 
 
 def service_values(service: Service) -> dict:
@@ -45,6 +48,16 @@ def service_values(service: Service) -> dict:
     values["hours"] = [{"day": voc.WEEKDAYS[r.weekday], "opens": f"{r.opens_at:%H:%M}",
                         "closes": _closing(r.closes_at)}
                        for r in service.schedule_rules if r.kind == "hours"]
+    values["meetings"] = [{"day": voc.WEEKDAYS[r.weekday],
+                           "every": "month" if r.freq == "monthly" else "2 weeks" if r.interval == 2 else "week",
+                           "nth": "" if r.nth is None else str(r.nth),
+                           "from": r.dtstart.isoformat() if r.dtstart else "",
+                           "opens": f"{r.opens_at:%H:%M}", "closes": _closing(r.closes_at)}
+                          for r in service.schedule_rules if r.kind != "hours"]
+    values["exceptions"] = [{"start": e.start.isoformat(), "end": e.end.isoformat(), "closed": "on" if e.closed else "",
+                             "opens": f"{e.opens_at:%H:%M}" if e.opens_at else "",
+                             "closes": _closing(e.closes_at) if e.closes_at else "", "note": e.note or ""}
+                            for e in service.schedule_exceptions]
     values["serves"] = sorted(a.code for a in service.areas_served)
     values["locations"] = sorted(loc.key for loc in service.locations)
     return values
@@ -61,7 +74,7 @@ def _rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
     rows = []
     for n in numbers:
         row = {f: (form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
-        if any(v for f, v in row.items() if f not in ("audience", "day")):
+        if any(v for f, v in row.items() if f not in ("audience", "day", "every", "closed")):
             rows.append(row)
     return rows
 
@@ -125,6 +138,38 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
                                             closes=h["closes"], opens=h["opens"]))
         except ValueError:
             fail(f"hours-{i}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
+    values["meetings"] = _rows(form, "meeting", MEETING_FIELDS)
+    for i, m in enumerate(values["meetings"]):
+        if m["day"] not in voc.WEEKDAYS:
+            fail(f"meeting-{i}-day", _("kies een dag"))
+        if m["every"] not in EVERY:
+            fail(f"meeting-{i}-every", _("kies elke week, om de week of elke maand"))
+        if m["every"] == "month" and m["nth"] not in ("1", "2", "3", "4", "-1"):
+            fail(f"meeting-{i}-nth", _("kies welke week van de maand"))
+        if m["every"] != "month":
+            m["nth"] = ""
+        if m["every"] == "2 weeks":
+            try:
+                date.fromisoformat(m["from"])
+            except ValueError:
+                fail(f"meeting-{i}-from", _("om de week: geef de datum van een bijeenkomst (JJJJ-MM-DD)"))
+        else:
+            m["from"] = ""
+        _check_times(fail, f"meeting-{i}", m)
+    values["exceptions"] = _rows(form, "exception", EXCEPTION_FIELDS)
+    for i, e in enumerate(values["exceptions"]):
+        e["closed"] = "on" if e["closed"] else ""
+        try:
+            start, end = date.fromisoformat(e["start"]), date.fromisoformat(e["end"] or e["start"])
+            e["end"] = end.isoformat()
+            if end < start:
+                fail(f"exception-{i}-end", _("de einddatum ligt voor de begindatum"))
+        except ValueError:
+            fail(f"exception-{i}-start", _("geef de datums als JJJJ-MM-DD"))
+        if not e["closed"]:
+            _check_times(fail, f"exception-{i}", e)
+        else:
+            e["opens"] = e["closes"] = ""
     values["serves"] = sorted(set(form.getlist("serves")))
     if not values["serves"]:
         fail("serves", _("kies minstens één gebied waar de dienst voor is"))
@@ -134,6 +179,15 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
     if set(values["locations"]) - allowed_locations:
         fail("locations", _("kies locaties van de organisatie van deze dienst"))
     return Read(values, problems)
+
+
+def _check_times(fail, prefix: str, row: dict) -> None:
+    try:
+        if _clock(row["closes"]) <= _clock(row["opens"]):
+            fail(f"{prefix}-closes", _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
+                                       closes=row["closes"], opens=row["opens"]))
+    except ValueError:
+        fail(f"{prefix}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
 
 
 def _clock(text: str) -> time:
@@ -193,6 +247,18 @@ def as_changes(values: dict, stored: dict) -> dict:
         elif f == "hours":
             changes[f] = [{"weekday": voc.WEEKDAYS.index(h["day"]), "opens_at": _clock(h["opens"]),
                            "closes_at": _clock(h["closes"])} for h in values[f]]
+        elif f == "meetings":
+            changes[f] = [{"weekday": voc.WEEKDAYS.index(m["day"]),
+                           "freq": "monthly" if m["every"] == "month" else "weekly",
+                           "interval": 2 if m["every"] == "2 weeks" else 1,
+                           "nth": int(m["nth"]) if m["nth"] else None,
+                           "dtstart": date.fromisoformat(m["from"]) if m["from"] else None,
+                           "opens_at": _clock(m["opens"]), "closes_at": _clock(m["closes"])} for m in values[f]]
+        elif f == "exceptions":
+            changes[f] = [{"start": date.fromisoformat(e["start"]), "end": date.fromisoformat(e["end"]),
+                           "closed": bool(e["closed"]), "opens_at": _clock(e["opens"]) if e["opens"] else None,
+                           "closes_at": _clock(e["closes"]) if e["closes"] else None, "note": e["note"] or None}
+                          for e in values[f]]
         elif f == "contacts":
             changes[f] = [{k: (v or None) if k != "audience" else v for k, v in c.items()} for c in values[f]]
         else:
@@ -206,4 +272,8 @@ def blank_rows(values: dict) -> dict:
     shown_values["contacts"] = list(values["contacts"]) + [
         {"label": "", "phone": "", "email": "", "url": "", "hours": "", "audience": "public"}] * EXTRA_ROWS
     shown_values["hours"] = list(values["hours"]) + [{"day": "", "opens": "", "closes": ""}] * EXTRA_ROWS
+    shown_values["meetings"] = list(values["meetings"]) + [
+        {"day": "", "every": "week", "nth": "", "from": "", "opens": "", "closes": ""}]
+    shown_values["exceptions"] = list(values["exceptions"]) + [
+        {"start": "", "end": "", "closed": "on", "opens": "", "closes": "", "note": ""}]
     return shown_values

@@ -464,3 +464,29 @@ def test_a_coordinator_corrects_an_organisations_details(app):
     assert client.post(f"/beheer/organisaties/{key}", data=data).status_code == 302
     history = client.get(f"/beheer/organisaties/{key}/geschiedenis").get_data(as_text=True)
     assert "https://netwerkzorg.example" in history and "nieuwe site" in history
+
+
+def test_meetings_and_exceptions_are_edited_in_the_form(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    page = client.get(f"/beheer/diensten/{SERVICE}").get_data(as_text=True)
+    data = form_of(page)
+    assert client.post(f"/beheer/diensten/{SERVICE}", data=data, follow_redirects=True).get_data(
+        as_text=True).count("Er was niets gewijzigd") == 1  # the form sends back what it showed
+    rows = sum(1 for name in data if name.startswith("meeting-") and name.endswith("-day"))
+    new = rows - 1  # the empty row the form offers
+    data.update({f"meeting-{new}-day": ["we"], f"meeting-{new}-every": ["month"], f"meeting-{new}-nth": ["-1"],
+                 f"meeting-{new}-opens": ["19:00"], f"meeting-{new}-closes": ["21:00"]})
+    exceptions = sum(1 for name in data if name.startswith("exception-") and name.endswith("-start")) - 1
+    data.update({f"exception-{exceptions}-start": ["2026-12-24"], f"exception-{exceptions}-end": ["2026-12-26"],
+                 f"exception-{exceptions}-closed": ["on"], f"exception-{exceptions}-note": ["Kerst"]})
+    assert client.post(f"/beheer/diensten/{SERVICE}", data=data).status_code == 302
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert any(r.kind == "meeting" and r.freq == "monthly" and r.nth == -1 and r.weekday == 2
+                   for r in svc.schedule_rules)
+        assert any(e.note == "Kerst" and e.closed for e in svc.schedule_exceptions)
+    data[f"meeting-{new}-closes"] = ["18:00"]  # before it begins
+    answer = client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, **{
+        f"meeting__{new}__closes": "18:00"}))
+    assert answer.status_code == 400 and f'id="err-meeting-{new}-closes"' in answer.get_data(as_text=True)
