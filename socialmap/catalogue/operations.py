@@ -346,3 +346,69 @@ def update_organisation(session: Session, organisation: Organisation, actor: str
                 setattr(organisation, field, value)
         session.flush()
     return organisation
+
+
+def create_organisation(session: Session, actor: str, note: str | None = None, **details) -> Organisation:
+    """A new organisation with a key made from its name; its details checked as
+    by :func:`update_organisation`; audited."""
+    name = (details.get("name") or "").strip()
+    if not name:
+        raise InvalidChange("name", _("is verplicht"))
+    organisation = Organisation(key=free_key(session, Organisation, name), name=name, translations={})
+    update_organisation(session, organisation, actor, note, **{k: v for k, v in details.items() if k != "name"})
+    with acting(session, actor, note):
+        session.add(organisation)
+        session.flush()
+    return organisation
+
+
+def similar_organisations(session: Session, name: str, phone: str = "", website: str = "") -> list[Organisation]:
+    """Organisations with a close name, the same phone number or the same website."""
+    wanted, digits, host = _plain(name), _digits(phone), _host(website)
+    found = []
+    for organisation in session.scalars(select(Organisation)):
+        close = wanted and difflib.SequenceMatcher(None, wanted, _plain(organisation.name)).ratio() >= 0.85
+        same_phone = digits and len(digits) >= 6 and _digits(organisation.phone or "") == digits
+        same_site = host and _host(organisation.website or "") == host
+        if close or same_phone or same_site:
+            found.append(organisation)
+    return found[:5]
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text or "")
+    return "0" + digits[2:] if digits.startswith("31") else digits
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^https?://", "", (url or "").strip().lower()).split("/")[0]
+    return host.removeprefix("www.")
+
+
+def create_location(session: Session, organisation: Organisation, actor: str, note: str | None = None, *,
+                    point: tuple[float, float] | None = None, postcode_centre: bool = False,
+                    **address) -> Location:
+    """A new location of ``organisation``: the address, and the point as
+    coordinates or its postcode's centre; the buurt is derived (see
+    :func:`update_location`). Audited."""
+    street, number = (address.get("street") or "").strip(), (address.get("house_number") or "").strip()
+    if point is None and not postcode_centre:
+        raise InvalidChange("lat", _("geef de coördinaten of kies het midden van de postcode"))
+    key = free_key(session, Location, f"{organisation.key}-{street}-{number}")
+    # Not yet in the session (and not linked through the organisation's list):
+    # update_location checks and sets everything first.
+    location = Location(key=key, organisation_id=organisation.id, street=street or "?", house_number=number or "?",
+                        city=(address.get("city") or "").strip() or "?", geom=geo.to_db(geo.point(0, 0)),
+                        approximate=False)
+    update_location(session, location, actor, note, point=point, postcode_centre=postcode_centre, **address)
+    with acting(session, actor, note):
+        session.add(location)
+        session.flush()
+    return location
+
+
+def locations_near(session: Session, lon: float, lat: float, metres: float = 50) -> list[Location]:
+    """Locations within ``metres`` of the point (the duplicate warning for a new location)."""
+    here = geo.sql_point(lon, lat)
+    return list(session.scalars(select(Location).where(
+        geo.distance_m(Location.geom, here, session.get_bind().dialect.name) <= metres).limit(5)))

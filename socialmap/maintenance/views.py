@@ -426,6 +426,85 @@ def save_route_form(key: str):
 ORGANISATION_FIELDS = ("name", "description", "website", "email", "phone", "kvk_number", "agb_code")
 
 
+def _coordinator_only() -> Account:
+    account = _account()
+    if not any(g.role in ("admin", "coordinator") for g in account.grants):
+        abort(403)
+    return account
+
+
+@bp.route("/organisaties/nieuw", methods=["GET", "POST"])
+@login_required
+@write_request
+def new_organisation():
+    """A new organisation; one that looks like an existing one (close name, same
+    phone or website) is shown first and nothing is made until confirmed."""
+    account = _coordinator_only()
+    values = {f: (request.form.get(f) or "").strip() for f in ORGANISATION_FIELDS}
+    errors, similar = {}, []
+    if request.method == "POST":
+        similar = operations.similar_organisations(db.session, values["name"], values["phone"], values["website"])
+        if not similar or request.form.get("not_a_duplicate") == "on":
+            try:
+                organisation = operations.create_organisation(
+                    db.session, account.actor, (request.form.get("note") or "").strip()[:500] or None, **values)
+            except Invalid as exc:
+                errors = exc.errors
+            else:
+                flash(_("De organisatie is gemaakt. Voeg nu een locatie of een dienst toe."))
+                return redirect(url_for("maintenance.new_location", organisation=organisation.key))
+    return render_template("maintenance/new_organisation.html", values=values, errors=errors,
+                           similar=similar), 400 if errors else 200
+
+
+@bp.route("/locaties/nieuw", methods=["GET", "POST"])
+@login_required
+@write_request
+def new_location():
+    """A new location of an organisation; a location within 50 m is shown first."""
+    account = _coordinator_only()
+    organisations = _organisation_choices(account)
+    form = request.values
+    values = {f: (form.get(f) or "").strip() for f in ("organisation", "name", "street", "house_number", "postcode",
+                                                       "city", "lon", "lat")}
+    values["postcode_centre"] = form.get("postcode_centre") == "on"
+    created = db.session.scalar(select(Organisation).where(Organisation.key == values["organisation"]))
+    if created is not None and created not in organisations and not created.services and not created.locations:
+        organisations.append(created)  # just made: it has no place in any area yet
+    errors, similar = {}, []
+    if request.method == "POST":
+        organisation = next((o for o in organisations if o.key == values["organisation"]), None)
+        point = None
+        if organisation is None:
+            errors["organisation"] = _("kies een organisatie")
+        if not values["postcode_centre"]:
+            try:
+                point = (float(values["lon"].replace(",", ".")), float(values["lat"].replace(",", ".")))
+            except ValueError:
+                errors["lat"] = _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")
+        if point is not None:
+            similar = operations.locations_near(db.session, *point)
+        if not errors and (not similar or form.get("not_a_duplicate") == "on"):
+            try:
+                location = operations.create_location(
+                    db.session, organisation, account.actor, (form.get("note") or "").strip()[:500] or None,
+                    point=point, postcode_centre=values["postcode_centre"],
+                    **{f: values[f] for f in ("name", "street", "house_number", "postcode", "city")})
+            except Invalid as exc:
+                db.session.rollback()
+                errors = exc.errors
+            else:
+                if not permissions.may_edit_location(db.session, account, location):
+                    db.session.rollback()
+                    errors = {"lat": _("dit punt ligt buiten het gebied waarvoor u locaties kunt bijwerken")}
+                else:
+                    flash(_("De locatie is gemaakt. Koppel haar in het formulier van een dienst."))
+                    return redirect(url_for("maintenance.edit_location", key=location.key))
+        organisations = _organisation_choices(account) if errors else organisations
+    return render_template("maintenance/new_location.html", organisations=organisations, values=values,
+                           errors=errors, similar=similar), 400 if errors else 200
+
+
 @bp.route("/organisaties/<key>", methods=["GET", "POST"])
 @login_required
 @write_request

@@ -79,7 +79,8 @@ def test_every_operation_leaves_audit_rows(session, service):
               for name, fn in vars(module).items()
               if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
               and "actor" in inspect.signature(fn).parameters}
-    assert writes == {"update_service", "save_route", "update_location", "create_service", "update_organisation"}, \
+    assert writes == {"update_service", "save_route", "update_location", "create_service", "update_organisation",
+                      "create_organisation", "create_location"}, \
         "cover the new operation here"
     location = f.location(session, 5.005, 52.005, key="loc-audit")
     session.commit()
@@ -90,6 +91,9 @@ def test_every_operation_leaves_audit_rows(session, service):
                                             summary="Iets nieuws.", domains=["social"], serves=["GM9999"])
         catalogue_operations.update_organisation(session, service.organisation, "actor:update_organisation",
                                                  phone="020 555 0000")
+        new = catalogue_operations.create_organisation(session, "actor:create_organisation", name="Nieuwe stichting")
+        catalogue_operations.create_location(session, new, "actor:create_location", street="Dorpsstraat",
+                                             house_number="2", city="Toydorp", point=(5.005, 52.005))
         route = a_route(session, service.areas_served[0])  # GM9999: a route's scope is a municipality
         save_route(session, route, "actor:save_route")
     with unit_of_work(session):

@@ -52,6 +52,11 @@ EXPECTED = {
     ("maintenance.edit_organisation", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.edit_organisation", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.organisation_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("maintenance.new_organisation", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("maintenance.new_organisation", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE),
+    ("maintenance.new_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    # a point in Amsterdam: not for a coordinator elsewhere (400)
+    ("maintenance.new_location", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400, DONE, DONE),
     ("maintenance.account_list", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.account_action", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK),
     ("maintenance.route_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
@@ -156,6 +161,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
             "maintenance.proposals": "/beheer/voorstellen", "maintenance.account_list": "/beheer/accounts",
             "maintenance.new_service": "/beheer/diensten/nieuw",
+            "maintenance.new_organisation": "/beheer/organisaties/nieuw",
+            "maintenance.new_location": "/beheer/locaties/nieuw",
             "maintenance.edit_organisation": "/beheer/organisaties/s-netwerkzorg-ama",
             "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
             "maintenance.account_action": "/beheer/accounts",
@@ -172,6 +179,11 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     if endpoint == "maintenance.edit_organisation":
         page = client.get("/beheer/organisaties/s-netwerkzorg-ama")
         data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
+    if endpoint == "maintenance.new_organisation":
+        data.update(name=f"Matrixstichting {len(token(client))} {id(client)}", not_a_duplicate="on")
+    if endpoint == "maintenance.new_location":
+        data.update(organisation="s-netwerkzorg-ama", street="Matrixstraat", house_number=str(id(client) % 1000),
+                    postcode="1011", city="Amsterdam", lon="4.9041", lat="52.3676", not_a_duplicate="on")
     if endpoint == "maintenance.account_action":
         data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":

@@ -9,6 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from socialmap import geo
 from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service
 from socialmap.extensions import db
@@ -490,3 +491,33 @@ def test_meetings_and_exceptions_are_edited_in_the_form(app):
     answer = client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, **{
         f"meeting__{new}__closes": "18:00"}))
     assert answer.status_code == 400 and f'id="err-meeting-{new}-closes"' in answer.get_data(as_text=True)
+
+
+def test_a_new_organisation_and_location_are_checked_for_duplicates_first(app):
+    client = app.test_client()
+    sign_in(client, "coord")
+    with app.app_context():
+        existing = db.session.scalar(select(Location).where(Location.key == "s-nz-weesperstraat"))
+        point = geo.from_db(existing.geom)
+        organisation = existing.organisation
+        phone = organisation.phone or "020 555 0000"
+        if not organisation.phone:
+            organisation.phone = phone
+            db.session.commit()
+    page = client.get("/beheer/organisaties/nieuw").get_data(as_text=True)
+    data = {"csrf_token": token_of(page), "name": "Heel andere naam", "phone": phone.replace(" ", "-")}
+    warned = client.post("/beheer/organisaties/nieuw", data=data).get_data(as_text=True)
+    assert "Staat deze organisatie er al?" in warned and organisation.name in warned
+    made = client.post("/beheer/organisaties/nieuw", data={**data, "not_a_duplicate": "on"})
+    assert made.status_code == 302 and "/beheer/locaties/nieuw?organisation=" in made.headers["Location"]
+    new_key = made.headers["Location"].split("organisation=")[1]
+    near = {"csrf_token": token_of(page), "organisation": new_key, "street": "Weesperstraat", "house_number": "9",
+            "postcode": "1018", "city": "Amsterdam", "lon": f"{point.x + 0.0002:.6f}", "lat": f"{point.y:.6f}"}
+    warned = client.post("/beheer/locaties/nieuw", data=near).get_data(as_text=True)
+    assert "Staat deze locatie er al?" in warned and existing.address in warned
+    made = client.post("/beheer/locaties/nieuw", data={**near, "not_a_duplicate": "on"})
+    assert made.status_code == 302
+    with app.app_context():
+        location = db.session.scalar(select(Location).where(Location.street == "Weesperstraat",
+                                                            Location.house_number == "9"))
+        assert location.organisation.key == new_key and location.neighbourhood is not None
