@@ -502,7 +502,7 @@ def new_location():
                     return redirect(url_for("maintenance.edit_location", key=location.key))
         organisations = _organisation_choices(account) if errors else organisations
     return render_template("maintenance/new_location.html", organisations=organisations, values=values,
-                           errors=errors, similar=similar), 400 if errors else 200
+                           errors=errors, similar=similar, map_centre=_map_centre(account)), 400 if errors else 200
 
 
 @bp.route("/organisaties/<key>", methods=["GET", "POST"])
@@ -568,10 +568,20 @@ def _location_values(location: Location) -> dict:
             "postcode_centre": False}
 
 
+def _map_centre(account: Account) -> tuple[float, float]:
+    """Where a map to pick a point starts: the middle of the editor's first area (lon, lat)."""
+    scope = next((g.area for g in account.grants if g.area is not None and g.area.geom is not None), None)
+    if scope is None:
+        scope = db.session.scalar(select(AreaUnit).where(AreaUnit.level == "municipality",
+                                                         AreaUnit.geom.is_not(None)).limit(1))
+    shape = geo.from_db(scope.geom) if scope is not None else None
+    return (shape.centroid.x, shape.centroid.y) if shape is not None else (4.9, 52.37)
+
+
 def _render_location_form(location: Location, values: dict, version: int, errors: dict | None = None,
                           status: int = 200):
     return render_template("maintenance/location_form.html", location=location, values=values, version=version,
-                           errors=errors or {}), status
+                           errors=errors or {}, map_centre=_map_centre(_account())), status
 
 
 @bp.get("/locaties/<key>")

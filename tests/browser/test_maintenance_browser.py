@@ -153,3 +153,14 @@ def test_a_route_rule_problem_appears_at_its_field(open_page, live_server, axe):
     page.locator(".error-summary a").first.click()  # the summary leads to the field
     assert page.evaluate("document.activeElement.id") == field_id or page.url.endswith(f"#{field_id}")
     assert axe(page) == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_a_point_is_picked_on_the_map(open_page, live_server, axe, width):
+    page = sign_in(open_page, live_server, "demo-coordinator", width)
+    page.goto(live_server.url("/beheer/locaties/nieuw"), wait_until="networkidle")
+    assert page.input_value("#field-lat-input") == ""
+    page.locator(".pick-canvas").click(position={"x": 80, "y": 80})
+    lat, lon = float(page.input_value("#field-lat-input")), float(page.input_value("#field-lon"))
+    assert 52.2 < lat < 52.5 and 4.7 < lon < 5.1  # in the coordinator's region
+    assert axe(page) == [] and no_overflow(page) and page.problems == []
