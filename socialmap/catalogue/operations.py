@@ -42,6 +42,14 @@ class InvalidChange(Invalid):
         super().__init__([Problem("", field, message)])
 
 
+def _raise_if_any(problems: list[Problem]) -> None:
+    """One problem as InvalidChange (its field and message at hand), several as Invalid."""
+    if len(problems) == 1:
+        raise InvalidChange(problems[0].field, problems[0].message)
+    if problems:
+        raise Invalid(problems)
+
+
 def _problems(session: Session, service: Service, changes: dict) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -123,10 +131,7 @@ def update_service(session: Session, service: Service, actor: str, note: str | N
     Invalid naming each field). ``actor`` (an account, ``"cli:<user>"``) and
     ``note`` (why) are written to the audit log with each changed field."""
     problems = _problems(session, service, changes)
-    if len(problems) == 1:
-        raise InvalidChange(problems[0].field, problems[0].message)
-    if problems:
-        raise Invalid(problems)
+    _raise_if_any(problems)
     with acting(session, actor, note):
         with session.no_autoflush:
             for field, value in changes.items():
@@ -144,10 +149,7 @@ def create_service(session: Session, organisation: Organisation, actor: str, *, 
     problems = _problems(session, draft, {"name": name, "summary": summary, "domains": domains, "serves": serves})
     if cost_type not in voc.COST:
         problems.append(Problem("", "cost_type", _("kies een van: %(codes)s", codes=", ".join(voc.COST))))
-    if len(problems) == 1:
-        raise InvalidChange(problems[0].field, problems[0].message)
-    if problems:
-        raise Invalid(problems)
+    _raise_if_any(problems)
     key = free_key(session, Service, name)
     areas = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(serves))))
     with acting(session, actor, note), session.no_autoflush:
@@ -284,10 +286,7 @@ def update_location(session: Session, location: Location, actor: str, note: str 
                 fail("lat", _("dit punt ligt in geen enkele buurt van de kaart"))
             else:
                 buurt = session.get(AreaUnit, ref[0])
-    if len(problems) == 1:
-        raise InvalidChange(problems[0].field, problems[0].message)
-    if problems:
-        raise Invalid(problems)
+    _raise_if_any(problems)
     with acting(session, actor, note):
         for field, value in changes.items():
             value = value.strip() if isinstance(value, str) else value
@@ -335,10 +334,7 @@ def update_organisation(session: Session, organisation: Organisation, actor: str
             fail(field, _("geen e-mailadres: %(value)s", value=shown(value)))
         elif field in ("kvk_number", "agb_code") and value and not (value.isdigit() and len(value) == 8):
             fail(field, _("verwacht 8 cijfers, niet %(value)s", value=shown(value)))
-    if len(problems) == 1:
-        raise InvalidChange(problems[0].field, problems[0].message)
-    if problems:
-        raise Invalid(problems)
+    _raise_if_any(problems)
     with acting(session, actor, note):
         for field, value in changes.items():
             value = (value or "").strip() or (None if field != "name" else value)

@@ -67,15 +67,19 @@ def _closing(value: time) -> str:
     return "24:00" if value == time(23, 59, 59) else f"{value:%H:%M}"
 
 
-def _rows(form: MultiDict, prefix: str, fields: tuple[str, ...]) -> list[dict]:
-    """Rows sent as ``<prefix>-<n>-<field>``, in order, leaving out empty ones."""
+def form_rows(form: MultiDict, prefix: str, fields, *, defaults=(), checks=(), numbered: bool = False) -> list[dict]:
+    """Rows sent as ``<prefix>-<n>-<field>`` (checkboxes in ``checks``), in
+    order. A row with nothing but ``defaults`` (choices that always have a value)
+    and checkboxes is an empty row the form offered, and is left out. With
+    ``numbered`` each row keeps its number (``row``) to name its fields in problems."""
     numbers = sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-")
                       and k.count("-") == 2 and k.split("-")[1].isdigit()})
     rows = []
     for n in numbers:
         row = {f: (form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
-        if any(v for f, v in row.items() if f not in ("audience", "day", "every", "closed")):
-            rows.append(row)
+        row.update({c: form.get(f"{prefix}-{n}-{c}") == "on" for c in checks})
+        if any(row[f] for f in fields if f not in defaults):
+            rows.append({**row, "row": n} if numbered else row)
     return rows
 
 
@@ -115,7 +119,7 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
     elif values["waiting_weeks"]:
         fail("waiting_updated", _("een wachttijd heeft altijd de datum waarop hij gold"))
 
-    values["contacts"] = _rows(form, "contact", CONTACT_FIELDS)
+    values["contacts"] = form_rows(form, "contact", CONTACT_FIELDS, defaults=("audience",))
     for i, c in enumerate(values["contacts"]):
         if not c["label"]:
             fail(f"contact-{i}-label", _("geef het contact een naam (bijvoorbeeld 'Algemeen')"))
@@ -127,7 +131,7 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
             fail(f"contact-{i}-url", _("een webadres begint met https://"))
         if c["audience"] not in voc.CONTACT_AUDIENCE:
             c["audience"] = "public"
-    values["hours"] = _rows(form, "hours", HOURS_FIELDS)
+    values["hours"] = form_rows(form, "hours", HOURS_FIELDS, defaults=("day",))
     for i, h in enumerate(values["hours"]):
         if h["day"] not in voc.WEEKDAYS:
             fail(f"hours-{i}-day", _("kies een dag"))
@@ -138,7 +142,7 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
                                             closes=h["closes"], opens=h["opens"]))
         except ValueError:
             fail(f"hours-{i}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
-    values["meetings"] = _rows(form, "meeting", MEETING_FIELDS)
+    values["meetings"] = form_rows(form, "meeting", MEETING_FIELDS, defaults=("day", "every"))
     for i, m in enumerate(values["meetings"]):
         if m["day"] not in voc.WEEKDAYS:
             fail(f"meeting-{i}-day", _("kies een dag"))
@@ -156,7 +160,7 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
         else:
             m["from"] = ""
         _check_times(fail, f"meeting-{i}", m)
-    values["exceptions"] = _rows(form, "exception", EXCEPTION_FIELDS)
+    values["exceptions"] = form_rows(form, "exception", EXCEPTION_FIELDS, defaults=("closed",))
     for i, e in enumerate(values["exceptions"]):
         e["closed"] = "on" if e["closed"] else ""
         try:

@@ -15,6 +15,7 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
+from socialmap.maintenance.editing import form_rows
 from socialmap.problems import Problem, _, shown
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 
@@ -25,6 +26,7 @@ TRANSITION_FIELDS = ("from", "to", "kind", "label", "needs", "urgencies", "flags
                      "flags_excluded", "weight", "min_age", "max_age", "appointment_by", "note", "instructions")
 TRANSITION_CHECKS = ("referral_letter", "consent")
 EXTRA_ROWS = 1
+ROW_DEFAULTS = ("client_present", "appointment_by", "kind", "weight")  # choices an empty row has too
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -65,19 +67,6 @@ def route_values(route: Route) -> dict:
     return values
 
 
-def _rows(form: MultiDict, prefix: str, fields, checks=()) -> list[dict]:
-    numbers = sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-") and k.count("-") >= 2
-                      and k.split("-")[1].isdigit()})
-    rows = []
-    for n in numbers:
-        row = {f: (form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
-        row.update({c: form.get(f"{prefix}-{n}-{c}") == "on" for c in checks})
-        row["row"] = n
-        if any(row[f] for f in fields if f not in ("client_present", "appointment_by", "kind", "weight")):
-            rows.append(row)
-    return rows
-
-
 @dataclass
 class Read:
     values: dict
@@ -106,7 +95,7 @@ def read_form(form: MultiDict) -> Read:
     for f in ("min_age", "max_age"):
         if values[f] and not (values[f].isdigit() and int(values[f]) <= 120):
             fail(f, _("verwacht een leeftijd van 0 tot 120"))
-    values["steps"] = _rows(form, "step", STEP_FIELDS)
+    values["steps"] = form_rows(form, "step", STEP_FIELDS, defaults=ROW_DEFAULTS, numbered=True)
     keys = set()
     for i, s in enumerate(values["steps"]):
         if not KEY.match(s["key"]):
@@ -119,7 +108,8 @@ def read_form(form: MultiDict) -> Read:
             fail(f"step-{s['row']}-wait_days", _("verwacht een aantal dagen"))
     if values["entry"] not in keys:
         fail("entry", _("kies de stap waar de route begint"))
-    values["transitions"] = _rows(form, "transition", TRANSITION_FIELDS, TRANSITION_CHECKS)
+    values["transitions"] = form_rows(form, "transition", TRANSITION_FIELDS, defaults=ROW_DEFAULTS,
+                                     checks=TRANSITION_CHECKS, numbered=True)
     for t in values["transitions"]:
         for end in ("from", "to"):
             if t[end] not in keys:

@@ -544,9 +544,8 @@ def organisation_history(key: str):
         abort(404)
     if not permissions.may_edit_organisation(db.session, _account(), organisation):
         abort(403)
-    return render_template("maintenance/history.html", title=organisation.name,
-                           entries=history.entry_history(db.session, "organisation", organisation.id),
-                           back=url_for("maintenance.edit_organisation", key=key))
+    return _history_page(organisation.name, "organisation", organisation.id,
+                         url_for("maintenance.edit_organisation", key=key))
 
 
 # --- locations -------------------------------------------------------------------
@@ -776,22 +775,24 @@ def restore_service(key: str, entry_id: int):
     return redirect(url_for("maintenance.service_history", key=key))
 
 
+def _history_page(title: str, entity: str, entity_id: int, back: str):
+    """An entry's history (with its parts), newest first."""
+    return render_template("maintenance/history.html", title=title, back=back,
+                           entries=history.entry_history(db.session, entity, entity_id))
+
+
 @bp.get("/verwijsroutes/<key>/geschiedenis")
 @login_required
 def route_history(key: str):
     route = _editable_route(key)
-    return render_template("maintenance/history.html", title=route.title,
-                           entries=history.entry_history(db.session, "referral_route", route.id),
-                           back=url_for("maintenance.edit_route", key=key))
+    return _history_page(route.title, "referral_route", route.id, url_for("maintenance.edit_route", key=key))
 
 
 @bp.get("/locaties/<key>/geschiedenis")
 @login_required
 def location_history(key: str):
     location = _editable_location(key)
-    return render_template("maintenance/history.html", title=location.address,
-                           entries=history.entry_history(db.session, "location", location.id),
-                           back=url_for("maintenance.edit_location", key=key))
+    return _history_page(location.address, "location", location.id, url_for("maintenance.edit_location", key=key))
 
 
 @bp.post("/wijzigingen/<int:entry_id>/terugdraaien")
