@@ -66,6 +66,8 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
             if value not in voc.STATUS:
                 fail(field, _("%(value)s is geen status; kies een van: %(codes)s",
                               value=shown(value), codes=", ".join(voc.STATUS)))
+            elif value != "ended" and _organisation_retired(session, service):
+                fail(field, _("de organisatie is opgeheven; zet de organisatie eerst terug"))
         elif field == "domains":
             if not value or set(value) - set(voc.DOMAINS):
                 fail(field, _("kies een of meer domeinen uit: %(codes)s", codes=", ".join(voc.DOMAINS)))
@@ -119,7 +121,31 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
                 fail("locations", _("onbekende locatie %(value)s", value=shown(key)))
             elif found[key].organisation_id not in (None, service.organisation_id):
                 fail("locations", _("locatie %(value)s hoort bij een andere organisatie", value=shown(key)))
+            elif found[key].status == "retired" and found[key] not in service.locations:
+                fail("locations", _("locatie %(value)s is opgeheven; zet haar eerst terug", value=shown(key)))
     return problems
+
+
+def _organisation_retired(session: Session, service: Service) -> bool:
+    organisation = service.organisation or (session.get(Organisation, service.organisation_id)
+                                            if service.organisation_id else None)
+    return organisation is not None and organisation.status == "retired"
+
+
+ENTRY_STATUS = ("active", "retired")
+
+
+def _status_problem(entry: Organisation | Location, value) -> str | None:
+    """Why an organisation or location cannot get status ``value``: only
+    active or retired, and retired only when no service that has not ended
+    still depends on it (end or move those first; nothing is ended as a side effect)."""
+    if value not in ENTRY_STATUS:
+        return _("kies actief of opgeheven")
+    live = [s.name for s in entry.services if s.status != "ended"]
+    if value == "retired" and live:
+        return _("nog %(n)d lopende diensten hangen hieraan (%(names)s); beëindig ze eerst of koppel ze los",
+                 n=len(live), names=", ".join(live[:5]) + (" …" if len(live) > 5 else ""))
+    return None
 
 
 def update_service(session: Session, service: Service, actor: str, note: str | None = None, **changes) -> Service:
@@ -149,6 +175,8 @@ def create_service(session: Session, organisation: Organisation, actor: str, *, 
     problems = _problems(session, draft, {"name": name, "summary": summary, "domains": domains, "serves": serves})
     if cost_type not in voc.COST:
         problems.append(Problem("", "cost_type", _("kies een van: %(codes)s", codes=", ".join(voc.COST))))
+    if organisation.status == "retired":
+        problems.append(Problem("", "organisation", _("de organisatie is opgeheven; zet haar eerst terug")))
     _raise_if_any(problems)
     key = free_key(session, Service, name)
     areas = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(serves))))
@@ -257,7 +285,11 @@ def update_location(session: Session, location: Location, actor: str, note: str 
         problems.append(Problem("", field_, message))
 
     for field, value in changes.items():
-        if field not in LOCATION_TEXT:
+        if field == "status":
+            why = _status_problem(location, value)
+            if why:
+                fail(field, why)
+        elif field not in LOCATION_TEXT:
             fail(field, _("kan hier niet worden gewijzigd"))
         elif field in ("street", "house_number", "city") and not (value or "").strip():
             fail(field, _("is verplicht"))
@@ -324,7 +356,11 @@ def update_organisation(session: Session, organisation: Organisation, actor: str
 
     for field, value in changes.items():
         value = (value or "").strip()
-        if field not in ORGANISATION_TEXT:
+        if field == "status":
+            why = _status_problem(organisation, value)
+            if why:
+                fail(field, why)
+        elif field not in ORGANISATION_TEXT:
             fail(field, _("kan hier niet worden gewijzigd"))
         elif field == "name" and not value:
             fail(field, _("is verplicht"))

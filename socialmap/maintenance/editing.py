@@ -16,8 +16,10 @@ from datetime import date, time
 
 from werkzeug.datastructures import MultiDict
 
+from socialmap import geo
 from socialmap.catalogue import vocabulary as voc
-from socialmap.catalogue.models import Service
+from socialmap.catalogue.models import Location, Service
+from socialmap.catalogue.operations import LOCATION_TEXT, InvalidChange
 from socialmap.problems import Problem, _, shown
 
 TEXTS = ("name", "summary", "description", "conditions", "cost_note", "status_note")
@@ -208,22 +210,29 @@ class Conflict:
     stored: object
 
 
-def merge(base: dict, mine: dict, stored: dict) -> tuple[dict, list[Conflict]]:
+def merge(base: dict, mine: dict, stored: dict, fields=FIELDS) -> tuple[dict, list[Conflict]]:
     """Combine the editor's values with what was stored since the form was
     opened (``base``): a field only one side changed takes that side's value;
     a field both changed differently is a conflict (the editor's value is kept
-    in the result, so nothing typed is lost)."""
+    in the result, so nothing typed is lost). Rows are compared without their
+    form row numbers."""
     merged, conflicts = {}, []
-    for f in FIELDS:
-        b, m, s = base.get(f), mine.get(f), stored.get(f)
+    for f in fields:
+        b, m, s = (_comparable(v.get(f)) for v in (base, mine, stored))
         if m == b:
-            merged[f] = s
+            merged[f] = stored.get(f)
         elif s == b or m == s:
-            merged[f] = m
+            merged[f] = mine.get(f)
         else:
-            merged[f] = m
-            conflicts.append(Conflict(f, m, s))
+            merged[f] = mine.get(f)
+            conflicts.append(Conflict(f, mine.get(f), stored.get(f)))
     return merged, conflicts
+
+
+def _comparable(value):
+    if isinstance(value, list):
+        return [{k: v for k, v in row.items() if k != "row"} if isinstance(row, dict) else row for row in value]
+    return value
 
 
 def encode_base(values: dict) -> str:
@@ -281,3 +290,43 @@ def blank_rows(values: dict) -> dict:
     shown_values["exceptions"] = list(values["exceptions"]) + [
         {"start": "", "end": "", "closed": "on", "opens": "", "closes": "", "note": ""}]
     return shown_values
+
+
+# --- locations ---------------------------------------------------------------------
+
+# The location form's fields (a stale save merges them one by one); ``status``
+# is changed apart from the form (retire/restore) but travels in the same shape.
+LOCATION_FIELDS = (*LOCATION_TEXT, "lon", "lat", "postcode_centre")
+
+
+def location_values(location: Location) -> dict:
+    """The editable values of ``location`` in the form's shape."""
+    point = geo.from_db(location.geom)
+    return {"name": location.name or "", "street": location.street, "house_number": location.house_number,
+            "postcode": location.postcode or "", "city": location.city,
+            "lon": f"{point.x:.6f}" if point is not None else "", "lat": f"{point.y:.6f}" if point is not None else "",
+            "postcode_centre": False, "status": location.status}
+
+
+def read_location_form(form: MultiDict) -> dict:
+    values = {f: (form.get(f) or "").strip() for f in LOCATION_FIELDS if f != "postcode_centre"}
+    values["postcode_centre"] = form.get("postcode_centre") == "on"
+    return values
+
+
+def location_changes(values: dict, stored: dict) -> dict:
+    """The keyword arguments of ``update_location`` for every value that
+    differs: texts, ``status``, and the point (``point`` as lon, lat, or
+    ``postcode_centre``). Coordinates that are not numbers raise InvalidChange."""
+    changes: dict = {f: values[f] for f in LOCATION_TEXT if f in values and values[f] != stored[f]}
+    if values.get("status", stored["status"]) != stored["status"]:
+        changes["status"] = values["status"]
+    if values.get("postcode_centre"):
+        changes["postcode_centre"] = True
+    elif (values.get("lon", stored["lon"]), values.get("lat", stored["lat"])) != (stored["lon"], stored["lat"]):
+        try:
+            changes["point"] = (float(values["lon"].replace(",", ".")), float(values["lat"].replace(",", ".")))
+        except ValueError:
+            raise InvalidChange("lat", _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")) \
+                from None
+    return changes

@@ -16,8 +16,15 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from socialmap.audit import AuditEntry, plain
-from socialmap.catalogue.models import Service
-from socialmap.catalogue.operations import REVERTIBLE, update_service
+from socialmap.catalogue.models import Location, Organisation, Service
+from socialmap.catalogue.operations import (
+    LOCATION_TEXT,
+    ORGANISATION_TEXT,
+    REVERTIBLE,
+    update_location,
+    update_organisation,
+    update_service,
+)
 from socialmap.problems import _
 
 PAGE_SIZE = 100
@@ -60,25 +67,36 @@ def region_log(session: Session, f: LogFilter) -> list[AuditEntry]:
     return list(session.scalars(query.offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
 
 
+# Per kind of entry: its model, the fields of its own row one revert can set
+# back, and the audited operation that sets them.
+REVERTERS = {
+    "service": (Service, REVERTIBLE, update_service),
+    "organisation": (Organisation, (*ORGANISATION_TEXT, "status"), update_organisation),
+    "location": (Location, (*LOCATION_TEXT, "status"), update_location),
+}
+
+
 class RevertRefused(Exception):
     """The change cannot be reverted; ``str()`` says why, for the editor."""
 
 
 def revert_problem(session: Session, entry: AuditEntry) -> str | None:
     """Why ``entry`` cannot be reverted, or None."""
-    if entry.entity != "service" or entry.action != "update" or entry.field not in REVERTIBLE:
-        return _("Alleen een wijziging van één veld van een dienst kan worden teruggedraaid.")
-    service = session.get(Service, entry.entity_id)
-    if service is None:
-        return _("De dienst bestaat niet meer.")
-    if plain(getattr(service, entry.field)) != entry.after:
+    model, fields, _operation = REVERTERS.get(entry.entity, (None, (), None))
+    if model is None or entry.action != "update" or entry.field not in fields:
+        return _("Alleen een wijziging van één veld van een dienst, organisatie of locatie kan worden "
+                 "teruggedraaid.")
+    target = session.get(model, entry.entity_id)
+    if target is None:
+        return _("Het item bestaat niet meer.")
+    if plain(getattr(target, entry.field)) != entry.after:
         return _("Het veld is daarna nog eens gewijzigd; draai eerst die latere wijziging terug of pas het "
                  "veld zelf aan.")
     return None
 
 
-def _value(field_: str, stored):
-    column_type = Service.__table__.columns[field_].type.python_type
+def _value(model, field_: str, stored):
+    column_type = model.__table__.columns[field_].type.python_type
     return date.fromisoformat(stored) if stored is not None and column_type is date else stored
 
 
@@ -93,7 +111,7 @@ def restore_before(session: Session, service: Service, entry: AuditEntry, actor:
     earlier: dict[str, object] = {}
     for row in since:
         earlier.setdefault(row.field, row.before)
-    changes = {f: _value(f, v) for f, v in earlier.items() if plain(getattr(service, f)) != v}
+    changes = {f: _value(Service, f, v) for f, v in earlier.items() if plain(getattr(service, f)) != v}
     if changes:
         at = entry.at.strftime("%Y-%m-%d %H:%M")
         update_service(session, service, actor, note=_("teruggezet naar de stand van voor %(at)s (wijziging "
@@ -101,13 +119,15 @@ def restore_before(session: Session, service: Service, entry: AuditEntry, actor:
     return sorted(changes)
 
 
-def revert(session: Session, entry: AuditEntry, actor: str) -> Service:
-    """Set the field back to its value before ``entry`` (an audited change itself)."""
+def revert(session: Session, entry: AuditEntry, actor: str):
+    """Set the field back to its value before ``entry`` through the entry's
+    own operation (an audited change itself, checked by the same rules); the
+    service, organisation or location is returned."""
     problem = revert_problem(session, entry)
     if problem:
         raise RevertRefused(problem)
-    service = session.get(Service, entry.entity_id)
-    value = _value(entry.field, entry.before)
-    update_service(session, service, actor, note=_("terugdraaien van wijziging %(id)d", id=entry.id),
-                   **{entry.field: value})
-    return service
+    model, _fields, operation = REVERTERS[entry.entity]
+    target = session.get(model, entry.entity_id)
+    operation(session, target, actor, note=_("terugdraaien van wijziging %(id)d", id=entry.id),
+              **{entry.field: _value(model, entry.field, entry.before)})
+    return target

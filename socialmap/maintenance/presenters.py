@@ -22,7 +22,18 @@ FIELD_LABELS = {
     "weekday": _l("Dag"), "street": _l("Straat"), "house_number": _l("Huisnummer"), "postcode": _l("Postcode"),
     "city": _l("Plaats"), "geom": _l("Plek op de kaart"), "neighbourhood_id": _l("Buurt"),
     "approximate": _l("Plek bij benadering"), "title": _l("Titel"), "performer": _l("Wie"),
-    "activity": _l("Wat gebeurt er"), "version": _l("Versie"),
+    "activity": _l("Wat gebeurt er"), "version": _l("Versie"), "meetings": _l("Bijeenkomsten"),
+    "exceptions": _l("Uitzonderingen op de openingstijden"), "website": _l("Website"), "kvk_number": _l("KvK-nummer"),
+    "agb_code": _l("AGB-code"), "lon": _l("Lengtegraad"), "lat": _l("Breedtegraad"),
+    "postcode_centre": _l("Midden van de postcode"), "purpose": _l("Doel"), "title_en": _l("Titel (Engels)"),
+    "valid_from": _l("Geldt vanaf"), "review_date": _l("Herzien op"), "min_age": _l("Vanaf leeftijd"),
+    "max_age": _l("Tot leeftijd"), "entry": _l("Beginstap"), "steps": _l("Stappen"), "transitions": _l("Overgangen"),
+    "trusted": _l("Vertrouwd"),
+}
+# Where a part names a field differently from the same name elsewhere.
+PART_FIELD_LABELS = {
+    ("route_transition", "label"): _l("Opschrift van de overgang"),
+    ("route_step", "kind"): _l("Soort stap"), ("route_transition", "kind"): _l("Soort overgang"),
 }
 ENTITY_LABELS = {
     "service": _l("Dienst"), "contact": _l("Contact"), "schedule_rule": _l("Openingstijd of bijeenkomst"),
@@ -36,8 +47,9 @@ ROLE_LABELS = {"admin": _l("beheerder"), "coordinator": _l("coördinator"), "org
 ACTIONS = {"insert": _l("toegevoegd"), "update": _l("gewijzigd"), "delete": _l("verwijderd")}
 
 
-def field_label(name: str | None) -> str:
-    return str(FIELD_LABELS.get(name or "", name or ""))
+def field_label(name: str | None, entity: str | None = None) -> str:
+    label = PART_FIELD_LABELS.get((entity, name)) or FIELD_LABELS.get(name or "", name or "")
+    return str(label)
 
 
 def entity_label(entity: str) -> str:
@@ -49,7 +61,7 @@ def change_label(entry) -> str:
     if entry.entity_key and entry.entity != "service":
         what += f" {entry.entity_key}"
     if entry.field:
-        return f"{what}: {field_label(entry.field)}"
+        return f"{what}: {field_label(entry.field, entry.entity)}"
     return f"{what} {ACTIONS.get(entry.action, entry.action)}"
 
 

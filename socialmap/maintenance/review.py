@@ -2,23 +2,24 @@
 organisation is trusted.
 
 A proposal keeps, per field, the value the editor saw and the value proposed
-(the service form's shape). A coordinator (or admin) who may edit the service
-accepts it field by field, or rejects it; accepted fields go through the same
-audited operation as any edit, named after the reviewer with a note naming the
-proposal and its author. A field that changed since the editor saw it is not
-applied blindly: it is refused with the reason. Nobody reviews their own
-proposal.
+(the form's shape of a service or a location). A coordinator (or admin) who
+may edit the entry accepts it field by field, or rejects it; accepted fields
+go through the same audited operation as any edit, named after the reviewer
+with a note naming the proposal and its author. A field that changed since the
+editor saw it is not applied blindly: it is refused with the reason. Nobody
+reviews their own proposal.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from socialmap.catalogue.models import Service
-from socialmap.catalogue.operations import update_service
+from socialmap.catalogue.models import Location, Service
+from socialmap.catalogue.operations import update_location, update_service
 from socialmap.maintenance import editing, permissions
 from socialmap.maintenance.models import Account, ProposedChange
 from socialmap.problems import _
@@ -28,15 +29,45 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+@dataclass(frozen=True)
+class Kind:
+    """What review needs to know of one kind of entry."""
+    model: type
+    values: Callable  # entry -> its values in the form's shape
+    may_edit: Callable  # (session, account, entry) -> bool
+    apply: Callable  # (session, entry, actor, note, values, stored) -> None, through the audited operation
+    name: Callable  # entry -> how a person recognises it
+
+
+def _apply_service(session: Session, service: Service, actor: str, note: str, values: dict, stored: dict) -> None:
+    update_service(session, service, actor, note=note, **editing.as_changes(values, stored))
+
+
+def _apply_location(session: Session, location: Location, actor: str, note: str, values: dict, stored: dict) -> None:
+    update_location(session, location, actor, note=note, **editing.location_changes(values, stored))
+
+
+KINDS = {
+    "service": Kind(Service, editing.service_values, permissions.may_edit_service, _apply_service,
+                    lambda s: s.name),
+    "location": Kind(Location, editing.location_values, permissions.may_edit_location, _apply_location,
+                     lambda loc: loc.address),
+}
+
+
+def _entity_of(entry) -> str:
+    return next(name for name, kind in KINDS.items() if isinstance(entry, kind.model))
+
+
 def _reviewer_grants(account: Account) -> list:
     return [g for g in account.grants if g.role in ("admin", "coordinator")]
 
 
-def may_review(session: Session, account: Account | None, service: Service) -> bool:
-    """A coordinator or admin who may edit the service (an editor's own role does not count)."""
+def may_review(session: Session, account: Account | None, entry: Service | Location) -> bool:
+    """A coordinator or admin who may edit the entry (an editor's own role does not count)."""
     if account is None or not account.is_active:
         return False
-    return permissions.may_edit_service(session, _WithGrants(_reviewer_grants(account)), service)
+    return KINDS[_entity_of(entry)].may_edit(session, _WithGrants(_reviewer_grants(account)), entry)
 
 
 class _WithGrants:
@@ -48,30 +79,46 @@ class _WithGrants:
         self.grants = grants
 
 
-def needs_review(session: Session, account: Account, service: Service) -> bool:
-    """Whether this account's edit of the service waits for a coordinator: it
-    may edit it only as the organisation's editor, and the organisation is not trusted."""
-    return not may_review(session, account, service) and not service.organisation.trusted
+def needs_review(session: Session, account: Account, entry: Service | Location) -> bool:
+    """Whether this account's edit of the entry waits for a coordinator: it may
+    edit it only as the organisation's editor, and the organisation is not trusted."""
+    trusted = entry.organisation is not None and entry.organisation.trusted
+    return not may_review(session, account, entry) and not trusted
 
 
-def propose(session: Session, service: Service, actor: str, base: dict, values: dict,
+def propose(session: Session, entry: Service | Location, actor: str, base: dict, values: dict,
             note: str | None = None) -> ProposedChange:
-    changed = {f: values[f] for f in editing.FIELDS if values[f] != base[f]}
-    proposal = ProposedChange(entity="service", entity_id=service.id, entity_key=service.key, proposed_by=actor,
-                              base={f: base[f] for f in changed}, changes=changed, note=note, status="open")
+    """Keep the fields where ``values`` differ from ``base`` (what the editor saw) as an open proposal."""
+    changed = {f: values[f] for f in base if f in values and values[f] != base[f]}
+    proposal = ProposedChange(entity=_entity_of(entry), entity_id=entry.id, entity_key=entry.key,
+                              proposed_by=actor, base={f: base[f] for f in changed}, changes=changed, note=note,
+                              status="open")
     session.add(proposal)
     session.flush()
     return proposal
 
 
-def open_proposals(session: Session, account: Account) -> list[tuple[ProposedChange, Service]]:
+@dataclass(frozen=True)
+class Open:
+    proposal: ProposedChange
+    name: str  # of the entry it is about
+    current: dict  # the entry's values now
+
+
+def entry_of(session: Session, proposal: ProposedChange):
+    kind = KINDS.get(proposal.entity)
+    return session.get(kind.model, proposal.entity_id) if kind is not None else None
+
+
+def open_proposals(session: Session, account: Account) -> list[Open]:
     """The open proposals this account may review, oldest first."""
     found = []
     for proposal in session.scalars(select(ProposedChange).where(ProposedChange.status == "open")
                                     .order_by(ProposedChange.id)):
-        service = session.get(Service, proposal.entity_id)
-        if service is not None and may_review(session, account, service):
-            found.append((proposal, service))
+        entry = entry_of(session, proposal)
+        if entry is not None and may_review(session, account, entry):
+            kind = KINDS[proposal.entity]
+            found.append(Open(proposal, kind.name(entry), kind.values(entry)))
     return found
 
 
@@ -88,25 +135,25 @@ class ReviewRefused(Exception):
 def decide(session: Session, proposal: ProposedChange, reviewer: Account, accept: set[str],
            note: str | None = None) -> Decision:
     """Accept the fields in ``accept`` (none: reject the proposal) and close it."""
-    service = session.get(Service, proposal.entity_id)
+    entry = entry_of(session, proposal)
     if proposal.status != "open":
         raise ReviewRefused(_("Over dit voorstel is al beslist."))
     if reviewer.actor == proposal.proposed_by:
         raise ReviewRefused(_("U kunt uw eigen voorstel niet beoordelen."))
-    if service is None or not may_review(session, reviewer, service):
-        raise ReviewRefused(_("U kunt voorstellen voor deze dienst niet beoordelen."))
-    stored = editing.service_values(service)
+    if entry is None or not may_review(session, reviewer, entry):
+        raise ReviewRefused(_("U kunt voorstellen voor dit item niet beoordelen."))
+    kind = KINDS[proposal.entity]
+    stored = kind.values(entry)
     applied, refused, values = [], {}, dict(stored)
     for field_ in sorted(accept & set(proposal.changes)):
-        if stored[field_] != proposal.base[field_]:
+        if stored.get(field_) != proposal.base[field_]:
             refused[field_] = _("is sinds het voorstel al gewijzigd; bekijk de huidige waarde")
             continue
         values[field_] = proposal.changes[field_]
         applied.append(field_)
     if applied:
         why = _("voorstel %(id)d van %(who)s", id=proposal.id, who=proposal.proposed_by)
-        update_service(session, service, reviewer.actor, note=f"{why}: {note}" if note else why,
-                       **editing.as_changes(values, stored))
+        kind.apply(session, entry, reviewer.actor, f"{why}: {note}" if note else why, values, stored)
     proposal.status = "accepted" if applied else "rejected"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = reviewer.actor, _now(), note
     session.flush()

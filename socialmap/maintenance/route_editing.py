@@ -30,6 +30,23 @@ ROW_DEFAULTS = ("client_present", "appointment_by", "kind", "weight")  # choices
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
+# The route form's fields as a stale save merges them: a route's own values
+# one by one, its steps and its transitions each as one whole.
+ROUTE_FIELDS = ("title", "purpose", "title_en", "status", "version", "valid_from", "review_date", "min_age",
+                "max_age", "entry", "steps", "transitions")
+
+
+def numbered(values: dict) -> dict:
+    """The values with a form row number on every step and transition row
+    (rows taken from the stored route in a merge have none)."""
+    shown_values = dict(values)
+    for part in ("steps", "transitions"):
+        rows = values[part]
+        if any("row" not in r for r in rows):
+            shown_values[part] = [{**r, "row": i} for i, r in enumerate(rows)]
+    return shown_values
+
+
 def _codes(text: str) -> list[str]:
     return [c for c in re.split(r"[\s,]+", text or "") if c]
 

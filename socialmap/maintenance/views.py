@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -166,7 +166,7 @@ def dashboard():
 def _organisation_choices(account: Account) -> list[Organisation]:
     """Organisations a coordinator may add a service to: those with a service or
     location in the coordinator's areas (every one for an admin)."""
-    query = select(Organisation).order_by(Organisation.name)
+    query = select(Organisation).where(Organisation.status != "retired").order_by(Organisation.name)
     if not account.is_admin:
         tree = area_tree(db.session)
         scopes = [g.area_id for g in account.grants if g.role == "coordinator" and g.area_id is not None]
@@ -271,7 +271,8 @@ def _area_groups(service: Service, areas: list[AreaUnit], chosen: list[str]) -> 
 
 
 def _location_choices(service: Service) -> list[Location]:
-    query = select(Location).where(Location.organisation_id == service.organisation_id).order_by(Location.key)
+    query = select(Location).where(Location.organisation_id == service.organisation_id,
+                                   Location.status != "retired").order_by(Location.key)
     found = {loc.key: loc for loc in db.session.scalars(query)}
     for loc in service.locations:
         found.setdefault(loc.key, loc)
@@ -288,6 +289,27 @@ def _render_form(service: Service, values: dict, base: dict, version: int, error
         base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
         locations=_location_choices(service), weekdays=voc.WEEKDAYS,
         weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
+
+
+@bp.get("/diensten/<key>/gebieden.geojson")
+@login_required
+def area_shapes(key: str):
+    """The wijken the editor may pick as the service's area, as GeoJSON for the
+    map in the service form (clicking one ticks its box in the list), each with
+    the larger areas it lies in (shown as covered when one of those is chosen)."""
+    service = _editable_service(key)
+    tree = area_tree(db.session)
+    features = []
+    for area in _area_choices(service):
+        shape = geo.from_db(area.geom) if area.level == "district" and area.geom is not None else None
+        if shape is not None:
+            within = [tree.code[a] for a in tree.ancestor_ids(area.id) if a != area.id]
+            features.append({"type": "Feature", "properties": {"code": area.code, "name": area.name,
+                                                               "within": within},
+                             "geometry": geo.shape_to_geojson(shape.simplify(0.0001, preserve_topology=True))})
+    response = jsonify({"type": "FeatureCollection", "features": features})
+    response.cache_control.private = True
+    return response
 
 
 @bp.get("/diensten/<key>")
@@ -315,13 +337,9 @@ def save_service(key: str):
     if read.problems:
         return _render_form(service, read.values, base, int(version) if version.isdigit() else service.row_version,
                             errors=Invalid(read.problems).errors, status=400)
-    values, conflicts = read.values, []
-    if not version.isdigit() or int(version) != service.row_version:
-        values, conflicts = editing.merge(base, read.values, stored)
-        if conflicts:
-            return _render_form(service, values, stored, service.row_version, conflicts=conflicts, status=409)
-        flash(_("Iemand anders heeft deze dienst intussen ook gewijzigd; die wijzigingen zijn bewaard naast "
-                "de uwe."))
+    values, conflicts = _merge_if_stale(version, service.row_version, read.values, stored, editing.FIELDS)
+    if conflicts:
+        return _render_form(service, values, stored, service.row_version, conflicts=conflicts, status=409)
     changes = editing.as_changes(values, stored)
     if not changes:
         flash(_("Er was niets gewijzigd."))
@@ -341,6 +359,22 @@ def save_service(key: str):
     return redirect(url_for("maintenance.edit_service", key=key))
 
 
+def _merge_if_stale(version: str, current: int, mine: dict, stored: dict, fields) -> tuple[dict, list]:
+    """An edit made on an older version (``version`` is what the form was
+    opened at) merged with what was stored since: the merged values and the
+    fields both sides changed. The values the form was opened with travel in
+    its ``base`` field; without them every differing field is a conflict."""
+    if version.isdigit() and int(version) == current:
+        return mine, []
+    base = editing.decode_base(request.form.get("base"))
+    if base is None:
+        return mine, [editing.Conflict(f, mine.get(f), stored.get(f)) for f in fields if mine.get(f) != stored.get(f)]
+    merged, conflicts = editing.merge(base, mine, stored, fields)
+    if not conflicts:
+        flash(_("Iemand anders heeft dit intussen ook gewijzigd; die wijzigingen zijn bewaard naast de uwe."))
+    return merged, conflicts
+
+
 # --- referral routes ---------------------------------------------------------------
 
 def _editable_route(key: str) -> Route:
@@ -353,7 +387,7 @@ def _editable_route(key: str) -> Route:
 
 
 def _render_route_form(route: Route, values: dict, version: int, errors: dict | None = None,
-                       stale: bool = False, status: int = 200):
+                       conflicts=(), status: int = 200, base: dict | None = None):
     shown_values = dict(values)
     blank_step = {f: "" for f in route_editing.STEP_FIELDS}
     blank_step["client_present"] = "yes"
@@ -368,8 +402,9 @@ def _render_route_form(route: Route, values: dict, version: int, errors: dict | 
     kinds = [(code, str(pick(kind["label"]))) for code, kind in step_kinds().items()]
     steps = [("", "—")] + [(s["key"], s["key"]) for s in values["steps"] if s.get("key")]
     return render_template("maintenance/route_form.html", route=route, values=shown_values, version=version,
-                           errors=errors or {}, stale=stale, kind_choices=kinds, step_choices=steps,
-                           rvoc=route_voc), status
+                           errors=errors or {}, conflicts=list(conflicts), kind_choices=kinds,
+                           step_choices=steps, rvoc=route_voc,
+                           base=editing.encode_base(base or route_editing.route_values(route))), status
 
 
 @bp.get("/verwijsroutes/<key>")
@@ -390,13 +425,21 @@ def save_route_form(key: str):
     version = request.form.get("row_version", "")
     if read.problems:
         return _render_route_form(route, read.values, int(version) if version.isdigit() else route.row_version,
-                                  errors=Invalid(read.problems).errors, status=400)
-    if not version.isdigit() or int(version) != route.row_version:
-        flash(_("Iemand anders heeft deze route intussen gewijzigd. Uw invoer staat nog in het formulier; "
-                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
-        return _render_route_form(route, read.values, route.row_version, stale=True, status=409)
-    attributes, steps, transitions = route_editing.build(read.values, route)
-    english = (read.values.get("title_en") or "").strip()
+                                  errors=Invalid(read.problems).errors, status=400,
+                                  base=editing.decode_base(request.form.get("base")))
+    stored = route_editing.route_values(route)
+    values, conflicts = _merge_if_stale(version, route.row_version, read.values, stored, route_editing.ROUTE_FIELDS)
+    keys = {s["key"] for s in values["steps"]}
+    if not conflicts and (values["entry"] not in keys or any(
+            t["from"] not in keys or t["to"] not in keys for t in values["transitions"])):
+        # Merged steps and transitions that no longer fit together: the editor chooses.
+        conflicts = [editing.Conflict(f, read.values[f], stored[f]) for f in ("steps", "transitions", "entry")
+                     if read.values[f] != stored[f]]
+    if conflicts:
+        return _render_route_form(route, values, route.row_version, conflicts=conflicts, status=409)
+    values = route_editing.numbered(values)
+    attributes, steps, transitions = route_editing.build(values, route)
+    english = (values.get("title_en") or "").strip()
     translations = {lang: dict(t) for lang, t in (route.translations or {}).items()}
     if english:
         translations.setdefault("en", {})["title"] = english
@@ -415,8 +458,8 @@ def save_route_form(key: str):
         route = db.session.scalar(select(Route).where(Route.key == key))
         errors: dict[str, str] = {}
         for problem in exc.problems:
-            errors.setdefault(route_editing.field_of(problem, read.values), problem.message)
-        return _render_route_form(route, read.values, route.row_version, errors=errors, status=400)
+            errors.setdefault(route_editing.field_of(problem, values), problem.message)
+        return _render_route_form(route, values, route.row_version, errors=errors, status=400)
     flash(_("De route is opgeslagen."))
     return redirect(url_for("maintenance.edit_route", key=key))
 
@@ -505,45 +548,76 @@ def new_location():
                            errors=errors, similar=similar, map_centre=_map_centre(account)), 400 if errors else 200
 
 
-@bp.route("/organisaties/<key>", methods=["GET", "POST"])
-@login_required
-@write_request
-def edit_organisation(key: str):
+def _organisation_in_reach(key: str) -> Organisation:
     organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
     if organisation is None:
         abort(404)
     if not permissions.may_edit_organisation(db.session, _account(), organisation):
         abort(403)
+    return organisation
+
+
+def _render_organisation_form(organisation: Organisation, values: dict, errors: dict | None = None,
+                              conflicts=(), status: int = 200):
+    stored = {f: getattr(organisation, f) or "" for f in ORGANISATION_FIELDS}
+    return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
+                           version=organisation.row_version, base=editing.encode_base(stored), errors=errors or {},
+                           conflicts=list(conflicts)), status
+
+
+@bp.route("/organisaties/<key>", methods=["GET", "POST"])
+@login_required
+@write_request
+def edit_organisation(key: str):
+    """The organisation's details; a save made on an older version is merged
+    field by field, a field both changed is shown side by side (409)."""
+    organisation = _organisation_in_reach(key)
     stored = {f: getattr(organisation, f) or "" for f in ORGANISATION_FIELDS}
     if request.method == "GET":
-        return render_template("maintenance/organisation_form.html", organisation=organisation, values=stored,
-                               version=organisation.row_version, errors={})
-    values = {f: (request.form.get(f) or "").strip() for f in ORGANISATION_FIELDS}
-    version = request.form.get("row_version", "")
-    if not version.isdigit() or int(version) != organisation.row_version:
-        flash(_("Iemand anders heeft deze organisatie intussen gewijzigd. Uw invoer staat nog in het formulier; "
-                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
-        return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
-                               version=organisation.row_version, errors={}), 409
+        return _render_organisation_form(organisation, stored)
+    mine = {f: (request.form.get(f) or "").strip() for f in ORGANISATION_FIELDS}
+    values, conflicts = _merge_if_stale(request.form.get("row_version", ""), organisation.row_version, mine, stored,
+                                        ORGANISATION_FIELDS)
+    if conflicts:
+        return _render_organisation_form(organisation, values, conflicts=conflicts, status=409)
     changes = {f: values[f] for f in ORGANISATION_FIELDS if values[f] != stored[f]}
     try:
         update_organisation(db.session, organisation, current_user.actor,
                             note=(request.form.get("note") or "").strip()[:500] or None, **changes)
     except Invalid as exc:
-        return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
-                               version=organisation.row_version, errors=exc.errors), 400
+        db.session.rollback()
+        return _render_organisation_form(_organisation_in_reach(key), values, errors=exc.errors, status=400)
     flash(_("De organisatie is opgeslagen.") if changes else _("Er was niets gewijzigd."))
     return redirect(url_for("maintenance.edit_organisation", key=key))
+
+
+@bp.post("/organisaties/<key>/status")
+@login_required
+@write_request
+def organisation_status(key: str):
+    """Retire or restore an organisation (refused while a running service depends on it)."""
+    organisation = _organisation_in_reach(key)
+    return _set_status(organisation, update_organisation, "maintenance.edit_organisation")
+
+
+def _set_status(entry, operation, page: str):
+    status = request.form.get("status", "")
+    try:
+        operation(db.session, entry, current_user.actor, note=(request.form.get("note") or "").strip()[:500] or None,
+                  status=status)
+    except Invalid as exc:
+        db.session.rollback()
+        flash(_("Niet gewijzigd: %(why)s", why="; ".join(exc.errors.values())), "error")
+    else:
+        flash(_("Opgeheven. Het blijft in de geschiedenis en kan worden teruggezet.") if status == "retired"
+              else _("Teruggezet: het is weer actief."))
+    return redirect(url_for(page, key=entry.key))
 
 
 @bp.get("/organisaties/<key>/geschiedenis")
 @login_required
 def organisation_history(key: str):
-    organisation = db.session.scalar(select(Organisation).where(Organisation.key == key))
-    if organisation is None:
-        abort(404)
-    if not permissions.may_edit_organisation(db.session, _account(), organisation):
-        abort(403)
+    organisation = _organisation_in_reach(key)
     return _history_page(organisation.name, "organisation", organisation.id,
                          url_for("maintenance.edit_organisation", key=key))
 
@@ -559,14 +633,6 @@ def _editable_location(key: str) -> Location:
     return location
 
 
-def _location_values(location: Location) -> dict:
-    point = geo.from_db(location.geom)
-    return {"name": location.name or "", "street": location.street, "house_number": location.house_number,
-            "postcode": location.postcode or "", "city": location.city,
-            "lon": f"{point.x:.6f}" if point is not None else "", "lat": f"{point.y:.6f}" if point is not None else "",
-            "postcode_centre": False}
-
-
 def _map_centre(account: Account) -> tuple[float, float]:
     """Where a map to pick a point starts: the middle of the editor's first area (lon, lat)."""
     scope = next((g.area for g in account.grants if g.area is not None and g.area.geom is not None), None)
@@ -578,16 +644,17 @@ def _map_centre(account: Account) -> tuple[float, float]:
 
 
 def _render_location_form(location: Location, values: dict, version: int, errors: dict | None = None,
-                          status: int = 200):
+                          conflicts=(), status: int = 200):
     return render_template("maintenance/location_form.html", location=location, values=values, version=version,
-                           errors=errors or {}, map_centre=_map_centre(_account())), status
+                           base=editing.encode_base(editing.location_values(location)), errors=errors or {},
+                           conflicts=list(conflicts), map_centre=_map_centre(_account())), status
 
 
 @bp.get("/locaties/<key>")
 @login_required
 def edit_location(key: str):
     location = _editable_location(key)
-    return _render_location_form(location, _location_values(location), location.row_version)
+    return _render_location_form(location, editing.location_values(location), location.row_version)
 
 
 @bp.post("/locaties/<key>")
@@ -598,28 +665,20 @@ def save_location(key: str):
     lie in a buurt the editor may edit."""
     location = _editable_location(key)
     form = request.form
-    values = {f: (form.get(f) or "").strip() for f in ("name", "street", "house_number", "postcode", "city",
-                                                      "lon", "lat")}
-    values["postcode_centre"] = form.get("postcode_centre") == "on"
-    version = form.get("row_version", "")
-    if not version.isdigit() or int(version) != location.row_version:
-        flash(_("Iemand anders heeft deze locatie intussen gewijzigd. Uw invoer staat nog in het formulier; "
-                "bekijk de geschiedenis en sla opnieuw op om uw versie te bewaren."), "error")
-        return _render_location_form(location, values, location.row_version, status=409)
-    point, errors = None, {}
-    stored = _location_values(location)
-    if not values["postcode_centre"] and (values["lon"], values["lat"]) != (stored["lon"], stored["lat"]):
-        try:
-            point = (float(values["lon"].replace(",", ".")), float(values["lat"].replace(",", ".")))
-        except ValueError:
-            errors["lat"] = _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")
-    if errors:
-        return _render_location_form(location, values, location.row_version, errors=errors, status=400)
-    changes = {f: values[f] for f in ("name", "street", "house_number", "postcode", "city")
-               if values[f] != stored[f]}
+    stored = editing.location_values(location)
+    values, conflicts = _merge_if_stale(form.get("row_version", ""), location.row_version,
+                                        editing.read_location_form(form), stored, editing.LOCATION_FIELDS)
+    if conflicts:
+        return _render_location_form(location, values, location.row_version, conflicts=conflicts, status=409)
+    note = (form.get("note") or "").strip()[:500] or None
     try:
-        update_location(db.session, location, current_user.actor, note=(form.get("note") or "").strip()[:500] or None,
-                        point=point, postcode_centre=values["postcode_centre"], **changes)
+        changes = editing.location_changes(values, stored)
+        if changes and review.needs_review(db.session, current_user, location):
+            review.propose(db.session, location, current_user.actor, stored, values, note)
+            flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de "
+                    "kaart."))
+            return redirect(url_for("maintenance.edit_location", key=key))
+        update_location(db.session, location, current_user.actor, note=note, **changes)
     except Invalid as exc:
         db.session.rollback()
         location = db.session.scalar(select(Location).where(Location.key == key))
@@ -630,8 +689,24 @@ def save_location(key: str):
         return _render_location_form(location, values, location.row_version, status=400,
                                      errors={"lat": _("dit punt ligt buiten het gebied waarvoor u locaties "
                                                       "kunt bijwerken")})
-    flash(_("De locatie is opgeslagen."))
+    flash(_("De locatie is opgeslagen.") if changes else _("Er was niets gewijzigd."))
     return redirect(url_for("maintenance.edit_location", key=key))
+
+
+@bp.post("/locaties/<key>/status")
+@login_required
+@write_request
+def location_status(key: str):
+    """Retire or restore a location (refused while a running service is held there)."""
+    location = _editable_location(key)
+    if review.needs_review(db.session, current_user, location):
+        stored = editing.location_values(location)
+        review.propose(db.session, location, current_user.actor, stored,
+                       dict(stored, status=request.form.get("status", "")),
+                       (request.form.get("note") or "").strip()[:500] or None)
+        flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de kaart."))
+        return redirect(url_for("maintenance.edit_location", key=key))
+    return _set_status(location, update_location, "maintenance.edit_location")
 
 
 # --- proposals of organisation editors ---------------------------------------------
@@ -642,9 +717,7 @@ def proposals():
     account = _account()
     if not permissions.may_see_region_log(account):  # coordinators and admins
         abort(403)
-    found = review.open_proposals(db.session, account)
-    current = {p.id: editing.service_values(s) for p, s in found}
-    return render_template("maintenance/proposals.html", proposals=found, current=current)
+    return render_template("maintenance/proposals.html", proposals=review.open_proposals(db.session, account))
 
 
 @bp.post("/voorstellen/<int:proposal_id>")
@@ -654,8 +727,8 @@ def decide_proposal(proposal_id: int):
     proposal = db.session.get(ProposedChange, proposal_id)
     if proposal is None:
         abort(404)
-    service = db.session.get(Service, proposal.entity_id)
-    if service is None or not review.may_review(db.session, _account(), service):
+    entry = review.entry_of(db.session, proposal)
+    if entry is None or not review.may_review(db.session, _account(), entry):
         abort(403)
     accept = set() if request.form.get("action") == "reject" else set(request.form.getlist("accept"))
     try:
@@ -751,10 +824,8 @@ def account_action():
 @login_required
 def service_history(key: str):
     service = _editable_service(key)
-    entries = history.service_history(db.session, service)
-    return render_template("maintenance/history.html", title=service.name, entries=entries,
-                           back=url_for("maintenance.edit_service", key=key), service_key=key,
-                           revertible={e.id for e in entries if history.revert_problem(db.session, e) is None})
+    return _history_page(service.name, "service", service.id, url_for("maintenance.edit_service", key=key),
+                         service_key=key)
 
 
 @bp.post("/diensten/<key>/terugzetten/<int:entry_id>")
@@ -775,10 +846,13 @@ def restore_service(key: str, entry_id: int):
     return redirect(url_for("maintenance.service_history", key=key))
 
 
-def _history_page(title: str, entity: str, entity_id: int, back: str):
-    """An entry's history (with its parts), newest first."""
-    return render_template("maintenance/history.html", title=title, back=back,
-                           entries=history.entry_history(db.session, entity, entity_id))
+def _history_page(title: str, entity: str, entity_id: int, back: str, **extra):
+    """An entry's history (with its parts), newest first, with a revert button
+    on each change that can be reverted."""
+    entries = history.entry_history(db.session, entity, entity_id)
+    return render_template("maintenance/history.html", title=title, back=back, entries=entries,
+                           revertible={e.id for e in entries if history.revert_problem(db.session, e) is None},
+                           **extra)
 
 
 @bp.get("/verwijsroutes/<key>/geschiedenis")
@@ -799,19 +873,30 @@ def location_history(key: str):
 @login_required
 @write_request
 def revert_change(entry_id: int):
+    """Revert one change of a service's, organisation's or location's own field."""
     entry = db.session.get(AuditEntry, entry_id)
     if entry is None:
         abort(404)
-    service = db.session.get(Service, entry.entity_id) if entry.entity == "service" else None
-    if service is None or not permissions.may_edit_service(db.session, _account(), service):
-        abort(403 if service is not None else 404)
+    model, may_edit, history_page = {
+        "service": (Service, permissions.may_edit_service, "maintenance.service_history"),
+        "organisation": (Organisation, permissions.may_edit_organisation, "maintenance.organisation_history"),
+        "location": (Location, permissions.may_edit_location, "maintenance.location_history"),
+    }.get(entry.entity, (None, None, None))
+    target = db.session.get(model, entry.entity_id) if model is not None else None
+    if target is None:
+        abort(404)
+    if not may_edit(db.session, _account(), target):
+        abort(403)
     try:
         history.revert(db.session, entry, current_user.actor)
     except history.RevertRefused as exc:
         flash(str(exc), "error")
+    except Invalid as exc:
+        db.session.rollback()
+        flash(_("Terugdraaien kan niet: %(why)s", why="; ".join(exc.errors.values())), "error")
     else:
         flash(_("De wijziging is teruggedraaid."))
-    return redirect(url_for("maintenance.service_history", key=service.key))
+    return redirect(url_for(history_page, key=target.key))
 
 
 @bp.get("/logboek")

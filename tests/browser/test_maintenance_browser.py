@@ -164,3 +164,17 @@ def test_a_point_is_picked_on_the_map(open_page, live_server, axe, width):
     lat, lon = float(page.input_value("#field-lat-input")), float(page.input_value("#field-lon"))
     assert 52.2 < lat < 52.5 and 4.7 < lon < 5.1  # in the coordinator's region
     assert axe(page) == [] and no_overflow(page) and page.problems == []
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_a_wijk_is_picked_on_the_map_and_the_list_follows(open_page, live_server, axe, width):
+    page = sign_in(open_page, live_server, "demo-coordinator", width)
+    page.goto(live_server.url(f"/beheer/diensten/{OTHER_SERVICE}"), wait_until="networkidle")
+    shapes = page.locator("[data-pick-areas] path.leaflet-interactive")
+    assert shapes.count() > 10  # the wijken of the coordinator's region
+    ticked = "document.querySelectorAll('input[name=serves]:checked').length"
+    before = page.evaluate(ticked)
+    shapes.nth(3).click(force=True)
+    after = page.evaluate(ticked)
+    assert abs(after - before) == 1  # one box ticked or unticked; nothing saved until the form is
+    assert axe(page) == [] and no_overflow(page) and page.problems == []

@@ -36,6 +36,7 @@ EXPECTED = {
     ("maintenance.logout_everywhere", "POST"): (LOGIN, DONE, DONE, DONE, DONE, DONE, DONE),
     ("maintenance.dashboard", "GET"): (LOGIN, OK, OK, OK, OK, OK, OK),
     ("maintenance.edit_service", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    ("maintenance.area_shapes", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.save_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.service_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.revert_change", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
@@ -52,6 +53,7 @@ EXPECTED = {
     ("maintenance.edit_organisation", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.edit_organisation", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.organisation_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("maintenance.organisation_status", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.new_organisation", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     ("maintenance.new_organisation", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE, DONE),
     ("maintenance.new_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
@@ -64,6 +66,8 @@ EXPECTED = {
     ("maintenance.edit_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.save_location", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.location_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    # the organisation's own editor may ask (a proposal, the organisation is not trusted)
+    ("maintenance.location_status", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
 }
 
 
@@ -150,6 +154,7 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.logout": "/beheer/uitloggen", "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
             "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
             "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
+            "maintenance.area_shapes": f"/beheer/diensten/{SERVICE}/gebieden.geojson",
             "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
             "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
             "maintenance.restore_service": f"/beheer/diensten/{SERVICE}/terugzetten/{entry}",
@@ -165,6 +170,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.new_location": "/beheer/locaties/nieuw",
             "maintenance.edit_organisation": "/beheer/organisaties/s-netwerkzorg-ama",
             "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
+            "maintenance.organisation_status": "/beheer/organisaties/s-netwerkzorg-ama/status",
+            "maintenance.location_status": f"/beheer/locaties/{LOCATION}/status",
             "maintenance.account_action": "/beheer/accounts",
             "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
@@ -184,6 +191,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
     if endpoint == "maintenance.new_location":
         data.update(organisation="s-netwerkzorg-ama", street="Matrixstraat", house_number=str(id(client) % 1000),
                     postcode="1011", city="Amsterdam", lon="4.9041", lat="52.3676", not_a_duplicate="on")
+    if endpoint in ("maintenance.organisation_status", "maintenance.location_status"):
+        data["status"] = "active"  # restore what is active: allowed, changes nothing
     if endpoint == "maintenance.account_action":
         data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":

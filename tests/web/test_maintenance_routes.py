@@ -93,3 +93,17 @@ def test_a_save_on_an_older_version_keeps_the_input_and_says_so(client):
     second[f"step-{step}-duration"] = ["anderhalf uur"]
     answer = client.post(f"/beheer/verwijsroutes/{ROUTE}", data=second)
     assert answer.status_code == 409 and 'value="anderhalf uur"' in answer.get_data(as_text=True)
+
+
+def test_a_save_on_an_older_version_merges_a_change_of_another_part(client):
+    """One coordinator renames the route while another edits a step: both are kept."""
+    first, second = the_form(client), the_form(client)
+    first["title"] = ["Verkennend gesprek (herzien)"]
+    assert client.post(f"/beheer/verwijsroutes/{ROUTE}", data=first).status_code == 302
+    step = row_of(second, "step", "key", "verkennend-gesprek")
+    second[f"step-{step}-duration"] = ["drie kwartier"]
+    assert client.post(f"/beheer/verwijsroutes/{ROUTE}", data=second).status_code == 302
+    with client.application.app_context():
+        route = db.session.scalar(select(Route).where(Route.key == ROUTE))
+        assert route.title == "Verkennend gesprek (herzien)"
+        assert next(s for s in route.steps if s.key == "verkennend-gesprek").duration == "drie kwartier"

@@ -27,6 +27,8 @@ class Location(PublicId, Versioned, Base):
     neighbourhood_id: Mapped[int | None] = mapped_column(ForeignKey("area_unit.id"), index=True)
     geom = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True), nullable=False)
     approximate: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "active" or "retired": retiring hides it from new choices and is undone by restoring; never a deletion.
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
 
     organisation: Mapped["Organisation | None"] = relationship(back_populates="locations")  # noqa: F821
     neighbourhood: Mapped["AreaUnit | None"] = relationship()  # noqa: F821

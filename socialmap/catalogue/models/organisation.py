@@ -26,6 +26,8 @@ class Organisation(PublicId, Versioned, Base):
     # Its editors' changes are applied at once instead of waiting for a
     # coordinator's review (socialmap/maintenance/review.py).
     trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "active" or "retired": retiring hides it from new choices and is undone by restoring; never a deletion.
+    status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     services: Mapped[list["Service"]] = relationship(  # noqa: F821
