@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
     import socialmap.catalogue.models  # noqa: F401  (register tables)
     import socialmap.maintenance.models  # noqa: F401  (accounts' tables)
+    import socialmap.freshness.models  # noqa: F401  (verifications, rounds, outbox)
     import socialmap.routes.models  # noqa: F401  (referral routes' tables)
     from socialmap import audit, revision, transaction
     from socialmap.search import indexer

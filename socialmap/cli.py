@@ -9,9 +9,11 @@ nothing written.
 from __future__ import annotations
 
 import functools
+import getpass
 import hashlib
 import secrets
 import time
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +29,9 @@ from socialmap.catalogue.models import Organisation, Service
 from socialmap.catalogue.queries import region_counts
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
+from socialmap.freshness.models import HOW, SECTIONS
+from socialmap.freshness.operations import refresh_stages, verify
+from socialmap.freshness.stages import STAGES, Thresholds
 from socialmap.interop.areas import (
     FieldMapping,
     ensure_region,
@@ -55,6 +60,7 @@ demo_cli = AppGroup("demo", help="The Amsterdam demo region.")
 search_cli = AppGroup("search", help="The search index (derived from the database).")
 routes_cli = AppGroup("referral-routes", help="Referral routes: load the region's routes, check them.")
 accounts_cli = AppGroup("accounts", help="Accounts and their roles (no sign-up: an admin makes them).")
+freshness_cli = AppGroup("freshness", help="Keeping the map current: stages of unchecked entries, verifications.")
 
 DEMO_BUURTEN = DATA_DIR / "areas" / "amsterdam_buurten.geojson"
 DEMO_BOROUGHS = DATA_DIR / "areas" / "amsterdam_stadsdelen.yaml"
@@ -68,7 +74,7 @@ DEMO_ROUTES = ROUTES_DIR / "demo"
 
 
 def register(app: Flask) -> None:
-    for group in (areas_cli, catalogue_cli, demo_cli, search_cli, routes_cli, accounts_cli):
+    for group in (areas_cli, catalogue_cli, demo_cli, search_cli, routes_cli, accounts_cli, freshness_cli):
         app.cli.add_command(group)
 
 
@@ -334,6 +340,8 @@ def setup_demo(force: bool = False) -> bool:
     digest = demo_inputs_digest()
     loaded = db.session.scalar(select(Service.id).limit(1)) is not None
     if not force and loaded and stamp.exists() and stamp.read_text() == f"{db.engine.url}|{digest}":
+        with unit_of_work():
+            _refresh_stages()  # days passed since the last start: entries may have moved on
         if indexer.health(db.session, indexer.current_index())[0] != "ok":
             indexer.reindex(db.session, indexer.current_index())
         return False
@@ -349,9 +357,14 @@ def setup_demo(force: bool = False) -> bool:
 
         # referral routes, after the catalogue; demo routes gone from its files are retired
         load_routes(db.session, route_files([DEMO_ROUTES]), demo=True, retire_missing=True)
+        _refresh_stages()  # the demo's check dates are real dates: some entries are long unchecked
     indexer.reindex(db.session, indexer.current_index())
     stamp.write_text(f"{db.engine.url}|{digest}")
     return True
+
+
+def _refresh_stages():
+    return refresh_stages(db.session, datetime.now(UTC).date(), thresholds=Thresholds.from_config(current_app.config))
 
 
 @demo_cli.command("setup")
@@ -582,3 +595,54 @@ def list_accounts_cmd() -> None:
             state += ", invited"
         roles = "; ".join(g.describe() for g in account.grants) or "-"
         click.echo(f"{account.username:<24} {state:<18} {roles}")
+
+
+# --- keeping the map current -------------------------------------------------------
+
+def _day(value: str | None) -> date:
+    if not value:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@freshness_cli.command("update")
+@click.option("--today", default=None, help="Compute the stages as on this day (YYYY-MM-DD), e.g. to simulate.")
+@_in_cli_language
+def freshness_update_cmd(today: str | None) -> None:
+    """Put every running service in its stage (current, due, overdue, possibly
+    outdated, demoted); each change is audited. Run daily (cron or a timer)."""
+    day = _day(today)
+    with unit_of_work():
+        report = refresh_stages(db.session, day, thresholds=Thresholds.from_config(current_app.config))
+    for key, before, after in report.changed:
+        click.echo(f"{key}: {before} -> {after}")
+    click.echo(", ".join(f"{stage} {report.counts.get(stage, 0)}" for stage in STAGES)
+               + f" ({len(report.changed)} changed)")
+
+
+@freshness_cli.command("verify")
+@click.argument("service")
+@click.option("--how", required=True, type=click.Choice(HOW), help="How it was checked.")
+@click.option("--section", "sections", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(("all", *SECTIONS)), help="What was checked (repeat for more).")
+@click.option("--note", default=None)
+@click.option("--today", default=None, help="The day of the check (YYYY-MM-DD); default today.")
+@_in_cli_language
+def freshness_verify_cmd(service: str, how: str, sections: tuple[str, ...], note: str | None,
+                         today: str | None) -> None:
+    """Record that a service (or some sections) was checked and found right."""
+    day = _day(today)
+    try:
+        with unit_of_work():
+            found = db.session.scalar(select(Service).where(Service.key == service))
+            if found is None:
+                raise click.ClickException(f"no service {service!r}")
+            verify(db.session, found, f"cli:{getpass.getuser()}", how, sections, note, today=day,
+                   thresholds=Thresholds.from_config(current_app.config))
+            stage = found.freshness_stage
+    except Invalid as exc:
+        _invalid(exc)
+    click.echo(f"{service}: checked ({', '.join(sections)}), now {stage}")

@@ -41,6 +41,31 @@ DEFAULTS: dict[str, object] = {
     # Where rate-limit counts live: memory:// counts per process (gunicorn's
     # workers each count); give redis://... to count across workers.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Keeping the map current (socialmap/freshness/stages.py): days before the
+    # review date an entry is "due"; days after it that it is publicly "possibly
+    # outdated", then ranked lower ("demoted"); a waiting time's own interval.
+    "FRESHNESS_DUE_WITHIN_DAYS": 30,
+    "FRESHNESS_PUBLIC_AFTER_DAYS": 60,
+    "FRESHNESS_DEMOTE_AFTER_DAYS": 180,
+    "FRESHNESS_WAITING_INTERVAL_DAYS": 28,
+    # The review interval a new service gets, per service kind (days); others get 180.
+    "REVIEW_INTERVAL_BY_KIND": {},
+    # Update rounds: how long a provider link works, and when to remind.
+    "ROUND_LINK_DAYS": 28,
+    "ROUND_REMIND_AFTER_DAYS": 7,
+    # Mail (update rounds, report outcomes). Without SMTP_HOST messages wait in
+    # the outbox (/beheer/uitgaand) for a coordinator to pass on.
+    "SMTP_HOST": "",
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": True,
+    "MAIL_FROM": "socialmap@localhost",
+    # The address links in messages start with (the site as people reach it).
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    # Public change reports: at least this many seconds between opening and sending.
+    "REPORT_MIN_SECONDS": 3,
+    "REPORT_RATE_LIMIT": "5 per hour",
 }
 
 

@@ -22,5 +22,4 @@ def upgrade():
 
 def downgrade():
     for table in ('organisation', 'location'):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column('status')
+        op.drop_column(table, 'status')  # SQLite >= 3.35 drops a column in place

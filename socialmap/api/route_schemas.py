@@ -80,6 +80,7 @@ def service_json(local, professional=False) -> dict:
     return {
         "id": str(svc.public_id) if svc.public_id else None,
         "key": svc.key, "name": svc.name, "organisation": svc.organisation.name, "status": svc.status,
+        "freshness": svc.freshness_stage, "verified_at": svc.verified_at.isoformat() if svc.verified_at else None,
         "distance_m": local.distance_m, "waiting_weeks": svc.waiting_weeks,
         "over_agreed_wait": local.over_agreed_wait, "access": svc.access,
         "address": loc.address if loc is not None else None,

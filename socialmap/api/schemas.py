@@ -45,7 +45,7 @@ def hit_json(hit, area_names: dict) -> dict:
         "url": url_for("catalogue.service", key=hit.key, _external=True),
         "domains": hit.domains, "kinds": hit.kinds, "access": hit.access,
         "no_referral_needed": search_presenters.open_access(hit),
-        "cost": hit.cost, "status": hit.status, "waiting_weeks": hit.waiting_weeks,
+        "cost": hit.cost, "status": hit.status, "freshness": hit.freshness, "waiting_weeks": hit.waiting_weeks,
         "professionals_only": hit.professionals_only,
         "distance_m": None if hit.distance_m is None else round(hit.distance_m),
         "serves_here": hit.serves_here,

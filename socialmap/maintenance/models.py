@@ -141,3 +141,8 @@ class ProposedChange(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_note: Mapped[str | None] = mapped_column(String(500))
+    # Who proposed: an organisation's editor, a provider link of an update
+    # round, or a visitor's public report.
+    source: Mapped[str] = mapped_column(String(20), default="editor", server_default="editor")
+    # A reporter's address to tell the outcome (optional; emptied once decided).
+    contact: Mapped[str | None] = mapped_column(String(200))

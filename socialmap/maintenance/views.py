@@ -24,6 +24,10 @@ from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service, service_area
 from socialmap.catalogue.operations import update_location, update_organisation, update_service
 from socialmap.extensions import db, limiter
+from socialmap.freshness.operations import verify
+from socialmap.freshness.presenters import CHECK_CHOICES, HOW_LABELS, SECTION_LABELS, STAGE_LABELS
+from socialmap.freshness.provenance import applicable, section_checks
+from socialmap.freshness.stages import Thresholds
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
 from socialmap.maintenance.models import ROLES, Account, Grant, ProposedChange
@@ -288,6 +292,9 @@ def _render_form(service: Service, values: dict, base: dict, version: int, error
         map_cluster=service_map_clusters(len(service.locations)),
         base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
         locations=_location_choices(service), weekdays=voc.WEEKDAYS,
+        checks=section_checks(db.session, [service])[service.id], sections=applicable(service),
+        section_labels=SECTION_LABELS, how_labels=HOW_LABELS, check_choices=CHECK_CHOICES,
+        stage_labels=STAGE_LABELS,
         weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
 
 
@@ -373,6 +380,26 @@ def _merge_if_stale(version: str, current: int, mine: dict, stored: dict, fields
     if not conflicts:
         flash(_("Iemand anders heeft dit intussen ook gewijzigd; die wijzigingen zijn bewaard naast de uwe."))
     return merged, conflicts
+
+
+@bp.post("/diensten/<key>/gecontroleerd")
+@login_required
+@write_request
+def verify_service(key: str):
+    """"Checked, nothing changed": the whole service or some sections, with how."""
+    service = _editable_service(key)
+    sections = request.form.getlist("section") or ["all"]
+    try:
+        verify(db.session, service, current_user.actor, request.form.get("how", ""), sections,
+               (request.form.get("note") or "").strip()[:500] or None,
+               thresholds=Thresholds.from_config(current_app.config))
+    except Invalid as exc:
+        db.session.rollback()
+        flash(_("Niet vastgelegd: %(why)s", why="; ".join(exc.errors.values())), "error")
+    else:
+        flash(_("Vastgelegd als gecontroleerd: %(what)s.",
+                what=", ".join(str(SECTION_LABELS.get(s, s)) for s in sections)))
+    return redirect(url_for("maintenance.edit_service", key=key) + "#verify")
 
 
 # --- referral routes ---------------------------------------------------------------

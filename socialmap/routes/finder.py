@@ -157,6 +157,11 @@ class LocalService:
     def active(self) -> bool:
         return self.service.status == "active"
 
+    @property
+    def demoted(self) -> bool:
+        """Long unchecked (freshness stage "demoted"): listed after the checked ones, with the reason."""
+        return self.service.freshness_stage == "demoted"
+
 
 @dataclass
 class FollowUp:
@@ -309,8 +314,8 @@ def local_services(step: RouteStep, around: Locality, age: int | None = None,
     ``age``: never one whose age range leaves that age out. With no age given,
     the route's own ages stand in: a service for none of them is left out, and
     the general ones (taking every age the route is agreed for) come before
-    those for only some of them. Active ones first, then those helping with
-    more of ``needs``, then the general ones, then by distance (phone and
+    those for only some of them. Active ones first, long-unchecked ones
+    (demoted) after the checked ones, then those helping with more of ``needs``, then the general ones, then by distance (phone and
     online services after those with an address)."""
     found = []
     met: dict[int, int] = {}
@@ -328,7 +333,8 @@ def local_services(step: RouteStep, around: Locality, age: int | None = None,
                 and svc.waiting_weeks * 7 > step.wait_days)
         found.append(LocalService(svc, None if nearest[0] is None else int(round(nearest[0])), nearest[1], over))
         met[svc.id] = len(needs_meeting(needs, [n.code for n in svc.needs])) if needs else 0
-    found.sort(key=lambda s: (not s.active, -met[s.service.id], s.service.id in partial, s.distance_m is None,
+    found.sort(key=lambda s: (not s.active, s.demoted, -met[s.service.id], s.service.id in partial,
+                              s.distance_m is None,
                               s.distance_m or 0, s.service.waiting_weeks or 0, s.service.name))
     return found
 

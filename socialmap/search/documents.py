@@ -76,7 +76,7 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
     tree = tree or area_tree(session)
     query = select(Service.id, Service.key, Service.name, Service.summary, Service.description,
                    Service.translations, Service.status, Service.cost_type, Service.min_age,
-                   Service.max_age, Service.waiting_weeks, Service.open_24_7,
+                   Service.max_age, Service.waiting_weeks, Service.open_24_7, Service.freshness_stage,
                    Organisation.name).join(Organisation).where(Service.status != "ended")
     rows = []
     if service_ids is None:
@@ -131,7 +131,7 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
     matcher = matcher_for(session)
     docs = []
     for (sid, key, name, summary, description, translations, status, cost, min_age, max_age,
-         waiting, open_24_7, org_name) in rows:
+         waiting, open_24_7, freshness, org_name) in rows:
         en = (translations or {}).get("en") or {}
         f = facets[sid]
         need_codes = sorted(set(needs[sid]))
@@ -153,7 +153,7 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
             "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
             "held_in": held_in((name, en.get("name")), f.get("language", [])),
             "groups": sorted(f.get("group", [])), "professionals_only": professionals_only(f.get("group", [])),
-            "cost": cost, "status": status,
+            "cost": cost, "status": status, "freshness": freshness or "current",
             "min_age": AGE_MIN if min_age is None else min_age, "max_age": AGE_MAX if max_age is None else max_age,
             "waiting_weeks": -1 if waiting is None else waiting, "open_24_7": bool(open_24_7),
             "serves": served, "locations": sorted(locations[sid], key=lambda loc: loc[3]),

@@ -118,6 +118,7 @@ class Hit:
     distance_m: float | None = None
     serves_here: bool | None = None
     professionals_only: bool = False
+    freshness: str = "current"  # the stale stage: "possibly_outdated" and "demoted" are shown
     score: float = 0.0
     matched_needs: list[str] = field(default_factory=list)   # need labels
     matched_kinds: list[str] = field(default_factory=list)   # kind codes
@@ -399,7 +400,7 @@ def _to_hit(fields: dict, c: Candidate, request: SearchRequest) -> Hit:
         waiting_weeks=None if fields["waiting_weeks"] < 0 else fields["waiting_weeks"],
         locations=fields["locations"] or [], serves=fields["serves"].split(), score=c.score,
         distance_m=c.distance_m, serves_here=c.serves_here, professionals_only=c.row.professionals_only,
-        nearest=c.nearest or ((fields["locations"] or [None])[0]))
+        freshness=c.row.freshness, nearest=c.nearest or ((fields["locations"] or [None])[0]))
     return hit
 
 
@@ -430,8 +431,11 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
         elif c.row.held_in & (asked - {"nl"}):
             penalty -= OTHER_LANGUAGE / 2  # held in the very language the person asked for
         c.score = round((0.65 if interpretation is not None else 0.0) * relevance + focus + local - penalty, 6)
+    # An entry nobody has checked for long (freshness stage "demoted") comes after
+    # every checked one that matched; the page says why. Crisis services still lead below.
     candidates.sort(key=lambda c: (-c.score, c.row.key))
-    candidates[:] = nearer_first_among_equals(candidates)
+    candidates[:] = (nearer_first_among_equals([c for c in candidates if c.row.freshness != "demoted"])
+                     + nearer_first_among_equals([c for c in candidates if c.row.freshness == "demoted"]))
     if request.crisis:
         # Safety first: the crisis services before everything else, in their order.
         candidates.sort(key=lambda c: not is_crisis_service(c.row.kinds, c.row.direct_needs))

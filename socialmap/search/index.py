@@ -32,8 +32,8 @@ SHARD_MAP = "shards.json"
 # Bump when documents or the schema change: an index of another version is not
 # read (the search answers "being updated") and `health` says to reindex.
 # 3: professionals_only. 4: held_in.
-SCHEMA_VERSION = 8  # 5: lemma stems, wordfreq compounds, name boost 2; 6: tagged; 7: no kind labels in documents
-# 8: named_needs, named_kinds
+SCHEMA_VERSION = 9  # 5: lemma stems, wordfreq compounds, name boost 2; 6: tagged; 7: no kind labels in documents
+# 8: named_needs, named_kinds. 9: freshness (the stale stage)
 
 
 def make_schema() -> Schema:
@@ -62,7 +62,7 @@ def make_schema() -> Schema:
         held_in=KEYWORD(stored=True, **kw),
         groups=KEYWORD(stored=True, **kw), serves=KEYWORD(stored=True, **kw),
         professionals_only=BOOLEAN(stored=True),
-        cost=ID(stored=True), status=ID(stored=True),
+        cost=ID(stored=True), status=ID(stored=True), freshness=ID(stored=True),
         min_age=NUMERIC(stored=True), max_age=NUMERIC(stored=True),
         waiting_weeks=NUMERIC(stored=True, signed=True), open_24_7=BOOLEAN(stored=True),
         has_en=BOOLEAN(stored=True), locations=STORED, checksum=STORED,
@@ -103,13 +103,15 @@ class Row:
     status: str
     professionals_only: bool
     held_in: frozenset  # languages other than Dutch it is held in (documents.held_in)
+    freshness: str = "current"  # the stale stage (freshness/stages.py)
 
 
 def _row(fields: dict) -> Row:
     return Row(int(fields["id"]), fields["key"], frozenset(fields["serves"].split()), fields["locations"] or [],
                frozenset(fields["needs"].split()), tuple(fields["direct_needs"] or ()),
                tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"],
-               bool(fields["professionals_only"]), frozenset(fields["held_in"].split()))
+               bool(fields["professionals_only"]), frozenset(fields["held_in"].split()),
+               fields.get("freshness") or "current")
 
 
 TEXT_FIELDS = ("name_nl", "text_nl", "name_en", "text_en")

@@ -94,11 +94,14 @@ def _record(session: Session, _flush_context) -> None:
 
 
 def _prepare(session: Session) -> None:
-    changed = session.info.get(CHANGED)
     index = current_index()
-    if not changed or index is None:
+    if index is None:
         return
-    session.flush()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # a change not flushed yet is recorded now (commit would flush it after this hook)
+    changed = session.info.get(CHANGED)
+    if not changed:
+        return
     changed = session.info.pop(CHANGED, None) or changed
     if session.info.pop(REINDEX_FOLLOWS, False) or not index.exists():
         return  # rebuilt whole right after, or nothing to keep current yet

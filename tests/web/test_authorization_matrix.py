@@ -37,6 +37,7 @@ EXPECTED = {
     ("maintenance.dashboard", "GET"): (LOGIN, OK, OK, OK, OK, OK, OK),
     ("maintenance.edit_service", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.area_shapes", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    ("maintenance.verify_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.save_service", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.service_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.revert_change", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
@@ -155,6 +156,7 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
             "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
             "maintenance.area_shapes": f"/beheer/diensten/{SERVICE}/gebieden.geojson",
+            "maintenance.verify_service": f"/beheer/diensten/{SERVICE}/gecontroleerd",
             "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
             "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
             "maintenance.restore_service": f"/beheer/diensten/{SERVICE}/terugzetten/{entry}",
@@ -193,6 +195,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
                     postcode="1011", city="Amsterdam", lon="4.9041", lat="52.3676", not_a_duplicate="on")
     if endpoint in ("maintenance.organisation_status", "maintenance.location_status"):
         data["status"] = "active"  # restore what is active: allowed, changes nothing
+    if endpoint == "maintenance.verify_service":
+        data.update(how="phone", section="hours")
     if endpoint == "maintenance.account_action":
         data.update(action="unlock", username="professional")
     if endpoint == "maintenance.decide_proposal":

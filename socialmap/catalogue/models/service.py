@@ -90,6 +90,11 @@ class Service(PublicId, Versioned, Base):
     verified_at: Mapped[date | None] = mapped_column(Date)
     verified_by: Mapped[str | None] = mapped_column(String(200))
     review_interval_days: Mapped[int] = mapped_column(default=180)
+    # Where an unchecked entry stands (socialmap/freshness/stages.py): current,
+    # due, overdue, possibly_outdated, demoted; kept by `freshness update` and
+    # every verification, each change audited. ``stage_since``: since when.
+    freshness_stage: Mapped[str] = mapped_column(String(20), default="current", server_default="current")
+    stage_since: Mapped[date | None] = mapped_column(Date)
 
     is_demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())

@@ -1,0 +1,98 @@
+"""Keeping the map current on a copy of the demo region: a coordinator records
+a check, the public page says when each section was checked and how, and an
+entry left unchecked walks through the stale stages on a simulated clock --
+marked on its page, then ranked lower in search with the reason -- and comes
+back with one verification. Every stage change is in the audit log."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from socialmap.audit import AuditEntry
+from socialmap.catalogue.models import Service
+from socialmap.extensions import db
+from socialmap.freshness.operations import refresh_stages, verify
+from socialmap.maintenance import accounts
+from socialmap.transaction import unit_of_work
+from tests.forms import sign_in, token_of
+
+PASSWORD = "een lange zin als wachtwoord"
+SERVICE = "s-vg-zuidoost"
+
+
+@pytest.fixture
+def app(editable_demo):
+    with editable_demo.app_context(), unit_of_work():
+        account = accounts.create_account(db.session, "coord", "Coördinator")
+        accounts.set_password(db.session, account, PASSWORD)
+        accounts.grant(db.session, account, "coordinator", "RG-AMA")
+    return editable_demo
+
+
+def stage_on(app, day: date) -> str:
+    with app.app_context(), unit_of_work():
+        refresh_stages(db.session, day)
+    with app.app_context():
+        return db.session.scalar(select(Service.freshness_stage).where(Service.key == SERVICE))
+
+
+def test_a_check_recorded_on_the_form_shows_on_the_public_page_per_section(app):
+    client = app.test_client()
+    assert sign_in(client, "coord", PASSWORD).status_code == 302
+    page = client.get(f"/beheer/diensten/{SERVICE}").get_data(as_text=True)
+    assert "Gecontroleerd, niets veranderd" in page
+    client.post(f"/beheer/diensten/{SERVICE}/gecontroleerd",
+                data={"csrf_token": token_of(page), "section": ["contacts"], "how": "phone"})
+    public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    contact = public[public.index('id="contact"'):public.index('id="where"')]
+    assert "telefonisch nagevraagd" in contact
+    when = public[public.index('id="when"'):public.index('id="contact"')]
+    assert "telefonisch nagevraagd" not in when  # only the section that was checked
+    wrong = client.post(f"/beheer/diensten/{SERVICE}/gecontroleerd",
+                        data={"csrf_token": token_of(page), "section": ["all"], "how": "guess"},
+                        follow_redirects=True)
+    assert "Niet vastgelegd" in wrong.get_data(as_text=True)
+
+
+def test_an_unchecked_entry_walks_the_stages_and_one_verification_brings_it_back(app):
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        checked, interval = svc.verified_at, svc.review_interval_days
+    due = checked + timedelta(days=interval)
+    assert stage_on(app, due - timedelta(days=40)) == "current"
+    assert stage_on(app, due - timedelta(days=10)) == "due"
+    assert stage_on(app, due + timedelta(days=10)) == "overdue"
+    public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert "Mogelijk verouderd" not in public  # overdue is the coordinator's business
+    assert stage_on(app, due + timedelta(days=100)) == "possibly_outdated"
+    public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert "Mogelijk verouderd" in public
+    late = due + timedelta(days=200)
+    assert stage_on(app, late) == "demoted"
+    found = app.test_client().get("/api/v1/search?q=verkennend+gesprek&where=Zuidoost").get_json()
+    hit = next(h for h in found["results"] if h["key"] == SERVICE)
+    assert hit["freshness"] == "demoted"
+    results = app.test_client().get("/zoeken?q=verkennend+gesprek&where=Zuidoost").get_data(as_text=True)
+    assert "Lang niet gecontroleerd" in results  # the reason, where it ranks lower
+    with app.app_context(), unit_of_work():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        verify(db.session, svc, "account:coord", "phone", ["all"], today=late)
+    with app.app_context():
+        assert db.session.scalar(select(Service.freshness_stage).where(Service.key == SERVICE)) == "current"
+        steps = db.session.scalars(select(AuditEntry.after).where(
+            AuditEntry.entity == "service", AuditEntry.entity_key == SERVICE,
+            AuditEntry.field == "freshness_stage").order_by(AuditEntry.id)).all()
+    assert steps[-5:] == ["due", "overdue", "possibly_outdated", "demoted", "current"]
+
+
+def test_a_demoted_entry_ranks_below_an_equally_fitting_current_one(app):
+    query = "/api/v1/search?q=verkennend+gesprek&per_page=100"
+    before = [h["key"] for h in app.test_client().get(query).get_json()["results"]]
+    first = before[0]
+    with app.app_context(), unit_of_work():
+        svc = db.session.scalar(select(Service).where(Service.key == first))
+        svc.freshness_stage = "demoted"  # as refresh_stages would, for this one only
+    after = [h["key"] for h in app.test_client().get(query).get_json()["results"]]
+    assert after.index(first) > 0 and set(after) == set(before)  # lower, never gone
