@@ -93,6 +93,8 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     auth.init_app(app)
     app.register_blueprint(maintenance_bp)
+    from socialmap.freshness.views import bp as freshness_bp
+    app.register_blueprint(freshness_bp)  # provider links of update rounds, public change reports
 
     from socialmap.cli import register
     register(app)

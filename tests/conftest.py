@@ -186,12 +186,26 @@ def client(demo_apps, request):
 
 
 @pytest.fixture(scope="session")
-def real_server(tmp_path_factory):
+def real_server(tmp_path_factory, mail_server):
     """The demo region served by ``make run`` (gunicorn, SpatiaLite) in its own
-    process group; see tests/real_server.py."""
+    process group, sending its mail to the test SMTP server; see tests/real_server.py."""
     from tests import real_server as real
 
-    server = real.start(tmp_path_factory.mktemp("real-server"))
+    smtp = {f"SOCIALMAP_{k}": str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in mail_server.settings().items()}
+    server = real.start(tmp_path_factory.mktemp("real-server"), smtp)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """A real SMTP server (aiosmtpd) on a free port; ``.inbox.to(address)`` reads what arrived."""
+    from tests.mail_server import MailServer
+
+    server = MailServer().start()
     try:
         yield server
     finally:
@@ -231,6 +245,6 @@ def editable_demo(demo_apps, tmp_path):
     shutil.copy(database, tmp_path / "demo.sqlite")
     shutil.copytree(source.config["SEARCH_INDEX_DIR"], tmp_path / "index")
     application = _make_app(f"sqlite:///{tmp_path / 'demo.sqlite'}", tmp_path, COOKIE_SECURE=False,
-                            LOGIN_MAX_FAILURES=3, LOGIN_RATE_LIMIT="50 per minute")
+                            LOGIN_MAX_FAILURES=3, LOGIN_RATE_LIMIT="50 per minute", REPORT_RATE_LIMIT="50 per minute")
     yield application
     _dispose(application)

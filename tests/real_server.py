@@ -109,7 +109,8 @@ def start(tmp: Path, extra_env: dict[str, str] | None = None) -> RealServer:
     instance = tmp / "instance"
     log_path = tmp / "server.log"
     env = {**os.environ, "SOCIALMAP_INSTANCE_DIR": str(instance), "SOCIALMAP_TILE_URL": LOCAL_TILES,
-           "SOCIALMAP_SECRET_KEY": "real-server-test", **(extra_env or {})}
+           "SOCIALMAP_SECRET_KEY": "real-server-test", "SOCIALMAP_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           **(extra_env or {})}
     for name in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_SEARCH_INDEX_DIR"):
         env.pop(name, None)
     with log_path.open("wb") as log:  # the child keeps its own copy of the handle

@@ -82,6 +82,7 @@ def upgrade():
         sa.Column('subject', sa.String(length=300), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
         sa.Column('purpose', sa.String(length=30), nullable=False),
+        sa.Column('created_by', sa.String(length=200), nullable=True),
         sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
         sa.Column('sent_at', sa.DateTime(), nullable=True),
         sa.Column('error', sa.String(length=500), nullable=True),

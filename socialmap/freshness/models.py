@@ -101,6 +101,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(30))  # round, reminder, outcome
+    created_by: Mapped[str | None] = mapped_column(String(200))  # who caused it (its outbox shows it to them)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     error: Mapped[str | None] = mapped_column(String(500))

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 HOW_LABELS = {
     "phone": _l("telefonisch nagevraagd"), "email": _l("per e-mail nagevraagd"), "visit": _l("bij een bezoek"),
     "provider_link": _l("bevestigd door de organisatie"), "import": _l("uit het bestand van de organisatie"),
-    "review": _l("bij de beoordeling van een melding"), "edit": _l("bijgewerkt door de redactie"),
+    "review": _l("bij de beoordeling van een doorgegeven wijziging"), "edit": _l("bijgewerkt door de redactie"),
     "source": _l("volgens de bron"),
 }
 # The choices a coordinator has when recording a check.

@@ -109,41 +109,9 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
     values["status"] = form.get("status") or ""
     if values["status"] not in voc.STATUS:
         fail("status", _("kies een van: %(codes)s", codes=", ".join(str(v) for v in voc.STATUS.values())))
-    values["waiting_weeks"] = (form.get("waiting_weeks") or "").strip()
-    if values["waiting_weeks"] and not (values["waiting_weeks"].isdigit() and int(values["waiting_weeks"]) <= 520):
-        fail("waiting_weeks", _("vul een aantal weken in (0 tot 520), of laat het leeg als het onbekend is"))
-    values["waiting_updated"] = (form.get("waiting_updated") or "").strip()
-    if values["waiting_updated"]:
-        try:
-            date.fromisoformat(values["waiting_updated"])
-        except ValueError:
-            fail("waiting_updated", _("geen datum (JJJJ-MM-DD): %(value)s", value=shown(values["waiting_updated"])))
-    elif values["waiting_weeks"]:
-        fail("waiting_updated", _("een wachttijd heeft altijd de datum waarop hij gold"))
-
-    values["contacts"] = form_rows(form, "contact", CONTACT_FIELDS, defaults=("audience",))
-    for i, c in enumerate(values["contacts"]):
-        if not c["label"]:
-            fail(f"contact-{i}-label", _("geef het contact een naam (bijvoorbeeld 'Algemeen')"))
-        if not (c["phone"] or c["email"] or c["url"]):
-            fail(f"contact-{i}-phone", _("een telefoonnummer, e-mailadres of url is nodig"))
-        if c["email"] and "@" not in c["email"]:
-            fail(f"contact-{i}-email", _("geen e-mailadres: %(value)s", value=shown(c["email"])))
-        if c["url"] and not c["url"].startswith(("https://", "http://")):
-            fail(f"contact-{i}-url", _("een webadres begint met https://"))
-        if c["audience"] not in voc.CONTACT_AUDIENCE:
-            c["audience"] = "public"
-    values["hours"] = form_rows(form, "hours", HOURS_FIELDS, defaults=("day",))
-    for i, h in enumerate(values["hours"]):
-        if h["day"] not in voc.WEEKDAYS:
-            fail(f"hours-{i}-day", _("kies een dag"))
-        try:
-            opens, closes = _clock(h["opens"]), _clock(h["closes"])
-            if closes <= opens:
-                fail(f"hours-{i}-closes", _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
-                                            closes=h["closes"], opens=h["opens"]))
-        except ValueError:
-            fail(f"hours-{i}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
+    values.update(read_waiting(form, fail))
+    values["contacts"] = read_contacts(form, fail)
+    values["hours"] = read_hours(form, fail)
     values["meetings"] = form_rows(form, "meeting", MEETING_FIELDS, defaults=("day", "every"))
     for i, m in enumerate(values["meetings"]):
         if m["day"] not in voc.WEEKDAYS:
@@ -185,6 +153,49 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
     if set(values["locations"]) - allowed_locations:
         fail("locations", _("kies locaties van de organisatie van deze dienst"))
     return Read(values, problems)
+
+
+def read_waiting(form: MultiDict, fail) -> dict:
+    """The waiting time and the date it applied on (a time always has its date)."""
+    values = {"waiting_weeks": (form.get("waiting_weeks") or "").strip(),
+              "waiting_updated": (form.get("waiting_updated") or "").strip()}
+    if values["waiting_weeks"] and not (values["waiting_weeks"].isdigit() and int(values["waiting_weeks"]) <= 520):
+        fail("waiting_weeks", _("vul een aantal weken in (0 tot 520), of laat het leeg als het onbekend is"))
+    if values["waiting_updated"]:
+        try:
+            date.fromisoformat(values["waiting_updated"])
+        except ValueError:
+            fail("waiting_updated", _("geen datum (JJJJ-MM-DD): %(value)s", value=shown(values["waiting_updated"])))
+    elif values["waiting_weeks"]:
+        fail("waiting_updated", _("een wachttijd heeft altijd de datum waarop hij gold"))
+    return values
+
+
+def read_contacts(form: MultiDict, fail) -> list[dict]:
+    """The contact rows (``contact-<n>-<field>``), each checked."""
+    contacts = form_rows(form, "contact", CONTACT_FIELDS, defaults=("audience",))
+    for i, c in enumerate(contacts):
+        if not c["label"]:
+            fail(f"contact-{i}-label", _("geef het contact een naam (bijvoorbeeld 'Algemeen')"))
+        if not (c["phone"] or c["email"] or c["url"]):
+            fail(f"contact-{i}-phone", _("een telefoonnummer, e-mailadres of url is nodig"))
+        if c["email"] and "@" not in c["email"]:
+            fail(f"contact-{i}-email", _("geen e-mailadres: %(value)s", value=shown(c["email"])))
+        if c["url"] and not c["url"].startswith(("https://", "http://")):
+            fail(f"contact-{i}-url", _("een webadres begint met https://"))
+        if c["audience"] not in voc.CONTACT_AUDIENCE:
+            c["audience"] = "public"
+    return contacts
+
+
+def read_hours(form: MultiDict, fail) -> list[dict]:
+    """The weekly opening-hours rows (``hours-<n>-<field>``), each checked."""
+    hours = form_rows(form, "hours", HOURS_FIELDS, defaults=("day",))
+    for i, h in enumerate(hours):
+        if h["day"] not in voc.WEEKDAYS:
+            fail(f"hours-{i}-day", _("kies een dag"))
+        _check_times(fail, f"hours-{i}", h)
+    return hours
 
 
 def _check_times(fail, prefix: str, row: dict) -> None:

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from socialmap.extensions import db
+from socialmap.freshness.models import ProviderLink
 from socialmap.i18n import _
 
 FIELD_LABELS = {
@@ -48,8 +50,15 @@ ACTIONS = {"insert": _l("toegevoegd"), "update": _l("gewijzigd"), "delete": _l("
 
 
 def field_label(name: str | None, entity: str | None = None) -> str:
+    if name and name.startswith("report:"):  # what a visitor reported, in words
+        part = name.removeprefix("report:")
+        return _("Melding over: %(what)s", what=str(REPORT_LABELS.get(part, part)))
     label = PART_FIELD_LABELS.get((entity, name)) or FIELD_LABELS.get(name or "", name or "")
     return str(label)
+
+
+REPORT_LABELS = {"hours": _l("openingstijden"), "contacts": _l("telefoonnummer of e-mail"), "address": _l("adres"),
+                 "other": _l("iets anders")}
 
 
 def entity_label(entity: str) -> str:
@@ -89,7 +98,14 @@ def local_time(at: datetime) -> datetime:
 
 
 def actor_label(actor: str) -> str:
-    """Who, shortly: a load of many files names the first and how many more."""
+    """Who, shortly: a load of many files names the first and how many more; a
+    provider link its organisation; a public report says so."""
+    if actor.startswith("link:") and actor.removeprefix("link:").isdigit():
+        link = db.session.get(ProviderLink, int(actor.removeprefix("link:")))
+        if link is not None:
+            return _("%(org)s via updateronde %(round)d", org=link.organisation.name, round=link.round_id)
+    if actor == "report":
+        return _("een bezoeker (melding)")
     if actor.startswith("import:") and "," in actor:
         files = actor.removeprefix("import:").split(",")
         return _("import van %(file)s en %(n)d andere bestanden", file=files[0], n=len(files) - 1)

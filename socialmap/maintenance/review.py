@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from socialmap.catalogue.models import Location, Service
 from socialmap.catalogue.operations import update_location, update_service
+from socialmap.freshness import mail
+from socialmap.freshness.operations import verify
 from socialmap.maintenance import editing, permissions
 from socialmap.maintenance.models import Account, ProposedChange
 from socialmap.problems import _
@@ -132,9 +134,22 @@ class ReviewRefused(Exception):
     """The reviewer may not decide this proposal; ``str()`` says why."""
 
 
+# A form field of a service and the section of the entry a reviewer's
+# acceptance counts as checked (freshness.provenance).
+FIELD_SECTIONS = {"hours": "hours", "meetings": "hours", "exceptions": "hours", "contacts": "contacts",
+                  "cost_note": "access", "conditions": "access", "waiting_weeks": "waiting",
+                  "waiting_updated": "waiting", "locations": "location"}
+# A public report's fields that say what is wrong in words; the reviewer makes
+# the change in the form (they are marked handled, never applied as they are).
+REPORTED = "report:"
+
+
 def decide(session: Session, proposal: ProposedChange, reviewer: Account, accept: set[str],
-           note: str | None = None) -> Decision:
-    """Accept the fields in ``accept`` (none: reject the proposal) and close it."""
+           note: str | None = None, edits: dict | None = None) -> Decision:
+    """Accept the fields in ``accept`` (none: reject the proposal) and close it.
+    ``edits``: a reviewer's own value for an accepted text field (edit before
+    accepting). Accepted fields of a service count as checked, and a reporter
+    who left an address is told the outcome (the address is then removed)."""
     entry = entry_of(session, proposal)
     if proposal.status != "open":
         raise ReviewRefused(_("Over dit voorstel is al beslist."))
@@ -145,16 +160,40 @@ def decide(session: Session, proposal: ProposedChange, reviewer: Account, accept
     kind = KINDS[proposal.entity]
     stored = kind.values(entry)
     applied, refused, values = [], {}, dict(stored)
+    handled = []
     for field_ in sorted(accept & set(proposal.changes)):
-        if stored.get(field_) != proposal.base[field_]:
+        if field_.startswith(REPORTED):
+            handled.append(field_)
+            continue
+        if stored.get(field_) != proposal.base.get(field_):
             refused[field_] = _("is sinds het voorstel al gewijzigd; bekijk de huidige waarde")
             continue
-        values[field_] = proposal.changes[field_]
+        value = proposal.changes[field_]
+        if edits and field_ in edits and isinstance(value, str):
+            value = edits[field_].strip()
+        values[field_] = value
         applied.append(field_)
+    why = _("voorstel %(id)d van %(who)s", id=proposal.id, who=proposal.proposed_by)
     if applied:
-        why = _("voorstel %(id)d van %(who)s", id=proposal.id, who=proposal.proposed_by)
         kind.apply(session, entry, reviewer.actor, f"{why}: {note}" if note else why, values, stored)
-    proposal.status = "accepted" if applied else "rejected"
+        sections = sorted({FIELD_SECTIONS[f] for f in applied if f in FIELD_SECTIONS})
+        if proposal.entity == "service" and sections:
+            verify(session, entry, reviewer.actor, "review", sections, note=why)
+    proposal.status = "accepted" if applied or handled else "rejected"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = reviewer.actor, _now(), note
+    if proposal.contact:
+        mail.queue(session, proposal.contact, _("Uw melding over %(name)s", name=kind.name(entry)),
+                   _outcome(proposal, kind.name(entry), applied or handled), "outcome", by=reviewer.actor)
+        proposal.contact = None  # given only to hear the outcome: not kept after it
     session.flush()
-    return Decision(applied, refused)
+    return Decision(applied + handled, refused)
+
+
+def _outcome(proposal: ProposedChange, name: str, taken: list[str]) -> str:
+    if taken:
+        text = _("Dank u voor uw melding over %(name)s. We hebben het nagekeken en de kaart aangepast.", name=name)
+    else:
+        text = _("Dank u voor uw melding over %(name)s. We hebben het nagekeken en niets veranderd.", name=name)
+    if proposal.decision_note:
+        text += "\n\n" + proposal.decision_note
+    return text + "\n"

@@ -759,8 +759,10 @@ def decide_proposal(proposal_id: int):
         abort(403)
     accept = set() if request.form.get("action") == "reject" else set(request.form.getlist("accept"))
     try:
+        prefix = f"edit-{proposal.id}-"
+        edits = {k.removeprefix(prefix): v for k, v in request.form.items() if k.startswith(prefix)}
         decision = review.decide(db.session, proposal, current_user, accept,
-                                 (request.form.get("note") or "").strip()[:500] or None)
+                                 (request.form.get("note") or "").strip()[:500] or None, edits)
     except review.ReviewRefused as exc:
         flash(str(exc), "error")
     except Invalid as exc:
@@ -955,3 +957,4 @@ def region_log():
                            entities=("service", "contact", "schedule_rule", "service_facet", "organisation",
                                      "location", "referral_route", "route_step", "route_transition",
                                      "need_term")), 400 if errors else 200
+from socialmap.maintenance import round_views  # noqa: E402,F401  (the round pages, on this blueprint)

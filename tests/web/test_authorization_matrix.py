@@ -11,6 +11,7 @@ from sqlalchemy import select
 from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import AreaUnit, Organisation, Service
 from socialmap.extensions import db
+from socialmap.freshness.rounds import start_round
 from socialmap.maintenance import accounts
 from socialmap.transaction import unit_of_work
 from tests.forms import form_of
@@ -67,6 +68,18 @@ EXPECTED = {
     ("maintenance.edit_location", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
     ("maintenance.save_location", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
     ("maintenance.location_history", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, OK, OK),
+    # update rounds: coordinators and admins; a round is theirs when they may edit one of its services
+    ("maintenance.update_rounds", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    # a round of everything one may edit: a coordinator elsewhere has nothing here to ask about (400)
+    ("maintenance.update_rounds", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, 400, DONE, DONE),
+    ("maintenance.update_round", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
+    ("maintenance.update_round", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
+    ("maintenance.outbox", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    # public, no account: a provider link that does not work is a 404 for everyone
+    ("freshness.provider_confirm", "POST"): (404,) * 7,
+    ("freshness.provider_propose", "POST"): (404,) * 7,
+    # a public report sent without the form's start time: the same answer for everyone
+    ("freshness.report", "POST"): (400,) * 7,
     # the organisation's own editor may ask (a proposal, the organisation is not trusted)
     ("maintenance.location_status", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, DONE, FORBIDDEN, DONE, DONE),
 }
@@ -107,7 +120,8 @@ def world(editable_demo):
 
         update_service(db.session, service, "test:setup", status_note="Even anders.")
         entry = db.session.scalar(select(AuditEntry.id).where(AuditEntry.actor == "test:setup"))
-    return app, entry
+        round_id = start_round(db.session, "test:setup", "Ronde", [service], "http://localhost").round.id
+    return app, entry, round_id
 
 
 def new_proposal(app) -> int:
@@ -150,7 +164,7 @@ def test_every_guarded_endpoint_is_in_the_table(editable_demo):
     assert not set(EXPECTED) - guarded_endpoints(editable_demo), "the table names endpoints that are gone"
 
 
-def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
+def request_for(endpoint: str, method: str, client, entry: int, proposal: int, round_id: int = 0):
     urls = {"maintenance.login": "/beheer/inloggen", "maintenance.invitation": "/beheer/uitnodiging?t=nope",
             "maintenance.logout": "/beheer/uitloggen", "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
             "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
@@ -174,6 +188,12 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
             "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
             "maintenance.organisation_status": "/beheer/organisaties/s-netwerkzorg-ama/status",
             "maintenance.location_status": f"/beheer/locaties/{LOCATION}/status",
+            "maintenance.update_rounds": "/beheer/rondes",
+            "maintenance.update_round": f"/beheer/rondes/{round_id}",
+            "maintenance.outbox": "/beheer/uitgaand",
+            "freshness.provider_confirm": f"/bijwerken/{SERVICE}/klopt?t=nope",
+            "freshness.provider_propose": f"/bijwerken/{SERVICE}/wijziging?t=nope",
+            "freshness.report": f"/dienst/{SERVICE}/melden",
             "maintenance.account_action": "/beheer/accounts",
             "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
     url = urls[endpoint]
@@ -195,6 +215,12 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
                     postcode="1011", city="Amsterdam", lon="4.9041", lat="52.3676", not_a_duplicate="on")
     if endpoint in ("maintenance.organisation_status", "maintenance.location_status"):
         data["status"] = "active"  # restore what is active: allowed, changes nothing
+    if endpoint == "maintenance.update_rounds":
+        data.update(title="Matrixronde", which="all")
+    if endpoint == "maintenance.update_round":
+        data["action"] = "remind"
+    if endpoint == "freshness.report":
+        data.update(field="hours", value="Ook op vrijdag open")
     if endpoint == "maintenance.verify_service":
         data.update(how="phone", section="hours")
     if endpoint == "maintenance.account_action":
@@ -212,11 +238,11 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int):
 
 @pytest.mark.parametrize("endpoint, method", sorted(k for k, v in EXPECTED.items() if not isinstance(v, str)))
 def test_the_answer_for_every_visitor(world, endpoint, method):
-    app, entry = world
+    app, entry, round_id = world
     got = []
     for visitor in VISITORS:
         proposal = new_proposal(app)  # each visitor decides a fresh one
-        response = request_for(endpoint, method, client_for(app, visitor), entry, proposal)
+        response = request_for(endpoint, method, client_for(app, visitor), entry, proposal, round_id)
         answer = response.status_code
         if answer == 302 and "/beheer/inloggen" in response.headers.get("Location", ""):
             answer = LOGIN
