@@ -29,9 +29,10 @@ from socialmap.catalogue.models import Organisation, Service
 from socialmap.catalogue.queries import region_counts
 from socialmap.config import DATA_DIR
 from socialmap.extensions import db
+from socialmap.freshness import rounds
 from socialmap.freshness.models import HOW, SECTIONS
 from socialmap.freshness.operations import refresh_stages, verify
-from socialmap.freshness.stages import STAGES, Thresholds
+from socialmap.freshness.stages import STAGES, Thresholds, staging_day
 from socialmap.interop.areas import (
     FieldMapping,
     ensure_region,
@@ -363,8 +364,13 @@ def setup_demo(force: bool = False) -> bool:
     return True
 
 
-def _refresh_stages():
-    return refresh_stages(db.session, datetime.now(UTC).date(), thresholds=Thresholds.from_config(current_app.config))
+def _refresh_stages(day: date | None = None, simulated: bool = False):
+    """Every entry's stage on ``day`` (today); demo entries as on the demo's own
+    day unless the day is simulated (``--today``), which moves everything."""
+    return refresh_stages(db.session, day or datetime.now(UTC).date(),
+                          thresholds=Thresholds.from_config(current_app.config),
+                          demo_today=None if simulated else staging_day(True, date.today(),
+                                                                         current_app.config.get("DEMO_AS_OF")))
 
 
 @demo_cli.command("setup")
@@ -614,9 +620,8 @@ def _day(value: str | None) -> date:
 def freshness_update_cmd(today: str | None) -> None:
     """Put every running service in its stage (current, due, overdue, possibly
     outdated, demoted); each change is audited. Run daily (cron or a timer)."""
-    day = _day(today)
     with unit_of_work():
-        report = refresh_stages(db.session, day, thresholds=Thresholds.from_config(current_app.config))
+        report = _refresh_stages(_day(today), simulated=today is not None)
     for key, before, after in report.changed:
         click.echo(f"{key}: {before} -> {after}")
     click.echo(", ".join(f"{stage} {report.counts.get(stage, 0)}" for stage in STAGES)
@@ -646,3 +651,13 @@ def freshness_verify_cmd(service: str, how: str, sections: tuple[str, ...], note
     except Invalid as exc:
         _invalid(exc)
     click.echo(f"{service}: checked ({', '.join(sections)}), now {stage}")
+
+
+@freshness_cli.command("remind")
+@_in_cli_language
+def freshness_remind_cmd() -> None:
+    """Send a reminder (a fresh link) to organisations in open update rounds that
+    did not open their link within the round's reminder days. Run daily."""
+    with unit_of_work():
+        count = rounds.remind(db.session, current_app.config["PUBLIC_URL"])
+    click.echo(f"{count} reminders")

@@ -11,7 +11,7 @@ from socialmap.catalogue.kinds import service_kinds
 from socialmap.extensions import db
 from socialmap.freshness.presenters import how_label
 from socialmap.freshness.provenance import section_checks
-from socialmap.freshness.stages import Thresholds, waiting_out_of_date
+from socialmap.freshness.stages import Thresholds, staging_day, waiting_out_of_date
 from socialmap.maps.builders import service_map_clusters
 from socialmap.search.presenters import SearchPage
 
@@ -41,8 +41,10 @@ def _service_page(key: str, template: str, **extra):
     now = schedule.local_now()
     return render_template(template, service=svc, now=now,
                            checks=section_checks(db.session, [svc])[svc.id], how_label=how_label,
-                           waiting_old=waiting_out_of_date(svc.waiting_updated, now.date(),
-                                                           Thresholds.from_config(current_app.config)),
+                           waiting_old=waiting_out_of_date(
+                               svc.waiting_updated,
+                               staging_day(svc.is_demo, now.date(), current_app.config.get("DEMO_AS_OF")),
+                               Thresholds.from_config(current_app.config)),
                            open_now=schedule.is_open_at(svc, now),
                            today_spans=schedule.spans_on(svc, now.date()),
                            meetings=schedule.next_meetings(svc, now.date()),

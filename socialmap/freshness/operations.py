@@ -64,10 +64,13 @@ class StageReport:
 
 
 def refresh_stages(session: Session, today: date, services: list[Service] | None = None,
-                   thresholds: Thresholds = Thresholds(), actor: str | None = None) -> StageReport:
+                   thresholds: Thresholds = Thresholds(), actor: str | None = None,
+                   demo_today: date | None = None) -> StageReport:
     """Put every running service (or these) in the stage its checks give on
     ``today``; each change is audited (as ``freshness:<today>`` unless an actor
-    is given)."""
+    is given). ``demo_today``: the day the demo region's dates were written for;
+    its entries are staged as on that day, so the demo keeps the mix of current
+    and stale entries it was made with while the calendar moves on."""
     if services is None:
         services = list(session.scalars(select(Service).where(Service.status != "ended").options(
             selectinload(Service.schedule_rules), selectinload(Service.contacts),
@@ -80,7 +83,8 @@ def refresh_stages(session: Session, today: date, services: list[Service] | None
     with acting(session, actor or f"freshness:{today.isoformat()}"):
         for service in services:
             checked = last_checked(checks[service.id]) or added.get(service.id)
-            stage = stage_of(checked, service.review_interval_days, today, thresholds)
+            day = demo_today if (demo_today is not None and service.is_demo) else today
+            stage = stage_of(checked, service.review_interval_days, day, thresholds)
             counts[stage] += 1
             if service.freshness_stage != stage:
                 changed.append((service.key, service.freshness_stage, stage))

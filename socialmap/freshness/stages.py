@@ -57,3 +57,11 @@ def review_date(checked: date | None, interval_days: int) -> date | None:
 def waiting_out_of_date(updated: date | None, today: date, t: Thresholds = Thresholds()) -> bool:
     """A waiting time reads as out of date once its date is older than its interval."""
     return updated is not None and (today - updated).days > t.waiting_interval_days
+
+
+def staging_day(is_demo: bool, today: date, demo_as_of: str | date | None) -> date:
+    """The day an entry is judged on: today, or for a demo entry the day the
+    demo's dates were written for (settings ``DEMO_AS_OF``)."""
+    if is_demo and demo_as_of:
+        return demo_as_of if isinstance(demo_as_of, date) else date.fromisoformat(str(demo_as_of))
+    return today

@@ -96,3 +96,19 @@ def test_a_demoted_entry_ranks_below_an_equally_fitting_current_one(app):
         svc.freshness_stage = "demoted"  # as refresh_stages would, for this one only
     after = [h["key"] for h in app.test_client().get(query).get_json()["results"]]
     assert after.index(first) > 0 and set(after) == set(before)  # lower, never gone
+
+
+def test_the_command_line_verifies_and_walks_the_stages_with_clear_errors(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        late = svc.verified_at + timedelta(days=svc.review_interval_days + 400)
+    walked = runner.invoke(args=["freshness", "update", "--today", late.isoformat()])
+    assert walked.exit_code == 0 and f"{SERVICE}: " in walked.output and "demoted" in walked.output
+    checked = runner.invoke(args=["freshness", "verify", SERVICE, "--how", "phone", "--today", late.isoformat()])
+    assert checked.exit_code == 0 and "now current" in checked.output
+    unknown = runner.invoke(args=["freshness", "verify", "bestaat-niet", "--how", "phone"])
+    assert unknown.exit_code != 0 and "bestaat-niet" in unknown.output
+    bad_day = runner.invoke(args=["freshness", "update", "--today", "gisteren"])
+    assert bad_day.exit_code != 0 and "YYYY-MM-DD" in bad_day.output
+    assert runner.invoke(args=["freshness", "remind"]).exit_code == 0
