@@ -179,8 +179,9 @@ def propose(session: Session, link: ProviderLink, service: Service, values: dict
     stored = editing.service_values(service)
     proposed = dict(stored)
     proposed.update({f: values[f] for f in PROVIDER_FIELDS if f in values})
-    if proposed["waiting_weeks"] != stored["waiting_weeks"] and not values.get("waiting_updated"):
-        proposed["waiting_updated"] = (today or _now().date()).isoformat()
+    if proposed["waiting_weeks"] != stored["waiting_weeks"] and proposed["waiting_updated"] in ("",
+                                                                                             stored["waiting_updated"]):
+        proposed["waiting_updated"] = (today or _now().date()).isoformat()  # a new waiting time applies today
     changed = [f for f in PROVIDER_FIELDS if proposed[f] != stored[f]]
     if not changed and not note:
         return None

@@ -958,3 +958,4 @@ def region_log():
                                      "location", "referral_route", "route_step", "route_transition",
                                      "need_term")), 400 if errors else 200
 from socialmap.maintenance import round_views  # noqa: E402,F401  (the round pages, on this blueprint)
+from socialmap.maintenance import freshness_views  # noqa: E402,F401  (the freshness dashboard, on this blueprint)

@@ -196,16 +196,46 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
     for step in route.steps:
         if not step.resolves_services:
             continue
-        covered: set[int] = set()
-        for svc in services:
-            if fits_step(step, svc) and _ages_overlap(route, svc):
-                for area in svc.areas_served:
-                    covered |= tree.buurten_under(area.id)
-        missing = scope - covered
+        missing = scope - _covered(step, route, services, tree)
         if missing:
             buurten = sorted((tree.code[b], tree.name[b]) for b in missing)
             gaps.append(Gap(route.key, step.key, step.title, tuple(buurten)))
     return gaps
+
+
+# Freshness stages (socialmap/freshness/stages.py) of entries nobody has checked for long.
+STALE = ("possibly_outdated", "demoted")
+
+
+def stale_only(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
+    """Per step that names services: the buurten of the route's scope where
+    every active service that fits the step is long unchecked (possibly
+    outdated or demoted) -- the coordinator's first calls. Buurten with no
+    service at all are :func:`coverage_gaps`."""
+    tree = tree or area_tree(session)
+    scope = tree.buurten_under(route.scope_id)
+    services = session.scalars(select(Service).where(Service.status == "active").options(
+        selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))).all()
+    fresh = [s for s in services if s.freshness_stage not in STALE]
+    found = []
+    for step in route.steps:
+        if not step.resolves_services:
+            continue
+        only_stale = (_covered(step, route, services, tree) - _covered(step, route, fresh, tree)) & scope
+        if only_stale:
+            buurten = sorted((tree.code[b], tree.name[b]) for b in only_stale)
+            found.append(Gap(route.key, step.key, step.title, tuple(buurten)))
+    return found
+
+
+def _covered(step, route, services, tree: AreaTree) -> set[int]:
+    """The buurten where a service of ``services`` fitting ``step`` (and the route's ages) serves."""
+    covered: set[int] = set()
+    for svc in services:
+        if fits_step(step, svc) and _ages_overlap(route, svc):
+            for area in svc.areas_served:
+                covered |= tree.buurten_under(area.id)
+    return covered
 
 
 def _ages_overlap(route, svc) -> bool:

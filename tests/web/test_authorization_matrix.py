@@ -75,6 +75,8 @@ EXPECTED = {
     ("maintenance.update_round", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK),
     ("maintenance.update_round", "POST"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, DONE),
     ("maintenance.outbox", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("maintenance.freshness", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
+    ("maintenance.freshness_map", "GET"): (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, OK, OK),
     # public, no account: a provider link that does not work is a 404 for everyone
     ("freshness.provider_confirm", "POST"): (404,) * 7,
     ("freshness.provider_propose", "POST"): (404,) * 7,
@@ -191,6 +193,8 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int, r
             "maintenance.update_rounds": "/beheer/rondes",
             "maintenance.update_round": f"/beheer/rondes/{round_id}",
             "maintenance.outbox": "/beheer/uitgaand",
+            "maintenance.freshness": "/beheer/actualiteit",
+            "maintenance.freshness_map": "/beheer/actualiteit/wijken.geojson",
             "freshness.provider_confirm": f"/bijwerken/{SERVICE}/klopt?t=nope",
             "freshness.provider_propose": f"/bijwerken/{SERVICE}/wijziging?t=nope",
             "freshness.report": f"/dienst/{SERVICE}/melden",

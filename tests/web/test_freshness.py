@@ -112,3 +112,23 @@ def test_the_command_line_verifies_and_walks_the_stages_with_clear_errors(app):
     bad_day = runner.invoke(args=["freshness", "update", "--today", "gisteren"])
     assert bad_day.exit_code != 0 and "YYYY-MM-DD" in bad_day.output
     assert runner.invoke(args=["freshness", "remind"]).exit_code == 0
+
+
+def test_the_dashboard_counts_lists_filters_and_exports_what_needs_attention(app):
+    client = app.test_client()
+    assert sign_in(client, "coord", PASSWORD).status_code == 302
+    page = client.get("/beheer/actualiteit")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "mogelijk verouderd" in html and "Per wijk" in html
+    stale = client.get("/beheer/actualiteit?category=possibly_outdated").get_data(as_text=True)
+    assert "s-rk-rouwcafe-noord" in stale  # the demo's long-unchecked grief café
+    assert "s-vg-zuidoost" not in stale
+    exported = client.get("/beheer/actualiteit?category=possibly_outdated&format=csv")
+    assert exported.mimetype == "text/csv"
+    lines = exported.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("key,name,organisation,stage") and any("s-rk-rouwcafe-noord" in x for x in lines)
+    assert not any("s-vg-zuidoost" in x for x in lines)
+    by_org = client.get("/beheer/actualiteit?organisation=s-netwerkzorg-ama&sort=name").get_data(as_text=True)
+    assert "s-vg-zuidoost" in by_org and "s-rk-rouwcafe-noord" not in by_org
+    shapes = client.get("/beheer/actualiteit/wijken.geojson").get_json()
+    assert shapes["features"] and all(0 <= f["properties"]["share"] <= 1 for f in shapes["features"])
