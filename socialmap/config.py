@@ -51,8 +51,6 @@ DEFAULTS: dict[str, object] = {
     # The day the demo region's check dates were written for: demo entries are
     # staged as on that day (see refresh_stages), so the demo does not age.
     "DEMO_AS_OF": "2026-11-20",
-    # The review interval a new service gets, per service kind (days); others get 180.
-    "REVIEW_INTERVAL_BY_KIND": {},
     # Update rounds: how long a provider link works, and when to remind.
     "ROUND_LINK_DAYS": 28,
     "ROUND_REMIND_AFTER_DAYS": 7,

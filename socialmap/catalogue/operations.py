@@ -31,7 +31,7 @@ from socialmap.search.places import NL_BOUNDS, postcode_centroids
 EDITABLE_TEXT = ("name", "summary", "description", "conditions", "cost_note", "status_note")
 ENGLISH_TEXT = ("name_en", "summary_en", "description_en")
 # Fields of the service row itself a single revert can set back (see maintenance.history).
-REVERTIBLE = (*EDITABLE_TEXT, "status", "waiting_weeks", "waiting_updated")
+REVERTIBLE = (*EDITABLE_TEXT, "status", "waiting_weeks", "waiting_updated", "review_interval_days")
 
 
 class InvalidChange(Invalid):
@@ -77,6 +77,9 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
         elif field == "waiting_updated":
             if value is not None and not isinstance(value, date):
                 fail(field, _("verwacht een datum"))
+        elif field == "review_interval_days":
+            if isinstance(value, bool) or not isinstance(value, int) or not 7 <= value <= 1095:
+                fail(field, _("verwacht een aantal dagen van 7 tot 1095"))
         elif field == "contacts":
             for i, c in enumerate(value or []):
                 if not (c.get("label") or "").strip():

@@ -32,7 +32,7 @@ EVERY = ("week", "2 weeks", "month")
 EXTRA_ROWS = 2  # empty rows offered for a new contact or opening hours
 
 # Field names as the form and the history show them.
-FIELDS = (*TEXTS, *(f"{f}_en" for f in ENGLISH), "status", "waiting_weeks", "waiting_updated",
+FIELDS = (*TEXTS, *(f"{f}_en" for f in ENGLISH), "status", "waiting_weeks", "waiting_updated", "review_interval_days",
           "contacts", "hours", "meetings", "exceptions", "serves", "locations")
 
 
@@ -44,6 +44,7 @@ def service_values(service: Service) -> dict:
     values["status"] = service.status
     values["waiting_weeks"] = "" if service.waiting_weeks is None else str(service.waiting_weeks)
     values["waiting_updated"] = service.waiting_updated.isoformat() if service.waiting_updated else ""
+    values["review_interval_days"] = str(service.review_interval_days)
     values["contacts"] = [{"label": c.label or "", "phone": c.phone or "", "email": c.email or "",
                            "url": c.url or "", "hours": c.hours or "", "audience": c.audience}
                           for c in service.contacts]
@@ -110,6 +111,9 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
     if values["status"] not in voc.STATUS:
         fail("status", _("kies een van: %(codes)s", codes=", ".join(str(v) for v in voc.STATUS.values())))
     values.update(read_waiting(form, fail))
+    values["review_interval_days"] = (form.get("review_interval_days") or "").strip()
+    if not (values["review_interval_days"].isdigit() and 7 <= int(values["review_interval_days"]) <= 1095):
+        fail("review_interval_days", _("vul een aantal dagen in, van 7 tot 1095 (drie jaar)"))
     values["contacts"] = read_contacts(form, fail)
     values["hours"] = read_hours(form, fail)
     values["meetings"] = form_rows(form, "meeting", MEETING_FIELDS, defaults=("day", "every"))
@@ -266,6 +270,8 @@ def as_changes(values: dict, stored: dict) -> dict:
             continue
         if f == "waiting_weeks":
             changes[f] = int(values[f]) if values[f] != "" else None
+        elif f == "review_interval_days":
+            changes[f] = int(values[f])
         elif f == "waiting_updated":
             changes[f] = date.fromisoformat(values[f]) if values[f] else None
         elif f == "hours":

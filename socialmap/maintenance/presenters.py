@@ -30,7 +30,9 @@ FIELD_LABELS = {
     "postcode_centre": _l("Midden van de postcode"), "purpose": _l("Doel"), "title_en": _l("Titel (Engels)"),
     "valid_from": _l("Geldt vanaf"), "review_date": _l("Herzien op"), "min_age": _l("Vanaf leeftijd"),
     "max_age": _l("Tot leeftijd"), "entry": _l("Beginstap"), "steps": _l("Stappen"), "transitions": _l("Overgangen"),
-    "trusted": _l("Vertrouwd"),
+    "trusted": _l("Vertrouwd"), "review_interval_days": _l("Controleren na (dagen)"),
+    "freshness_stage": _l("Actualiteit"), "stage_since": _l("Actualiteit sinds"), "verified_at": _l("Gecontroleerd op"),
+    "verified_by": _l("Gecontroleerd door"),
 }
 # Where a part names a field differently from the same name elsewhere.
 PART_FIELD_LABELS = {

@@ -22,7 +22,7 @@ from socialmap.freshness import rounds
 from socialmap.freshness.models import OutboxMessage, ProviderLink, UpdateRound
 from socialmap.maintenance import permissions
 from socialmap.maintenance.views import _account, bp
-from socialmap.problems import Invalid, _
+from socialmap.problems import Invalid, _, ngettext
 from socialmap.transaction import write_request
 
 SELECTION_LABELS = {"overdue": _l("controle te laat (en ouder)"), "due": _l("binnenkort te controleren en te laat"),
@@ -85,7 +85,8 @@ def update_rounds():
                 db.session.rollback()
                 errors = exc.errors
             else:
-                flash(_("De ronde is gestart: %(n)d organisaties krijgen een link.", n=len(started.links)))
+                flash(ngettext("De ronde is gestart: %(num)d organisatie krijgt een link.",
+                               "De ronde is gestart: %(num)d organisaties krijgen een link.", len(started.links)))
                 if started.without_address:
                     flash(_("Geen e-mailadres bekend van: %(names)s. Vul het in bij de organisatie of bel ze.",
                             names=", ".join(started.without_address)), "error")

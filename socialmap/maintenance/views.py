@@ -9,7 +9,7 @@ transaction (``write_request``). Forms carry a CSRF token (Flask-WTF's
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -24,10 +24,10 @@ from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service, service_area
 from socialmap.catalogue.operations import update_location, update_organisation, update_service
 from socialmap.extensions import db, limiter
-from socialmap.freshness.operations import verify
+from socialmap.freshness.operations import refresh_stages, verify
 from socialmap.freshness.presenters import CHECK_CHOICES, HOW_LABELS, SECTION_LABELS, STAGE_LABELS
 from socialmap.freshness.provenance import applicable, section_checks
-from socialmap.freshness.stages import Thresholds
+from socialmap.freshness.stages import Thresholds, staging_day
 from socialmap.i18n import _, pick
 from socialmap.maintenance import accounts, auth, editing, history, permissions, presenters, review, route_editing
 from socialmap.maintenance.models import ROLES, Account, Grant, ProposedChange
@@ -360,6 +360,10 @@ def save_service(key: str):
     try:
         update_service(db.session, service, current_user.actor, note=(request.form.get("note") or "").strip()[:500]
                        or None, **changes)
+        if "review_interval_days" in changes:  # a new interval moves the review date: the stage follows now
+            refresh_stages(db.session, datetime.now(UTC).date(), [service],
+                           thresholds=Thresholds.from_config(current_app.config), actor=current_user.actor,
+                           demo_today=staging_day(True, date.today(), current_app.config.get("DEMO_AS_OF")))
     except Invalid as exc:
         return _render_form(service, read.values, base, service.row_version, errors=exc.errors, status=400)
     flash(_("Opgeslagen. De wijziging staat binnen enkele seconden in de zoekresultaten."))

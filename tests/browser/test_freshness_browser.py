@@ -28,7 +28,7 @@ def test_a_provider_updates_its_entry_from_the_mailed_link(open_page, live_serve
     coordinator.fill("#field-value", ORGANISATION)
     with coordinator.expect_navigation():
         coordinator.click("form.edit-form button.button-primary")
-    assert "1 organisaties" in coordinator.locator(".flash").first.inner_text()
+    assert "1 organisatie krijgt" in coordinator.locator(".flash").first.inner_text()
 
     mail = mail_server.inbox.to(ADDRESS)
     assert mail, "the server sent no mail to the test SMTP server"

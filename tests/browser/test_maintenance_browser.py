@@ -129,7 +129,8 @@ def test_an_invited_organisation_editors_change_waits_for_the_coordinator(open_p
 
     coordinator = sign_in(open_page, live_server, "demo-coordinator")
     coordinator.goto(live_server.url("/beheer/voorstellen"), wait_until="networkidle")
-    assert "In de schoolvakanties alleen op dinsdag." in coordinator.locator("main").inner_text()
+    proposed = coordinator.locator("section.proposal input[name$=-summary]")  # editable before it is taken
+    assert "In de schoolvakanties alleen op dinsdag." in proposed.input_value()
     assert axe(coordinator) == []
     with coordinator.expect_navigation():
         coordinator.click("form.proposal-form button[value=accept]")

@@ -236,7 +236,7 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int, r
         data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
     if endpoint == "maintenance.save_service":
         data.update({"name": "Verkennend gesprek Zuidoost", "summary": "Een gesprek.", "status": "active",
-                     "serves": ["SD0363T"], "version": "0", "base": ""})
+                     "serves": ["SD0363T"], "version": "0", "base": "", "review_interval_days": "180"})
     return client.post(url, data=data)
 
 

@@ -132,3 +132,19 @@ def test_the_dashboard_counts_lists_filters_and_exports_what_needs_attention(app
     assert "s-vg-zuidoost" in by_org and "s-rk-rouwcafe-noord" not in by_org
     shapes = client.get("/beheer/actualiteit/wijken.geojson").get_json()
     assert shapes["features"] and all(0 <= f["properties"]["share"] <= 1 for f in shapes["features"])
+
+
+def test_a_shorter_review_interval_set_in_the_form_moves_the_stage_at_once(app):
+    client = app.test_client()
+    sign_in(client, "coord", PASSWORD)
+    from tests.forms import form_of
+
+    form = form_of(client.get(f"/beheer/diensten/{SERVICE}").get_data(as_text=True))
+    form["review_interval_days"] = ["3"]
+    bad = client.post(f"/beheer/diensten/{SERVICE}", data=form)
+    assert bad.status_code == 400 and 'id="err-review_interval_days"' in bad.get_data(as_text=True)
+    form["review_interval_days"] = ["7"]
+    assert client.post(f"/beheer/diensten/{SERVICE}", data=form).status_code == 302
+    with app.app_context():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        assert svc.review_interval_days == 7 and svc.freshness_stage != "current"  # checked weeks before the demo's day

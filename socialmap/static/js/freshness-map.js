@@ -14,7 +14,9 @@
     L.tileLayer(box.dataset.tiles, {attribution: box.dataset.attribution, maxZoom: 19}).addTo(map);
     var layer = L.geoJSON(shapes, {
       style: function (feature) {
-        return {color: "#374151", weight: 1, fillColor: "#0b5394", fillOpacity: 0.1 + 0.7 * feature.properties.share};
+        var share = feature.properties.share;  // the same steps as the legend under the map
+        var colour = share >= 0.95 ? "#0b5394" : share >= 0.9 ? "#6fa8dc" : share >= 0.8 ? "#f6b26b" : "#cc4125";
+        return {color: "#374151", weight: 1, fillColor: colour, fillOpacity: 0.7};
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
