@@ -24,6 +24,7 @@ from socialmap.catalogue.areas import area_tree
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service, service_area
 from socialmap.catalogue.operations import update_location, update_organisation, update_service
 from socialmap.extensions import db, limiter
+from socialmap.freshness import mail
 from socialmap.freshness.operations import refresh_stages, verify
 from socialmap.freshness.presenters import CHECK_CHOICES, HOW_LABELS, SECTION_LABELS, STAGE_LABELS
 from socialmap.freshness.provenance import applicable, section_checks
@@ -845,6 +846,14 @@ def account_action():
         found = db.session.scalars(select(Account).order_by(Account.username)).all()
         return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors=exc.errors,
                                link=None, form=form), 400
+    if link and account.email:
+        mail.queue(db.session, account.email, _("Uw account voor de sociale kaart"),
+                   _("Goedendag %(name)s,\n\nEr is een account voor u gemaakt op de sociale kaart. Kies uw "
+                     "wachtwoord via deze link (hij werkt één keer, %(days)d dagen lang):\n\n%(link)s\n",
+                     name=account.display_name, days=accounts.INVITATION_DAYS, link=link),
+                   "invitation", by=admin.actor)
+        flash(_("De link is ook gemaild naar %(address)s (of staat klaar bij de uitgaande berichten).",
+                address=account.email))
     db.session.flush()
     found = db.session.scalars(select(Account).order_by(Account.username)).all()
     return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=link,

@@ -521,3 +521,17 @@ def test_a_new_organisation_and_location_are_checked_for_duplicates_first(app):
         location = db.session.scalar(select(Location).where(Location.street == "Weesperstraat",
                                                             Location.house_number == "9"))
         assert location.organisation.key == new_key and location.neighbourhood is not None
+
+
+def test_an_invitation_is_mailed_when_the_account_has_an_address(app, mail_server):
+    app.config.update(mail_server.settings())
+    make_account(app, "beheer", "admin")
+    admin = app.test_client()
+    sign_in(admin, "beheer")
+    page = admin.get("/beheer/accounts").get_data(as_text=True)
+    made = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
+                                                "username": "bram", "name": "Bram", "email": "bram@example.org"})
+    assert "ook gemaild" in made.get_data(as_text=True)
+    [mail] = mail_server.inbox.to("bram@example.org")
+    token = re.search(r"/beheer/uitnodiging\?t=([\w-]+)", mail.get_content()).group(1)
+    assert app.test_client().get(f"/beheer/uitnodiging?t={token}").status_code == 200
