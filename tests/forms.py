@@ -38,3 +38,17 @@ def form_of(page: str, marker: str = '<form method="post" class="edit-form"') ->
         chosen = re.search(r'<option value="([^"]*)" selected', body)
         data[name] = [html.unescape(chosen.group(1)) if chosen else ""]
     return data
+
+
+def make_account(app, username: str, role: str | None = None, area: str | None = None,
+                 organisation: str | None = None, password: str = "een lange zin als wachtwoord") -> None:
+    """An account with a password and, when given, one role (as an admin makes it)."""
+    from socialmap.extensions import db
+    from socialmap.maintenance import accounts
+    from socialmap.transaction import unit_of_work
+
+    with app.app_context(), unit_of_work():
+        account = accounts.create_account(db.session, username, username.title())
+        accounts.set_password(db.session, account, password)
+        if role:
+            accounts.grant(db.session, account, role, area, organisation, by="test")

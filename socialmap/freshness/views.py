@@ -10,6 +10,7 @@ e-mail address is kept only until the report is handled.
 """
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime
 
@@ -35,43 +36,52 @@ from socialmap.transaction import write_request
 bp = Blueprint("freshness", __name__)
 
 
-def _link_limit() -> str:
-    return "120 per minute"
+LINK_LIMIT = "120 per minute"  # per address; a token cannot be guessed, this keeps scanners off
 
 
-def _link_or_refusal():
-    try:
-        return rounds.link_for(db.session, request.args.get("t")), None
-    except rounds.LinkRefused as exc:
-        return None, str(exc)
+def with_link(view):
+    """The view gets the provider link its ``t`` names; a link that does not
+    work answers with the reason (404) and nothing else."""
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        try:
+            link = rounds.link_for(db.session, request.args.get("t"))
+        except rounds.LinkRefused as exc:
+            return render_template("freshness/link_refused.html", reason=str(exc)), 404
+        return view(link, *args, **kwargs)
+    return guarded
 
 
-@bp.route("/bijwerken", methods=["GET"])
-@limiter.limit(_link_limit)
-@write_request
-def provider_page():
-    link, refusal = _link_or_refusal()
-    if link is None:
-        return render_template("freshness/link_refused.html", reason=refusal), 404
-    rounds.opened(link)
-    services = rounds.services_of(db.session, link)
+def _provider_page(link, services, values=None, errors=None, status: int = 200):
     return render_template("freshness/provider.html", link=link, services=services,
                            checks=section_checks(db.session, services),
                            sections={s.id: applicable(s) for s in services}, section_labels=SECTION_LABELS,
-                           values={s.id: editing.blank_rows(editing.service_values(s)) for s in services},
-                           token=request.args.get("t"), errors={})
+                           values=values or {s.id: editing.blank_rows(editing.service_values(s)) for s in services},
+                           token=request.args.get("t"), errors=errors or {}), status
 
 
-@bp.post("/bijwerken/<key>/klopt")
-@limiter.limit(_link_limit)
-@write_request
-def provider_confirm(key: str):
-    link, refusal = _link_or_refusal()
-    if link is None:
-        return render_template("freshness/link_refused.html", reason=refusal), 404
+def _service_of(link, key: str):
     service = next((s for s in rounds.services_of(db.session, link) if s.key == key), None)
     if service is None:
         abort(404)
+    return service
+
+
+@bp.route("/bijwerken", methods=["GET"])
+@limiter.limit(LINK_LIMIT)
+@write_request
+@with_link
+def provider_page(link):
+    rounds.opened(link)
+    return _provider_page(link, rounds.services_of(db.session, link))
+
+
+@bp.post("/bijwerken/<key>/klopt")
+@limiter.limit(LINK_LIMIT)
+@write_request
+@with_link
+def provider_confirm(link, key: str):
+    service = _service_of(link, key)
     sections = request.form.getlist("section")
     if not sections:
         flash(_("Kruis aan wat nog klopt."), "error")
@@ -88,16 +98,11 @@ def provider_confirm(key: str):
 
 
 @bp.post("/bijwerken/<key>/wijziging")
-@limiter.limit(_link_limit)
+@limiter.limit(LINK_LIMIT)
 @write_request
-def provider_propose(key: str):
-    link, refusal = _link_or_refusal()
-    if link is None:
-        return render_template("freshness/link_refused.html", reason=refusal), 404
-    services = rounds.services_of(db.session, link)
-    service = next((s for s in services if s.key == key), None)
-    if service is None:
-        abort(404)
+@with_link
+def provider_propose(link, key: str):
+    service = _service_of(link, key)
     problems = []
 
     def fail(field_: str, message: str) -> None:
@@ -112,13 +117,10 @@ def provider_propose(key: str):
     values["hours"] = editing.read_hours(form, fail)
     note = (form.get("note") or "").strip()[:500] or None
     if problems:
-        all_values = {s.id: editing.blank_rows(editing.service_values(s)) for s in services}
-        all_values[service.id] = editing.blank_rows({**editing.service_values(service), **values})
-        return render_template("freshness/provider.html", link=link, services=services,
-                               checks=section_checks(db.session, services),
-                               sections={s.id: applicable(s) for s in services}, section_labels=SECTION_LABELS,
-                               values=all_values, token=request.args.get("t"),
-                               errors={service.id: dict(problems)}), 400
+        services = rounds.services_of(db.session, link)
+        shown = {s.id: editing.blank_rows(editing.service_values(s)) for s in services}
+        shown[service.id] = editing.blank_rows({**editing.service_values(service), **values})
+        return _provider_page(link, services, shown, {service.id: dict(problems)}, 400)
     proposal = rounds.propose(db.session, link, service, values, note)
     if proposal is not None:
         flash(_("Dank u. Uw wijziging is doorgegeven; de coördinator zet haar op de kaart."))

@@ -27,8 +27,7 @@ from socialmap.freshness import overview
 from socialmap.freshness.presenters import STAGE_LABELS
 from socialmap.freshness.stages import STAGES, Thresholds
 from socialmap.maintenance import permissions
-from socialmap.maintenance.round_views import _coordinator
-from socialmap.maintenance.views import bp
+from socialmap.maintenance.views import _coordinator_only, bp
 from socialmap.routes.models import Route
 from socialmap.routes.validation import stale_only
 
@@ -45,7 +44,7 @@ def _rows(account) -> list[overview.Row]:
 @bp.get("/actualiteit")
 @login_required
 def freshness():
-    account = _coordinator()
+    account = _coordinator_only()
     rows = _rows(account)
     counts = Counter(c for r in rows for c in r.categories)
     stages = Counter(r.service.freshness_stage for r in rows)
@@ -96,7 +95,7 @@ def _csv(rows: list[overview.Row]) -> Response:
 @login_required
 def freshness_map():
     """Per wijk with entries the account may edit: its outline and the share of current entries."""
-    account = _coordinator()
+    account = _coordinator_only()
     tree = area_tree(db.session)
     shares = overview.share_current_per_district(_rows(account), tree)
     features = []

@@ -21,7 +21,7 @@ from socialmap.extensions import db
 from socialmap.freshness import rounds
 from socialmap.freshness.models import OutboxMessage, ProviderLink, UpdateRound
 from socialmap.maintenance import permissions
-from socialmap.maintenance.views import _account, bp
+from socialmap.maintenance.views import _coordinator_only, bp
 from socialmap.problems import Invalid, _, ngettext
 from socialmap.transaction import write_request
 
@@ -29,13 +29,6 @@ SELECTION_LABELS = {"overdue": _l("controle te laat (en ouder)"), "due": _l("bin
                     "organisation": _l("één organisatie (vul de sleutel in)"),
                     "kind": _l("één soort hulp (vul de code in)"),
                     "area": _l("één gebied (vul de code van wijk, stadsdeel of gemeente in)"), "all": _l("alles")}
-
-
-def _coordinator() -> object:
-    account = _account()
-    if not permissions.may_see_region_log(account):  # coordinators and admins
-        abort(403)
-    return account
 
 
 def _editable_services(account) -> list[Service]:
@@ -46,7 +39,7 @@ def _editable_services(account) -> list[Service]:
 
 
 def _round_in_reach(round_id: int) -> UpdateRound:
-    account = _coordinator()
+    account = _coordinator_only()
     round_ = db.session.get(UpdateRound, round_id)
     if round_ is None:
         abort(404)
@@ -61,7 +54,7 @@ def _round_in_reach(round_id: int) -> UpdateRound:
 @login_required
 @write_request
 def update_rounds():
-    account = _coordinator()
+    account = _coordinator_only()
     values = {"title": (request.form.get("title") or "").strip(), "which": request.form.get("which", "overdue"),
               "value": (request.form.get("value") or "").strip(),
               "days": (request.form.get("days") or str(current_app.config["ROUND_LINK_DAYS"])).strip()}
@@ -128,7 +121,7 @@ def update_round(round_id: int):
 @bp.get("/uitgaand")
 @login_required
 def outbox():
-    account = _coordinator()
+    account = _coordinator_only()
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
     if not account.is_admin:
         query = query.where(OutboxMessage.created_by == account.actor)

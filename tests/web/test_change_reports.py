@@ -13,10 +13,8 @@ from sqlalchemy import select
 
 from socialmap.catalogue.models import Service
 from socialmap.extensions import db
-from socialmap.maintenance import accounts
 from socialmap.maintenance.models import ProposedChange
-from socialmap.transaction import unit_of_work
-from tests.forms import form_of, sign_in, token_of
+from tests.forms import form_of, make_account, sign_in, token_of
 
 PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"
@@ -25,10 +23,7 @@ SERVICE = "s-vg-zuidoost"
 @pytest.fixture
 def app(editable_demo):
     editable_demo.config["REPORT_MIN_SECONDS"] = 0
-    with editable_demo.app_context(), unit_of_work():
-        account = accounts.create_account(db.session, "coord", "Coördinator")
-        accounts.set_password(db.session, account, PASSWORD)
-        accounts.grant(db.session, account, "coordinator", "RG-AMA")
+    make_account(editable_demo, "coord", "coordinator", "RG-AMA")
     return editable_demo
 
 

@@ -12,20 +12,12 @@ from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import Location, Organisation, Service
 from socialmap.catalogue.operations import update_service
 from socialmap.extensions import db
-from socialmap.maintenance import accounts
 from socialmap.transaction import unit_of_work
-from tests.forms import form_of, sign_in, token_of
+from tests.forms import form_of, make_account, sign_in, token_of
 
 PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"
 LOCATION = "s-nz-weesperstraat"  # of the service's organisation
-
-
-def make_account(app, username: str, role: str, area: str | None = None, organisation: str | None = None):
-    with app.app_context(), unit_of_work():
-        account = accounts.create_account(db.session, username, username.title())
-        accounts.set_password(db.session, account, PASSWORD)
-        accounts.grant(db.session, account, role, area, organisation, by="test")
 
 
 @pytest.fixture

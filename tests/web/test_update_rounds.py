@@ -15,10 +15,9 @@ from socialmap.audit import AuditEntry
 from socialmap.catalogue.models import Service
 from socialmap.extensions import db
 from socialmap.freshness.models import OutboxMessage, ProviderLink, Verification
-from socialmap.maintenance import accounts
 from socialmap.maintenance.models import ProposedChange
 from socialmap.transaction import unit_of_work
-from tests.forms import form_of, sign_in, token_of
+from tests.forms import form_of, make_account, sign_in, token_of
 
 PASSWORD = "een lange zin als wachtwoord"
 ORGANISATION = "c-bggz-gaasperstroom"
@@ -28,10 +27,7 @@ SERVICE = "c-gaasperstroom-basis-ggz"
 
 @pytest.fixture
 def app(editable_demo):
-    with editable_demo.app_context(), unit_of_work():
-        account = accounts.create_account(db.session, "coord", "Coördinator")
-        accounts.set_password(db.session, account, PASSWORD)
-        accounts.grant(db.session, account, "coordinator", "RG-AMA")
+    make_account(editable_demo, "coord", "coordinator", "RG-AMA")
     return editable_demo
 
 
