@@ -364,10 +364,11 @@ def setup_demo(force: bool = False) -> bool:
     return True
 
 
-def _refresh_stages(day: date | None = None, simulated: bool = False):
-    """Every entry's stage on ``day`` (today); demo entries as on the demo's own
-    day unless the day is simulated (``--today``), which moves everything."""
-    return refresh_stages(db.session, day or datetime.now(UTC).date(),
+def _refresh_stages(day: date | None = None, simulated: bool = False, services=None):
+    """Every entry's (or these services') stage on ``day`` (today); demo entries
+    as on the demo's own day unless the day is simulated (``--today``), which
+    moves everything."""
+    return refresh_stages(db.session, day or datetime.now(UTC).date(), services,
                           thresholds=Thresholds.from_config(current_app.config),
                           demo_today=None if simulated else staging_day(True, date.today(),
                                                                          current_app.config.get("DEMO_AS_OF")))
@@ -616,12 +617,20 @@ def _day(value: str | None) -> date:
 
 @freshness_cli.command("update")
 @click.option("--today", default=None, help="Compute the stages as on this day (YYYY-MM-DD), e.g. to simulate.")
+@click.option("--service", "keys", multiple=True, help="Only this service (repeat for more).")
 @_in_cli_language
-def freshness_update_cmd(today: str | None) -> None:
-    """Put every running service in its stage (current, due, overdue, possibly
-    outdated, demoted); each change is audited. Run daily (cron or a timer)."""
+def freshness_update_cmd(today: str | None, keys: tuple[str, ...]) -> None:
+    """Put every running service (or those named) in its stage (current, due,
+    overdue, possibly outdated, demoted); each change is audited. Run daily
+    (cron or a timer)."""
     with unit_of_work():
-        report = _refresh_stages(_day(today), simulated=today is not None)
+        services = None
+        if keys:
+            services = list(db.session.scalars(select(Service).where(Service.key.in_(keys))))
+            missing = sorted(set(keys) - {s.key for s in services})
+            if missing:
+                raise click.ClickException(f"no service {', '.join(map(repr, missing))}")
+        report = _refresh_stages(_day(today), simulated=today is not None, services=services)
     for key, before, after in report.changed:
         click.echo(f"{key}: {before} -> {after}")
     click.echo(", ".join(f"{stage} {report.counts.get(stage, 0)}" for stage in STAGES)

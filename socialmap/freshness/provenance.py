@@ -54,7 +54,9 @@ def applicable(service: Service) -> tuple[str, ...]:
 
 
 def _later(a: Check | None, b: Check | None) -> Check | None:
-    if a is None or (b is not None and b.day > a.day):
+    """The later check; on the same day a recorded one says more than the
+    service's own date (which a whole verification also sets)."""
+    if a is None or (b is not None and (b.day > a.day or (b.day == a.day and a.how == "source"))):
         return b
     return a
 

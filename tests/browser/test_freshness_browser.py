@@ -82,3 +82,37 @@ def test_a_visitor_reports_a_mistake_without_an_account(open_page, live_server, 
         page.get_by_role("button", name="Versturen").click()
     assert "Dank u" in page.locator(".flash").first.inner_text()
     assert page.url.endswith(f"/dienst/{SERVICE}")
+
+
+STALE_SERVICE = "c-lichtpunt-noord-basis-ggz"  # used by no other browser test
+
+
+def test_an_unchecked_entry_walks_the_stages_and_one_check_in_the_browser_brings_it_back(
+        open_page, live_server, axe):
+    """The clock is simulated for this one entry on the real server's database
+    (`flask freshness update --today ... --service ...`, as a daily timer runs it)."""
+    from datetime import date, timedelta
+
+    from tests.browser.test_maintenance_browser import flask_cli
+
+    far = (date.today() + timedelta(days=3 * 365)).isoformat()
+    walked = flask_cli(live_server, "freshness", "update", "--today", far, "--service", STALE_SERVICE)
+    assert "demoted" in walked
+    public = open_page(f"/dienst/{STALE_SERVICE}")
+    assert "Mogelijk verouderd" in public.locator("main").inner_text()
+    results = open_page("/zoeken?q=lichtpunt&per_page=100")  # it comes after every checked hit
+    hit = results.locator("li", has=results.locator(f"a[href='/dienst/{STALE_SERVICE}']")).first
+    assert "Lang niet gecontroleerd" in hit.inner_text()
+
+    coordinator = sign_in(open_page, live_server, "demo-coordinator", PHONE)
+    coordinator.goto(live_server.url(f"/beheer/diensten/{STALE_SERVICE}#verify"), wait_until="networkidle")
+    assert "lang niet gecontroleerd" in coordinator.locator("#verify").inner_text()
+    coordinator.select_option("#verify-how", "phone")
+    with coordinator.expect_navigation():
+        coordinator.get_by_role("button", name="Vastleggen als gecontroleerd").click()
+    assert "gecontroleerd" in coordinator.locator(".flash").first.inner_text()
+    assert axe(coordinator) == [] and no_overflow(coordinator)
+    public = open_page(f"/dienst/{STALE_SERVICE}")
+    text = public.locator("main").inner_text()
+    assert "Mogelijk verouderd" not in text, text[max(0, text.find("Mogelijk verouderd") - 300):][:600]
+    assert "telefonisch nagevraagd" in text

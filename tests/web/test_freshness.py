@@ -144,3 +144,11 @@ def test_a_shorter_review_interval_set_in_the_form_moves_the_stage_at_once(app):
     with app.app_context():
         svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
         assert svc.review_interval_days == 7 and svc.freshness_stage != "current"  # checked weeks before the demo's day
+
+
+def test_a_whole_check_shows_how_it_was_made_in_every_section(app):
+    with app.app_context(), unit_of_work():
+        svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
+        verify(db.session, svc, "account:coord", "visit", ["all"])
+    public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
+    assert public.count("bij een bezoek") >= 3 and "volgens de bron" not in public
