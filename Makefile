@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more for developers.
-.PHONY: run dev test test-fast bench relevance translations screenshots
+.PHONY: run dev test check lock test-fast bench relevance translations screenshots
 
 PORT ?= 5000
 
@@ -15,10 +15,23 @@ dev:  ## the same, with Flask's development server (reloads on code changes; not
 	SOCIALMAP_COOKIE_SECURE=$${SOCIALMAP_COOKIE_SECURE:-false} \
 	  .venv/bin/flask --app socialmap run --debug --host 127.0.0.1 --port $(PORT)
 
-test:  ## set up (incl. PostgreSQL/PostGIS, Chromium) and run every test
+test:  ## set up (incl. PostgreSQL/PostGIS, Chromium), check lint, format and types, run every test
 	scripts/bootstrap.sh --test
+	$(MAKE) --no-print-directory check
 	SOCIALMAP_TEST_POSTGRES_URL=$$(scripts/postgres.sh) SOCIALMAP_REQUIRE_POSTGIS=1 \
 	  .venv/bin/python -m pytest $(PYTEST_ARGS)
+
+check:  ## lint (ruff), format (ruff format --check) and type checks of the pure cores (mypy); configured in pyproject.toml
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/mypy
+
+lock:  ## re-resolve requirements/*.lock from pyproject.toml (newest allowed versions); then run make test
+	.venv/bin/python -m pip install -q pip-tools
+	.venv/bin/pip-compile -q --upgrade --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -o requirements/test.lock pyproject.toml
+	.venv/bin/pip-compile -q --upgrade --strip-extras --no-emit-index-url --no-emit-find-links \
+	  -c requirements/test.lock -o requirements/run.lock pyproject.toml
 
 test-fast:  ## SpatiaLite only, no browser
 	.venv/bin/python -m pytest -m "not postgis and not browser" $(PYTEST_ARGS)

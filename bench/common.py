@@ -1,4 +1,5 @@
 """Paths, database URLs and small helpers shared by bench.generate and bench.run."""
+
 from __future__ import annotations
 
 import os
@@ -19,12 +20,16 @@ BENCH_DIR = Path(os.environ.get("BENCH_DIR") or PROJECT_ROOT / ".bench").absolut
 SQLITE_PATH = BENCH_DIR / "socialmap_bench.sqlite"
 STAMP = BENCH_DIR / "generated.json"
 INSTANCE_DIR = BENCH_DIR / "instance"
-PRODUCT_INDEX_DIR = BENCH_DIR / "index-socialmap"   # the product's sharded index
-PLAIN_INDEX_DIR = BENCH_DIR / "index-plain"         # the one-index Whoosh baseline
+PRODUCT_INDEX_DIR = BENCH_DIR / "index-socialmap"  # the product's sharded index
+PLAIN_INDEX_DIR = BENCH_DIR / "index-plain"  # the one-index Whoosh baseline
 
 # The demo region's input files, as the product names them.
 MUNICIPALITIES_FILE, AMSTERDAM_BUURTEN_FILE, CATALOGUE_DIR, NEEDS_FILE = (
-    MUNICIPALITIES, DEMO_BUURTEN, DEMO_CATALOGUE, NEEDS)
+    MUNICIPALITIES,
+    DEMO_BUURTEN,
+    DEMO_CATALOGUE,
+    NEEDS,
+)
 KINDS_FILE = DATA_DIR / "taxonomy" / "service_kinds.yaml"
 PC4_FILE = DATA_DIR / "postcodes" / "pc4_centroids.csv"
 
@@ -48,8 +53,9 @@ def pg_connect(database: str = PG_DATABASE, **kwargs):
     import psycopg
 
     url = make_url(pg_url(database))
-    return psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                           dbname=url.database, **kwargs)
+    return psycopg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, dbname=url.database, **kwargs
+    )
 
 
 def pg_admin(sql: str) -> None:
@@ -73,8 +79,14 @@ def make_app(url: str):
     # generator writes the database behind its back; the runner rebuilds the index).
     logging.getLogger("socialmap").setLevel(logging.ERROR)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return create_app({"DATABASE_URL": url, "INSTANCE_DIR": str(INSTANCE_DIR),
-                       "SEARCH_INDEX_DIR": str(PRODUCT_INDEX_DIR), "SECRET_KEY": "bench"})
+    return create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_DIR": str(INSTANCE_DIR),
+            "SEARCH_INDEX_DIR": str(PRODUCT_INDEX_DIR),
+            "SECRET_KEY": "bench",
+        }
+    )
 
 
 def say(message: str) -> None:

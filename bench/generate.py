@@ -29,6 +29,7 @@ are there with the expected number of services, nothing is done.
 Run: ``.venv/bin/python -m bench.generate [--force] [--services N] [--no-postgres]``
 (the knobs are for the test suite's smoke run; ``make bench`` uses the defaults).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,57 +52,195 @@ import yaml
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.ops import unary_union
 
-from bench.common import (AMSTERDAM_BUURTEN_FILE, BENCH_DIR, CATALOGUE_DIR, MUNICIPALITIES_FILE, NEEDS_FILE,
-                          PC4_FILE, PG_DATABASE, SQLITE_PATH, STAMP, make_app, pg_admin, pg_connect,
-                          pg_database_exists, pg_url, say, sqlite_url, step)
+from bench.common import (
+    AMSTERDAM_BUURTEN_FILE,
+    BENCH_DIR,
+    CATALOGUE_DIR,
+    MUNICIPALITIES_FILE,
+    NEEDS_FILE,
+    PC4_FILE,
+    PG_DATABASE,
+    SQLITE_PATH,
+    STAMP,
+    make_app,
+    pg_admin,
+    pg_connect,
+    pg_database_exists,
+    pg_url,
+    say,
+    sqlite_url,
+    step,
+)
 
 PARAMS = {
     "version": 1,
     "seed": 20261124,
-    "buurten": 13_000,           # target total; per municipality proportional to population, >= 1
+    "buurten": 13_000,  # target total; per municipality proportional to population, >= 1
     "buurten_per_wijk": 10,
     "regions": 25,
-    "live_services": 100_000,    # services that are not ended (these are indexed)
-    "ended_services": 1_000,     # ended services on top (kept in the catalogue, never indexed)
-    "level_mix": {"neighbourhood": 0.20, "district": 0.35, "municipality": 0.30, "region": 0.12,
-                  "country": 0.03},
-    "org_size_weights": {1: 2, 2: 3, 3: 4, 4: 3, 5: 2, 6: 1},   # services per organisation
-    "second_location": 0.15,     # share of located services with two locations
-    "share_location": 0.5,       # chance a location is one of the organisation's existing ones
+    "live_services": 100_000,  # services that are not ended (these are indexed)
+    "ended_services": 1_000,  # ended services on top (kept in the catalogue, never indexed)
+    "level_mix": {"neighbourhood": 0.20, "district": 0.35, "municipality": 0.30, "region": 0.12, "country": 0.03},
+    "org_size_weights": {1: 2, 2: 3, 3: 4, 4: 3, 5: 2, 6: 1},  # services per organisation
+    "second_location": 0.15,  # share of located services with two locations
+    "share_location": 0.5,  # chance a location is one of the organisation's existing ones
     "multi_municipality": 0.15,  # municipal services that serve 1-2 neighbouring municipalities too
 }
 
-GM, RG = "\x01G\x01", "\x01R\x01"   # place holders in template texts
-AREA = "\x01A{}\x01"                # the n-th local place name in a text
+GM, RG = "\x01G\x01", "\x01R\x01"  # place holders in template texts
+AREA = "\x01A{}\x01"  # the n-th local place name in a text
 
-COMPASS = ["Centrum", "Noord", "Oost", "Zuid", "West", "Noordoost", "Zuidoost", "Zuidwest", "Noordwest",
-           "Binnenstad"]
-NAME_HEADS = ["Molen", "Kerk", "Vogel", "Bloemen", "Schilders", "Bomen", "Rivieren", "Zeehelden", "Dichters",
-              "Park", "Haven", "Dijk", "Berg", "Veld", "Beek", "Horst", "Linden", "Eiken", "Wilgen", "Kastanje",
-              "Sterren", "Componisten", "Bloemhof", "Oranje", "Prinsen", "Hof", "Polder", "Weide", "Bos",
-              "Akker", "Esch", "Brink", "Slot", "Burg", "Water", "Vaart", "Sluis", "Brug", "Markt", "Station"]
+COMPASS = ["Centrum", "Noord", "Oost", "Zuid", "West", "Noordoost", "Zuidoost", "Zuidwest", "Noordwest", "Binnenstad"]
+NAME_HEADS = [
+    "Molen",
+    "Kerk",
+    "Vogel",
+    "Bloemen",
+    "Schilders",
+    "Bomen",
+    "Rivieren",
+    "Zeehelden",
+    "Dichters",
+    "Park",
+    "Haven",
+    "Dijk",
+    "Berg",
+    "Veld",
+    "Beek",
+    "Horst",
+    "Linden",
+    "Eiken",
+    "Wilgen",
+    "Kastanje",
+    "Sterren",
+    "Componisten",
+    "Bloemhof",
+    "Oranje",
+    "Prinsen",
+    "Hof",
+    "Polder",
+    "Weide",
+    "Bos",
+    "Akker",
+    "Esch",
+    "Brink",
+    "Slot",
+    "Burg",
+    "Water",
+    "Vaart",
+    "Sluis",
+    "Brug",
+    "Markt",
+    "Station",
+]
 NAME_TAILS = ["buurt", "wijk", "kwartier", "hof", "park", "veld", "laan", "dorp", "hoek", "kamp"]
-STREETS = ["Kerkstraat", "Dorpsstraat", "Schoolstraat", "Molenweg", "Stationsweg", "Julianastraat",
-           "Wilhelminastraat", "Beatrixlaan", "Marktplein", "Hoofdstraat", "Parkweg", "Nieuwstraat",
-           "Raadhuisplein", "Emmalaan", "Prins Bernhardlaan", "Kastanjelaan", "Lindenlaan", "Eikenlaan",
-           "Sportlaan", "Industrieweg", "Havenstraat", "Dijkweg", "Brinkstraat", "Torenstraat",
-           "Oranjestraat", "Burgemeester de Withstraat", "Zuiderweg", "Noorderweg", "Oosterstraat",
-           "Westerstraat", "Gezondheidsplein", "Wijkcentrumplein", "Vondellaan", "Rembrandtplein",
-           "Tulpstraat", "Rozenlaan", "Boslaan", "Veldweg", "Singel", "Gracht"]
+STREETS = [
+    "Kerkstraat",
+    "Dorpsstraat",
+    "Schoolstraat",
+    "Molenweg",
+    "Stationsweg",
+    "Julianastraat",
+    "Wilhelminastraat",
+    "Beatrixlaan",
+    "Marktplein",
+    "Hoofdstraat",
+    "Parkweg",
+    "Nieuwstraat",
+    "Raadhuisplein",
+    "Emmalaan",
+    "Prins Bernhardlaan",
+    "Kastanjelaan",
+    "Lindenlaan",
+    "Eikenlaan",
+    "Sportlaan",
+    "Industrieweg",
+    "Havenstraat",
+    "Dijkweg",
+    "Brinkstraat",
+    "Torenstraat",
+    "Oranjestraat",
+    "Burgemeester de Withstraat",
+    "Zuiderweg",
+    "Noorderweg",
+    "Oosterstraat",
+    "Westerstraat",
+    "Gezondheidsplein",
+    "Wijkcentrumplein",
+    "Vondellaan",
+    "Rembrandtplein",
+    "Tulpstraat",
+    "Rozenlaan",
+    "Boslaan",
+    "Veldweg",
+    "Singel",
+    "Gracht",
+]
 # Amsterdam place names used in the demo texts (besides the 518 buurt names of its GeoJSON).
 AMSTERDAM_PLACES = [
-    "Centrum-West", "Centrum-Oost", "Centrum", "Nieuw-West", "Zuidoost", "Noord-West", "Noord-Oost", "Noord",
-    "Oost", "Zuid", "West", "Weesp", "Driemond", "IJburg", "Zeeburgereiland", "Osdorp", "Slotermeer",
-    "Geuzenveld", "Slotervaart", "Bos en Lommer", "De Pijp", "Oud-Zuid", "Oud-Oost", "Oud-Noord", "Oud-West",
-    "Buitenveldert", "Bijlmer", "Gaasperdam", "Jordaan", "Binnenstad", "Nieuwmarkt", "Rivierenbuurt",
-    "Watergraafsmeer", "Indische Buurt", "Landelijk Noord", "Nieuwendam", "Buikslotermeer", "Holendrecht",
-    "Ganzenhoef", "Kraaiennest", "Reigersbos", "Gein", "Staatslieden", "Kadoelen", "Osdorpplein", "Javaplein",
-    "Oostelijke Eilanden", "Haarlemmerbuurt", "Zuidas", "Sloterdijk", "Amstelveen", "Diemen", "Westpoort",
-    "Nieuw-Sloten", "Riekerpolder", "Aetsveld", "Weesp Nieuwstad", "Noord-Holland",
+    "Centrum-West",
+    "Centrum-Oost",
+    "Centrum",
+    "Nieuw-West",
+    "Zuidoost",
+    "Noord-West",
+    "Noord-Oost",
+    "Noord",
+    "Oost",
+    "Zuid",
+    "West",
+    "Weesp",
+    "Driemond",
+    "IJburg",
+    "Zeeburgereiland",
+    "Osdorp",
+    "Slotermeer",
+    "Geuzenveld",
+    "Slotervaart",
+    "Bos en Lommer",
+    "De Pijp",
+    "Oud-Zuid",
+    "Oud-Oost",
+    "Oud-Noord",
+    "Oud-West",
+    "Buitenveldert",
+    "Bijlmer",
+    "Gaasperdam",
+    "Jordaan",
+    "Binnenstad",
+    "Nieuwmarkt",
+    "Rivierenbuurt",
+    "Watergraafsmeer",
+    "Indische Buurt",
+    "Landelijk Noord",
+    "Nieuwendam",
+    "Buikslotermeer",
+    "Holendrecht",
+    "Ganzenhoef",
+    "Kraaiennest",
+    "Reigersbos",
+    "Gein",
+    "Staatslieden",
+    "Kadoelen",
+    "Osdorpplein",
+    "Javaplein",
+    "Oostelijke Eilanden",
+    "Haarlemmerbuurt",
+    "Zuidas",
+    "Sloterdijk",
+    "Amstelveen",
+    "Diemen",
+    "Westpoort",
+    "Nieuw-Sloten",
+    "Riekerpolder",
+    "Aetsveld",
+    "Weesp Nieuwstad",
+    "Noord-Holland",
 ]
 
 
 # --- areas ---------------------------------------------------------------------------
+
 
 @dataclass
 class Area:
@@ -110,7 +249,7 @@ class Area:
     level: str
     name: str
     parent: Area | None = None
-    geom: object = None          # shapely (Multi)Polygon, lon/lat
+    geom: object = None  # shapely (Multi)Polygon, lon/lat
     population: int = 0
     children: list = field(default_factory=list)
     centroid: tuple = (0.0, 0.0)
@@ -209,7 +348,7 @@ def _largest_remainder(total: int, weights: list[float], minimum: int = 1) -> li
     s = sum(weights) or 1.0
     raw = [rest * w / s for w in weights]
     out = [minimum + int(r) for r in raw]
-    for i in sorted(range(n), key=lambda i: -(raw[i] - int(raw[i])))[:total - sum(out)]:
+    for i in sorted(range(n), key=lambda i: -(raw[i] - int(raw[i])))[: total - sum(out)]:
         out[i] += 1
     return out
 
@@ -260,8 +399,14 @@ def build_areas(rnd: random.Random, rng: np.random.Generator) -> tuple[list[Area
     for i, lab in enumerate(order, start=1):
         members = [m for m, m_lab in zip(munis, labels) if m_lab == lab]
         biggest = max(members, key=lambda m: m[2])[1]
-        region = Area(len(areas) + 1, f"RG-{i:02d}", "region", f"Regio {biggest}", parent=country,
-                      population=sum(m[2] for m in members))
+        region = Area(
+            len(areas) + 1,
+            f"RG-{i:02d}",
+            "region",
+            f"Regio {biggest}",
+            parent=country,
+            population=sum(m[2] for m in members),
+        )
         region.geom = _polygonal(unary_union([m[3] for m in members]).buffer(0))
         country.children.append(region)
         areas.append(region)
@@ -287,8 +432,9 @@ def build_areas(rnd: random.Random, rng: np.random.Generator) -> tuple[list[Area
             areas.append(wk)
             for bi, bgeom in enumerate(subdivide(wgeom, nb, rng)):
                 name = wname if nb == 1 else _unique(rnd.choice(NAME_HEADS) + rnd.choice(NAME_TAILS), taken)
-                bu = Area(len(areas) + 1, f"BU{gm.code[2:]}{wi:02d}{bi:02d}", "neighbourhood", name, parent=wk,
-                          geom=bgeom)
+                bu = Area(
+                    len(areas) + 1, f"BU{gm.code[2:]}{wi:02d}{bi:02d}", "neighbourhood", name, parent=wk, geom=bgeom
+                )
                 wk.children.append(bu)
                 areas.append(bu)
     for a in areas:
@@ -300,15 +446,16 @@ def build_areas(rnd: random.Random, rng: np.random.Generator) -> tuple[list[Area
 
 # --- templates -----------------------------------------------------------------------
 
+
 @dataclass
 class Template:
     key: str
     org: dict
     category: str
     level: str
-    texts: dict            # field -> {lang: text with place holders}
-    areas_in_texts: int    # how many distinct local place names the texts use
-    data: dict             # codes, audience, cost, schedule, contacts, ...
+    texts: dict  # field -> {lang: text with place holders}
+    areas_in_texts: int  # how many distinct local place names the texts use
+    data: dict  # codes, audience, cost, schedule, contacts, ...
     n_locations: int
 
 
@@ -320,7 +467,9 @@ def _placeholders(places_re: re.Pattern):
 
         def area(m: re.Match) -> str:
             return AREA.format(seen.setdefault(m.group(0), len(seen)))
+
         return places_re.sub(area, text)
+
     return convert
 
 
@@ -330,8 +479,9 @@ def load_templates() -> tuple[list[Template], list[str]]:
     from socialmap.interop.checking import FieldChecker
     from socialmap.problems import Problems
 
-    buurt_names = [f["properties"]["naam"] for f in
-                   json.loads(AMSTERDAM_BUURTEN_FILE.read_text(encoding="utf-8"))["features"]]
+    buurt_names = [
+        f["properties"]["naam"] for f in json.loads(AMSTERDAM_BUURTEN_FILE.read_text(encoding="utf-8"))["features"]
+    ]
     words = sorted(set(AMSTERDAM_PLACES) | {n for n in buurt_names if len(n) > 3}, key=lambda w: (-len(w), w))
     places_re = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
     convert = _placeholders(places_re)
@@ -343,46 +493,77 @@ def load_templates() -> tuple[list[Template], list[str]]:
         for item in doc.get("services") or []:
             org = orgs[item["organisation"]]
             serves = item["serves"]
-            level = ("country" if "NL" in serves else "region" if any(s.startswith("RG") for s in serves)
-                     else "municipality" if any(s.startswith("GM") for s in serves) else "district")
+            level = (
+                "country"
+                if "NL" in serves
+                else "region"
+                if any(s.startswith("RG") for s in serves)
+                else "municipality"
+                if any(s.startswith("GM") for s in serves)
+                else "district"
+            )
             c = FieldChecker(problems, item["key"], item, path.name)
             audience = item.get("audience") or {}
             cost = item.get("cost") or {}
             seen: dict[str, int] = {}
             texts = {}
-            for field_, value in (("name", c.translated("name")), ("summary", c.translated("summary")),
-                                  ("description", c.translated("description")),
-                                  ("conditions", c.nested(audience).translated("conditions")),
-                                  ("cost_note", c.nested(cost).translated("note")),
-                                  ("status_note", c.translated("status_note"))):
+            for field_, value in (
+                ("name", c.translated("name")),
+                ("summary", c.translated("summary")),
+                ("description", c.translated("description")),
+                ("conditions", c.nested(audience).translated("conditions")),
+                ("cost_note", c.nested(cost).translated("note")),
+                ("status_note", c.translated("status_note")),
+            ):
                 texts[field_] = {lang: convert(t, lang, seen) for lang, t in value.items()}
             org_text = {lang: convert(t, lang, seen) for lang, t in (org.get("description") or {}).items()}
             waiting, verified = item.get("waiting") or {}, item.get("verified") or {}
             data = {
-                "kinds": item.get("kinds") or [], "domains": item.get("domains") or [],
-                "access": item.get("access") or [], "formats": item.get("formats") or [],
-                "languages": item.get("languages") or [], "accessibility": item.get("accessibility") or [],
-                "groups": audience.get("groups") or [], "needs": item.get("needs") or [],
-                "min_age": audience.get("min_age"), "max_age": audience.get("max_age"),
-                "cost_type": cost.get("type"), "status": item.get("status", "active"),
-                "waiting_weeks": waiting.get("weeks"), "waiting_updated": waiting.get("updated"),
-                "verified_at": verified.get("at"), "verified_by": verified.get("by"),
+                "kinds": item.get("kinds") or [],
+                "domains": item.get("domains") or [],
+                "access": item.get("access") or [],
+                "formats": item.get("formats") or [],
+                "languages": item.get("languages") or [],
+                "accessibility": item.get("accessibility") or [],
+                "groups": audience.get("groups") or [],
+                "needs": item.get("needs") or [],
+                "min_age": audience.get("min_age"),
+                "max_age": audience.get("max_age"),
+                "cost_type": cost.get("type"),
+                "status": item.get("status", "active"),
+                "waiting_weeks": waiting.get("weeks"),
+                "waiting_updated": waiting.get("updated"),
+                "verified_at": verified.get("at"),
+                "verified_by": verified.get("by"),
                 "review_interval_days": verified.get("interval_days") or 180,
                 "contacts": _check_contacts(c, item.get("contacts")),
                 **_check_schedule(c, item.get("schedule")),
             }
-            locations = [k for k in item.get("locations") or []]
-            templates.append(Template(
-                item["key"], {"key": org["key"], "name": org["name"].replace("Amsterdam", GM),
-                              "description": org_text, "agb": org.get("agb")},
-                path.stem, level, texts, len(seen), data,
-                0 if not locations else min(2, len(locations))))
+            locations = list(item.get("locations") or [])
+            templates.append(
+                Template(
+                    item["key"],
+                    {
+                        "key": org["key"],
+                        "name": org["name"].replace("Amsterdam", GM),
+                        "description": org_text,
+                        "agb": org.get("agb"),
+                    },
+                    path.stem,
+                    level,
+                    texts,
+                    len(seen),
+                    data,
+                    0 if not locations else min(2, len(locations)),
+                )
+            )
     if problems:
         raise SystemExit(f"the demo catalogue has problems:\n{problems.items}")
     return templates, words
 
 
 # --- services --------------------------------------------------------------------------
+
 
 def _exact_mix(total: int, mix: dict[str, float], rnd: random.Random) -> list[str]:
     counts = _largest_remainder(total, list(mix.values()), minimum=0)
@@ -420,14 +601,16 @@ def _pc4_lookup():
     def nearest(points: np.ndarray) -> list[str]:
         out = []
         for i in range(0, len(points), 2000):
-            chunk = points[i:i + 2000] * [0.62, 1.0]
+            chunk = points[i : i + 2000] * [0.62, 1.0]
             out += [codes[j] for j in ((chunk[:, None, :] - xy[None]) ** 2).sum(-1).argmin(1)]
         return out
+
     return nearest
 
 
-def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Random,
-                    rng: np.random.Generator) -> dict[str, list[dict]]:
+def build_catalogue(
+    areas: list[Area], by_code: dict[str, Area], rnd: random.Random, rng: np.random.Generator
+) -> dict[str, list[dict]]:
     templates, _ = load_templates()
     pool = defaultdict(list)
     for t in templates:
@@ -449,8 +632,9 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
         return buurten_cache[area.id]
 
     def nearest(items: list[Area], to: Area, k: int) -> list[Area]:
-        return sorted(items, key=lambda a: (a.centroid[0] - to.centroid[0]) ** 2 * 0.38
-                      + (a.centroid[1] - to.centroid[1]) ** 2)[:k]
+        return sorted(
+            items, key=lambda a: (a.centroid[0] - to.centroid[0]) ** 2 * 0.38 + (a.centroid[1] - to.centroid[1]) ** 2
+        )[:k]
 
     total = PARAMS["live_services"] + PARAMS["ended_services"]
     levels = _exact_mix(total, PARAMS["level_mix"], rnd)
@@ -507,27 +691,42 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
             base = f"{base} {home.name}"
         name = _unique(base, org_names)
         slug = _slug(name)[:60]
-        rows["organisation"].append({
-            "id": org_id, "key": f"o{org_id}-{slug}"[:100], "name": name[:200],
-            "description": _fill(t_org["description"].get("nl"), home.name, home.parent.name, [home.name]),
-            "translations": ({"en": {"description": _fill(t_org["description"]["en"], home.name,
-                                                          home.parent.name, [home.name])}}
-                             if t_org["description"].get("en") else {}),
-            "website": f"https://{slug}.example", "email": f"info@{slug}.example",
-            "phone": f"0{rnd.randint(10, 99)} 555 {rnd.randint(0, 9999):04d}",
-            "kvk_number": f"{rnd.randint(0, 99_999_999):08d}",
-            "agb_code": f"{rnd.randint(0, 99_999_999):08d}" if t_org.get("agb") else None,
-            "is_demo": True,
-        })
+        rows["organisation"].append(
+            {
+                "id": org_id,
+                "key": f"o{org_id}-{slug}"[:100],
+                "name": name[:200],
+                "description": _fill(t_org["description"].get("nl"), home.name, home.parent.name, [home.name]),
+                "translations": (
+                    {"en": {"description": _fill(t_org["description"]["en"], home.name, home.parent.name, [home.name])}}
+                    if t_org["description"].get("en")
+                    else {}
+                ),
+                "website": f"https://{slug}.example",
+                "email": f"info@{slug}.example",
+                "phone": f"0{rnd.randint(10, 99)} 555 {rnd.randint(0, 9999):04d}",
+                "kvk_number": f"{rnd.randint(0, 99_999_999):08d}",
+                "agb_code": f"{rnd.randint(0, 99_999_999):08d}" if t_org.get("agb") else None,
+                "is_demo": True,
+            }
+        )
         org_locations: list[tuple[int, Area]] = []
         for i in members:
             level, template, home, served, is_ended = plans[i]
             sid = i + 1
             d = template.data
-            local_areas = [b for a in served for b in buurten_of(a)] if level in (
-                "neighbourhood", "district", "municipality") else buurten_of(home)
-            primary = (served[0].name if level in ("neighbourhood", "district") else
-                       rnd.choice(home.children).name if level == "municipality" else home.name)
+            local_areas = (
+                [b for a in served for b in buurten_of(a)]
+                if level in ("neighbourhood", "district", "municipality")
+                else buurten_of(home)
+            )
+            primary = (
+                served[0].name
+                if level in ("neighbourhood", "district")
+                else rnd.choice(home.children).name
+                if level == "municipality"
+                else home.name
+            )
             # Distinct local names for the place names of the template's texts: the served
             # area first, then buurten in it, then other buurten of the municipality.
             nearby = rnd.sample(local_areas, min(5, len(local_areas)))
@@ -536,12 +735,18 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
                 nearby += rnd.sample(others, min(5, len(others)))
             local = list(dict.fromkeys([primary] + [b.name for b in nearby]))
             region_name = home.parent.name
-            texts = {f: {lang: _fill(t, home.name, region_name, local) for lang, t in v.items()}
-                     for f, v in template.texts.items()}
+            texts = {
+                f: {lang: _fill(t, home.name, region_name, local) for lang, t in v.items()}
+                for f, v in template.texts.items()
+            }
             name_nl = texts["name"]["nl"]
             if "\x01" not in "".join(template.texts["name"].values()) and level != "country":
-                place = {"neighbourhood": served[0].name, "district": served[0].name,
-                         "municipality": home.name, "region": region_name}[level]
+                place = {
+                    "neighbourhood": served[0].name,
+                    "district": served[0].name,
+                    "municipality": home.name,
+                    "region": region_name,
+                }[level]
                 texts["name"] = {lang: f"{t} {place}" for lang, t in texts["name"].items()}
                 name_nl = texts["name"]["nl"]
             translations = {}
@@ -551,21 +756,41 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
                         translations.setdefault(lang, {})[f] = t
             status = "ended" if is_ended else ("active" if d["status"] == "ended" else d["status"])
             verified = d["verified_at"] - timedelta(days=rnd.randint(0, 300)) if d["verified_at"] else None
-            rows["service"].append({
-                "id": sid, "key": f"s{sid}-{template.key}"[:100], "organisation_id": org_id,
-                "name": name_nl[:200], "summary": texts["summary"]["nl"],
-                "description": texts["description"].get("nl"), "conditions": texts["conditions"].get("nl"),
-                "cost_note": texts["cost_note"].get("nl"), "status_note": texts["status_note"].get("nl"),
-                "translations": translations, "min_age": d["min_age"], "max_age": d["max_age"],
-                "cost_type": d["cost_type"], "status": status, "open_24_7": d["open_24_7"],
-                "closed_on_public_holidays": d["closed_on_public_holidays"],
-                "waiting_weeks": d["waiting_weeks"], "waiting_updated": d["waiting_updated"],
-                "verified_at": verified, "verified_by": d["verified_by"],
-                "review_interval_days": d["review_interval_days"], "is_demo": True,
-            })
-            for facet, key in (("kind", "kinds"), ("domain", "domains"), ("access", "access"),
-                               ("format", "formats"), ("language", "languages"),
-                               ("accessibility", "accessibility"), ("group", "groups")):
+            rows["service"].append(
+                {
+                    "id": sid,
+                    "key": f"s{sid}-{template.key}"[:100],
+                    "organisation_id": org_id,
+                    "name": name_nl[:200],
+                    "summary": texts["summary"]["nl"],
+                    "description": texts["description"].get("nl"),
+                    "conditions": texts["conditions"].get("nl"),
+                    "cost_note": texts["cost_note"].get("nl"),
+                    "status_note": texts["status_note"].get("nl"),
+                    "translations": translations,
+                    "min_age": d["min_age"],
+                    "max_age": d["max_age"],
+                    "cost_type": d["cost_type"],
+                    "status": status,
+                    "open_24_7": d["open_24_7"],
+                    "closed_on_public_holidays": d["closed_on_public_holidays"],
+                    "waiting_weeks": d["waiting_weeks"],
+                    "waiting_updated": d["waiting_updated"],
+                    "verified_at": verified,
+                    "verified_by": d["verified_by"],
+                    "review_interval_days": d["review_interval_days"],
+                    "is_demo": True,
+                }
+            )
+            for facet, key in (
+                ("kind", "kinds"),
+                ("domain", "domains"),
+                ("access", "access"),
+                ("format", "formats"),
+                ("language", "languages"),
+                ("accessibility", "accessibility"),
+                ("group", "groups"),
+            ):
                 for code in dict.fromkeys(d[key]):
                     rows["service_facet"].append({"service_id": sid, "facet": facet, "code": code})
             for code in dict.fromkeys(d["needs"]):
@@ -575,21 +800,38 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
             for pos, ct in enumerate(d["contacts"]):
                 label, hours = ct["label"], ct["hours"] or {}
                 email = ct["email"].split("@")[0] + f"@{slug}.example" if ct["email"] else None
-                rows["contact"].append({
-                    "service_id": sid, "label": label.get("nl"), "hours": hours.get("nl"),
-                    "translations": {lang: {k: v for k, v in (("label", label.get(lang)),
-                                                              ("hours", hours.get(lang))) if v}
-                                     for lang in (set(label) | set(hours)) - {"nl"}},
-                    "phone": ct["phone"] and f"0{rnd.randint(10, 99)} 555 {rnd.randint(0, 9999):04d}",
-                    "email": email, "url": ct["url"], "audience": ct["audience"], "position": pos})
+                rows["contact"].append(
+                    {
+                        "service_id": sid,
+                        "label": label.get("nl"),
+                        "hours": hours.get("nl"),
+                        "translations": {
+                            lang: {k: v for k, v in (("label", label.get(lang)), ("hours", hours.get(lang))) if v}
+                            for lang in (set(label) | set(hours)) - {"nl"}
+                        },
+                        "phone": ct["phone"] and f"0{rnd.randint(10, 99)} 555 {rnd.randint(0, 9999):04d}",
+                        "email": email,
+                        "url": ct["url"],
+                        "audience": ct["audience"],
+                        "position": pos,
+                    }
+                )
             for pos, r in enumerate(d["rules"]):
                 rows["schedule_rule"].append({"service_id": sid, "position": pos, **r})
             for ex in d["exceptions"]:
                 note = ex["note"] or {}
-                rows["schedule_exception"].append({
-                    "service_id": sid, "start": ex["start"], "end": ex["end"], "closed": ex["closed"],
-                    "opens_at": ex["opens_at"], "closes_at": ex["closes_at"], "note": note.get("nl"),
-                    "translations": {lang: {"note": t} for lang, t in note.items() if lang != "nl"}})
+                rows["schedule_exception"].append(
+                    {
+                        "service_id": sid,
+                        "start": ex["start"],
+                        "end": ex["end"],
+                        "closed": ex["closed"],
+                        "opens_at": ex["opens_at"],
+                        "closes_at": ex["closes_at"],
+                        "note": note.get("nl"),
+                        "translations": {lang: {"note": t} for lang, t in note.items() if lang != "nl"},
+                    }
+                )
             # Locations: 0-2, each in a buurt of the served area (the home municipality for
             # regional and national services), sometimes one the organisation already has.
             n_loc = 0 if template.n_locations == 0 else (2 if rnd.random() < PARAMS["second_location"] else 1)
@@ -604,12 +846,20 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
                 lid = len(rows["location"]) + 1
                 x, y = (float(v) for v in _sample_points(buurt.geom, 1, rng)[0])
                 loc_points.append((x, y))
-                rows["location"].append({
-                    "id": lid, "key": f"l{lid}-{slug}"[:100], "organisation_id": org_id,
-                    "name": None if rnd.random() < 0.5 else f"{name[:120]} {buurt.name}"[:200],
-                    "street": rnd.choice(STREETS), "house_number": str(rnd.randint(1, 250)),
-                    "postcode": None, "city": buurt.municipality.name, "neighbourhood_id": buurt.id,
-                    "wkt": f"POINT({x!r} {y!r})"})
+                rows["location"].append(
+                    {
+                        "id": lid,
+                        "key": f"l{lid}-{slug}"[:100],
+                        "organisation_id": org_id,
+                        "name": None if rnd.random() < 0.5 else f"{name[:120]} {buurt.name}"[:200],
+                        "street": rnd.choice(STREETS),
+                        "house_number": str(rnd.randint(1, 250)),
+                        "postcode": None,
+                        "city": buurt.municipality.name,
+                        "neighbourhood_id": buurt.id,
+                        "wkt": f"POINT({x!r} {y!r})",
+                    }
+                )
                 org_locations.append((lid, buurt))
                 chosen.append(lid)
             for lid in chosen:
@@ -623,15 +873,34 @@ def build_catalogue(areas: list[Area], by_code: dict[str, Area], rnd: random.Ran
 
 
 def area_rows(areas: list[Area]) -> list[dict]:
-    return [{"id": a.id, "code": a.code, "level": a.level, "name": a.name,
-             "parent_id": a.parent.id if a.parent else None,
-             "wkt": None if a.geom is None else shapely.to_wkt(a.geom, rounding_precision=-1)} for a in areas]
+    return [
+        {
+            "id": a.id,
+            "code": a.code,
+            "level": a.level,
+            "name": a.name,
+            "parent_id": a.parent.id if a.parent else None,
+            "wkt": None if a.geom is None else shapely.to_wkt(a.geom, rounding_precision=-1),
+        }
+        for a in areas
+    ]
 
 
 # --- writing -----------------------------------------------------------------------------
 
-TABLE_ORDER = ["area_unit", "organisation", "location", "service", "service_facet", "service_need",
-               "service_area", "service_location", "contact", "schedule_rule", "schedule_exception"]
+TABLE_ORDER = [
+    "area_unit",
+    "organisation",
+    "location",
+    "service",
+    "service_facet",
+    "service_need",
+    "service_area",
+    "service_location",
+    "contact",
+    "schedule_rule",
+    "schedule_exception",
+]
 
 
 def write_database(url: str, rows: dict[str, list[dict]]) -> None:
@@ -656,19 +925,33 @@ def write_database(url: str, rows: dict[str, list[dict]]) -> None:
             for name in TABLE_ORDER:
                 table, data = tables[name], rows[name]
                 if name in ("area_unit", "location"):
-                    data = [{**{k: v for k, v in r.items() if k != "wkt"},
-                             "geom": None if r["wkt"] is None else WKTElement(r["wkt"], srid=4326)} for r in data]
+                    data = [
+                        {
+                            **{k: v for k, v in r.items() if k != "wkt"},
+                            "geom": None if r["wkt"] is None else WKTElement(r["wkt"], srid=4326),
+                        }
+                        for r in data
+                    ]
                 elif name == "service_need":
                     data = [{"service_id": r["service_id"], "need_id": need_id[r["need_code"]]} for r in data]
                 started = time.perf_counter()
                 for i in range(0, len(data), 20_000):
-                    conn.execute(table.insert(), data[i:i + 20_000])
+                    conn.execute(table.insert(), data[i : i + 20_000])
                 say(f"  {name}: {len(data):,} rows in {time.perf_counter() - started:.1f} s")
             if conn.dialect.name == "postgresql":
-                for name in ("area_unit", "organisation", "location", "service", "contact", "schedule_rule",
-                             "schedule_exception", "need_term"):
-                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                      f"(SELECT max(id) FROM {name}))"))
+                for name in (
+                    "area_unit",
+                    "organisation",
+                    "location",
+                    "service",
+                    "contact",
+                    "schedule_rule",
+                    "schedule_exception",
+                    "need_term",
+                ):
+                    conn.execute(
+                        text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+                    )
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE"))
@@ -678,10 +961,17 @@ def write_database(url: str, rows: dict[str, list[dict]]) -> None:
 
 # --- cache -------------------------------------------------------------------------------
 
+
 def inputs_digest() -> str:
     h = hashlib.sha256(json.dumps(PARAMS, sort_keys=True).encode())
-    for path in [Path(__file__), MUNICIPALITIES_FILE, AMSTERDAM_BUURTEN_FILE, NEEDS_FILE, PC4_FILE,
-                 *sorted(CATALOGUE_DIR.glob("*.yaml"))]:
+    for path in [
+        Path(__file__),
+        MUNICIPALITIES_FILE,
+        AMSTERDAM_BUURTEN_FILE,
+        NEEDS_FILE,
+        PC4_FILE,
+        *sorted(CATALOGUE_DIR.glob("*.yaml")),
+    ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(f"numpy {np.__version__} shapely {shapely.__version__} geos {shapely.geos_version}".encode())
@@ -706,7 +996,7 @@ def _count_services_pg() -> int | None:
     try:
         with pg_connect() as conn:
             return conn.execute("SELECT count(*) FROM service").fetchone()[0]
-    except Exception:  # noqa: BLE001 -- any failure means: regenerate
+    except Exception:
         return None
 
 
@@ -716,24 +1006,36 @@ def up_to_date(digest: str, postgres: bool = True) -> bool:
         stamp = json.loads(STAMP.read_text())
     except (OSError, ValueError):
         return False
-    return (stamp.get("digest") == digest and _count_services_sqlite() == expected
-            and (not postgres or (stamp.get("postgres", True) and _count_services_pg() == expected)))
+    return (
+        stamp.get("digest") == digest
+        and _count_services_sqlite() == expected
+        and (not postgres or (stamp.get("postgres", True) and _count_services_pg() == expected))
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--force", action="store_true", help="regenerate even when the cache is current")
-    parser.add_argument("--services", type=int, metavar="N",
-                        help=f"live services (default {PARAMS['live_services']:,}; ended ones: 1 %% on top); "
-                             "fewer for a quick smoke run")
-    parser.add_argument("--no-postgres", action="store_true",
-                        help="write the SpatiaLite database only (then run bench.run with --no-postgres)")
+    parser.add_argument(
+        "--services",
+        type=int,
+        metavar="N",
+        help=f"live services (default {PARAMS['live_services']:,}; ended ones: 1 %% on top); "
+        "fewer for a quick smoke run",
+    )
+    parser.add_argument(
+        "--no-postgres",
+        action="store_true",
+        help="write the SpatiaLite database only (then run bench.run with --no-postgres)",
+    )
     args = parser.parse_args(argv)
     if args.services is not None:
         if args.services < 1:
             parser.error("--services must be at least 1")
-        PARAMS.update(live_services=args.services,
-                      ended_services=round(args.services * PARAMS["ended_services"] / PARAMS["live_services"]))
+        PARAMS.update(
+            live_services=args.services,
+            ended_services=round(args.services * PARAMS["ended_services"] / PARAMS["live_services"]),
+        )
     postgres = not args.no_postgres
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     digest = inputs_digest()
@@ -751,8 +1053,12 @@ def main(argv: list[str] | None = None) -> int:
     levels = defaultdict(int)
     for a in areas:
         levels[a.level] += 1
-    say("generated: " + ", ".join(f"{n:,} {lvl}" for lvl, n in levels.items()) + "; "
-        + ", ".join(f"{len(rows[t]):,} {t}" for t in TABLE_ORDER[1:]))
+    say(
+        "generated: "
+        + ", ".join(f"{n:,} {lvl}" for lvl, n in levels.items())
+        + "; "
+        + ", ".join(f"{len(rows[t]):,} {t}" for t in TABLE_ORDER[1:])
+    )
     with step(f"SpatiaLite: {SQLITE_PATH.relative_to(BENCH_DIR.parent)}"):
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(str(SQLITE_PATH) + suffix).unlink(missing_ok=True)
@@ -762,11 +1068,19 @@ def main(argv: list[str] | None = None) -> int:
             pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
             pg_admin(f"CREATE DATABASE {PG_DATABASE}")
             write_database(pg_url(), rows)
-    STAMP.write_text(json.dumps({"digest": digest, "params": PARAMS, "postgres": postgres,
-                                 "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-                                 "seconds": round(time.perf_counter() - started, 1),
-                                 "counts": {"areas": dict(levels), **{t: len(rows[t]) for t in TABLE_ORDER}}},
-                                indent=1))
+    STAMP.write_text(
+        json.dumps(
+            {
+                "digest": digest,
+                "params": PARAMS,
+                "postgres": postgres,
+                "generated_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "seconds": round(time.perf_counter() - started, 1),
+                "counts": {"areas": dict(levels), **{t: len(rows[t]) for t in TABLE_ORDER}},
+            },
+            indent=1,
+        )
+    )
     say(f"generation took {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -7,6 +7,7 @@ excluded. Prints a table and checks the budgets of issue 7.
 Without ``--base`` it starts the real server (``make run``) on a free port
 with its own demo instance, as the tests do.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 TILE_MARKERS = ("/kaart/leeg/", "tile.openstreetmap.org")
 
 # (name, path, budget in KB transferred, tiles excluded)
@@ -36,7 +45,7 @@ PAGES = [
 class Weight:
     requests: int
     transferred: int  # bytes on the wire, headers included
-    decoded: int      # bytes after decompression
+    decoded: int  # bytes after decompression
     urls: list[tuple[str, int]]
 
 
@@ -50,17 +59,30 @@ def measure(browser, url: str, width: int = 1280) -> Weight:
     urls: dict[str, str] = {}
     sizes: dict[str, tuple[int, int]] = {}
     cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.dataReceived", lambda e: sizes.__setitem__(
-        e["requestId"], (sizes.get(e["requestId"], (0, 0))[0], sizes.get(e["requestId"], (0, 0))[1] + e["dataLength"])))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(
-        e["requestId"], (int(e["encodedDataLength"]), sizes.get(e["requestId"], (0, 0))[1])))
+    cdp.on(
+        "Network.dataReceived",
+        lambda e: sizes.__setitem__(
+            e["requestId"],
+            (sizes.get(e["requestId"], (0, 0))[0], sizes.get(e["requestId"], (0, 0))[1] + e["dataLength"]),
+        ),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(
+            e["requestId"], (int(e["encodedDataLength"]), sizes.get(e["requestId"], (0, 0))[1])
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)
     context.close()
-    counted = [(urls[rid], size) for rid, size in sizes.items()
-               if rid in urls and not any(m in urls[rid] for m in TILE_MARKERS) and not urls[rid].startswith("data:")]
-    return Weight(len(counted), sum(s[0] for _u, s in counted), sum(s[1] for _u, s in counted),
-                  [(u, s[0]) for u, s in counted])
+    counted = [
+        (urls[rid], size)
+        for rid, size in sizes.items()
+        if rid in urls and not any(m in urls[rid] for m in TILE_MARKERS) and not urls[rid].startswith("data:")
+    ]
+    return Weight(
+        len(counted), sum(s[0] for _u, s in counted), sum(s[1] for _u, s in counted), [(u, s[0]) for u, s in counted]
+    )
 
 
 def first_service_with_one_address(base: str) -> str:
@@ -113,8 +135,10 @@ def main() -> int:
     for name, w, budget in rows:
         verdict = "" if budget is None else ("ok" if w.transferred <= budget * 1024 else "OVER")
         over += verdict == "OVER"
-        print(f"{name:24} {w.requests:>8} {w.transferred / 1024:>9.1f} KB {w.decoded / 1024:>7.1f} KB  "
-              f"{'' if budget is None else f'<= {budget} KB'} {verdict}")
+        print(
+            f"{name:24} {w.requests:>8} {w.transferred / 1024:>9.1f} KB {w.decoded / 1024:>7.1f} KB  "
+            f"{'' if budget is None else f'<= {budget} KB'} {verdict}"
+        )
     return 1 if over else 0
 
 

@@ -19,6 +19,7 @@ the ratios, the targets of the issue, and the PostgreSQL plans once.
 
 Run: ``.venv/bin/python -m bench.run [--n 300] [--warmup 20] [--budget 60] [--no-postgres]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,18 +35,50 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from bench.common import (KINDS_FILE, PLAIN_INDEX_DIR, PRODUCT_INDEX_DIR, STAMP, make_app, pg_connect, say,
-                          sqlite_url, step)
+from bench.common import (
+    KINDS_FILE,
+    PLAIN_INDEX_DIR,
+    PRODUCT_INDEX_DIR,
+    STAMP,
+    make_app,
+    pg_connect,
+    say,
+    sqlite_url,
+    step,
+)
 
 SEED = 3
 RADIUS_M = 5000
 TOP = 20
 # Need words and lay words from the demo vocabulary (data/taxonomy/needs.yaml, service_kinds.yaml);
 # more are drawn from the taxonomy's synonyms at random (seeded).
-WORDS = ["schulden", "rouwgroep", "eenzaam", "geldzorgen", "burn-out", "werk zoeken", "money worries",
-         "huisarts", "depressie", "verslaving", "huiselijk geweld", "dakloos", "mantelzorg", "taalcafé",
-         "opvoeding", "inloop", "psycholoog", "angst", "loneliness", "debt help", "buurtteam", "schuldhulp",
-         "somber", "alcohol", "zelfhulpgroep"]
+WORDS = [
+    "schulden",
+    "rouwgroep",
+    "eenzaam",
+    "geldzorgen",
+    "burn-out",
+    "werk zoeken",
+    "money worries",
+    "huisarts",
+    "depressie",
+    "verslaving",
+    "huiselijk geweld",
+    "dakloos",
+    "mantelzorg",
+    "taalcafé",
+    "opvoeding",
+    "inloop",
+    "psycholoog",
+    "angst",
+    "loneliness",
+    "debt help",
+    "buurtteam",
+    "schuldhulp",
+    "somber",
+    "alcohol",
+    "zelfhulpgroep",
+]
 EXTRA_WORDS = 25
 
 TARGETS = {"1": ("p95", 50.0), "2": ("p95", 50.0), "3": ("p95", 1.0)}
@@ -62,12 +95,13 @@ MEASURES = {
 
 # --- timing ------------------------------------------------------------------------------
 
+
 @dataclass
 class Timing:
     system: str
     times_ms: list[float] = field(default_factory=list)
-    shown: list[int] = field(default_factory=list)     # rows returned (at most 20)
-    matched: list[int] = field(default_factory=list)   # all matches, where the system says
+    shown: list[int] = field(default_factory=list)  # rows returned (at most 20)
+    matched: list[int] = field(default_factory=list)  # all matches, where the system says
     planned: int = 0
     stopped_by_budget: bool = False
     note: str = ""
@@ -99,7 +133,6 @@ class Build:
     detail: str = ""
 
 
-
 RESULTS: dict[str, list] = {m: [] for m in MEASURES}
 LOAD: list[float] = []  # 1-minute load averages at the end of each query measure
 PLANS: list[tuple[str, str]] = []
@@ -128,8 +161,11 @@ def timed_loop(system: str, items: list, fn, warmup: int, budget_s: float, after
             timing.stopped_by_budget = True
             break
     LOAD.append(os.getloadavg()[0])
-    extra = f" (stopped by the {budget_s:.0f} s budget after {timing.n} of {timing.planned})" \
-        if timing.stopped_by_budget else ""
+    extra = (
+        f" (stopped by the {budget_s:.0f} s budget after {timing.n} of {timing.planned})"
+        if timing.stopped_by_budget
+        else ""
+    )
     say(f"  {system}: p50 {fmt_ms(timing.p50)} ms, p95 {fmt_ms(timing.p95)} ms over {timing.n} queries{extra}")
     return timing
 
@@ -150,11 +186,12 @@ def fmt_ms(value: float | None) -> str:
 
 # --- the queries -------------------------------------------------------------------------
 
+
 @dataclass
 class Areas:
     parent: dict[int, int | None]
     code: dict[int, str]
-    buurten: list[tuple[int, object]]   # (id, shapely geometry)
+    buurten: list[tuple[int, object]]  # (id, shapely geometry)
 
     def chain(self, area_id: int) -> list[int]:
         out, node = [], area_id
@@ -171,11 +208,13 @@ def load_areas(session) -> Areas:
     from socialmap.geo import from_db
 
     parent, code, buurten = {}, {}, []
-    for area_id, area_code, level, parent_id in session.execute(
-            select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id)):
+    for area_id, area_code, _level, parent_id in session.execute(
+        select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id)
+    ):
         parent[area_id], code[area_id] = parent_id, area_code
-    for area_id, geom in session.execute(select(AreaUnit.id, AreaUnit.geom)
-                                         .where(AreaUnit.level == "neighbourhood").order_by(AreaUnit.id)):
+    for area_id, geom in session.execute(
+        select(AreaUnit.id, AreaUnit.geom).where(AreaUnit.level == "neighbourhood").order_by(AreaUnit.id)
+    ):
         buurten.append((area_id, from_db(geom)))
     return Areas(parent, code, buurten)
 
@@ -185,8 +224,10 @@ def vocabulary(rnd: random.Random) -> list[str]:
 
     needs = yaml.safe_load((DATA_DIR / "taxonomy" / "needs.yaml").read_text(encoding="utf-8"))["needs"]
     kinds = yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8"))["service_kinds"]
-    pool = sorted({w for t in needs + kinds for words in (t.get("synonyms") or {}).values() for w in words}
-                  | {lbl for t in needs + kinds for lbl in (t.get("label") or {}).values()})
+    pool = sorted(
+        {w for t in needs + kinds for words in (t.get("synonyms") or {}).values() for w in words}
+        | {lbl for t in needs + kinds for lbl in (t.get("label") or {}).values()}
+    )
     pool = [w for w in pool if w not in WORDS]
     return WORDS + rnd.sample(pool, EXTRA_WORDS)
 
@@ -210,8 +251,9 @@ def make_queries(areas: Areas, total: int, rnd: random.Random) -> dict[str, list
         buurt_id, geom = rnd.choice(areas.buurten)
         c = geom.centroid
         pt = c if geom.contains(c) else geom.representative_point()
-        q1.append({"text": rnd.choice(words), "lon": pt.x, "lat": pt.y, "buurt": buurt_id,
-                   "areas": areas.chain(buurt_id)})
+        q1.append(
+            {"text": rnd.choice(words), "lon": pt.x, "lat": pt.y, "buurt": buurt_id, "areas": areas.chain(buurt_id)}
+        )
     pc4s = sorted(postcode_centroids())
     q2 = []
     for _ in range(total):
@@ -228,6 +270,7 @@ def make_queries(areas: Areas, total: int, rnd: random.Random) -> dict[str, list
 
 # --- socialmap (the product) -------------------------------------------------------------
 
+
 def run_socialmap(session, db, queries, args) -> None:
     from socialmap.catalogue import queries as catalogue_queries
     from socialmap.search import places
@@ -242,9 +285,13 @@ def run_socialmap(session, db, queries, args) -> None:
             manifest = reindex(session, index, processes=2)
             seconds = time.perf_counter() - started
         db.session.remove()
-        RESULTS["4"].append(Build("socialmap", seconds,
-                                  f"reindex(processes=2): {manifest.services:,} documents in "
-                                  f"{len(manifest.counts)} shards"))
+        RESULTS["4"].append(
+            Build(
+                "socialmap",
+                seconds,
+                f"reindex(processes=2): {manifest.services:,} documents in {len(manifest.counts)} shards",
+            )
+        )
 
     # A running app loads every shard in the background at its first request
     # (SearchIndex.warm); do the same here, outside the clock.
@@ -265,14 +312,18 @@ def run_socialmap(session, db, queries, args) -> None:
         return len(resp.hits), getattr(resp, "total", None)
 
     with step("socialmap: measure 1, search(text, place_at(buurt centroid), 5 km)"):
-        RESULTS["1"].append(timed_loop("socialmap", queries["1"], one, args.warmup, args.budget,
-                                       after=db.session.remove))
+        RESULTS["1"].append(
+            timed_loop("socialmap", queries["1"], one, args.warmup, args.budget, after=db.session.remove)
+        )
 
     # The same queries again: every shard they touch is open now. Tells a first visit to a
     # shard (opening it, loading what the engine caches per shard) from the steady state.
     with step("socialmap: measure 1 again, the same queries (for information)"):
-        RESULTS["1"].append(timed_loop("socialmap, same again", queries["1"][args.warmup:], one, 0,
-                                       args.budget, after=db.session.remove))
+        RESULTS["1"].append(
+            timed_loop(
+                "socialmap, same again", queries["1"][args.warmup :], one, 0, args.budget, after=db.session.remove
+            )
+        )
 
     def two(q):  # the postcode is resolved on the clock, as the product does for "where=1234"
         place = places.resolve(db.session, q["postcode"])
@@ -280,24 +331,34 @@ def run_socialmap(session, db, queries, args) -> None:
         return len(resp.hits), getattr(resp, "total", None)
 
     with step("socialmap: measure 2, resolve(postcode) + search(text, 5 km)"):
-        RESULTS["2"].append(timed_loop("socialmap", queries["2"], two, args.warmup, args.budget,
-                                       after=db.session.remove))
+        RESULTS["2"].append(
+            timed_loop("socialmap", queries["2"], two, args.warmup, args.budget, after=db.session.remove)
+        )
 
     def three_ref(q):
         found = catalogue_queries.neighbourhood_ref_at(db.session, q["lon"], q["lat"])
         return (1 if found is not None else 0), None
 
     with step("socialmap: measure 3, queries.neighbourhood_ref_at on SpatiaLite (the lookup)"):
-        RESULTS["3"].append(timed_loop("socialmap neighbourhood_ref_at", queries["3"], three_ref, args.warmup,
-                                       args.budget, after=db.session.remove))
+        RESULTS["3"].append(
+            timed_loop(
+                "socialmap neighbourhood_ref_at",
+                queries["3"],
+                three_ref,
+                args.warmup,
+                args.budget,
+                after=db.session.remove,
+            )
+        )
 
     def three(q):
         found = catalogue_queries.neighbourhood_at(db.session, q["lon"], q["lat"])
         return (1 if found is not None else 0), None
 
     with step("socialmap: measure 3 (for information), queries.neighbourhood_at: the lookup + the ORM object"):
-        timing = timed_loop("socialmap neighbourhood_at", queries["3"], three, args.warmup, args.budget,
-                            after=db.session.remove)
+        timing = timed_loop(
+            "socialmap neighbourhood_at", queries["3"], three, args.warmup, args.budget, after=db.session.remove
+        )
         RESULTS["3"].append(timing)
         wrong = check_lookups(db, queries["3"], catalogue_queries.neighbourhood_at)
         if wrong:
@@ -308,10 +369,17 @@ def run_socialmap(session, db, queries, args) -> None:
         return (1 if place.neighbourhood_code else 0), None
 
     with step("socialmap: measure 3 (for information), places.place_at on SpatiaLite"):
-        RESULTS["3"].append(timed_loop("socialmap place_at", queries["3"], three_place, args.warmup,
-                                       args.budget, after=db.session.remove))
-    PLANS.append(("socialmap measure 3: neighbourhood_at on SpatiaLite (its SQL and EXPLAIN QUERY PLAN)",
-                  neighbourhood_code_path(db, queries["3"][0])))
+        RESULTS["3"].append(
+            timed_loop(
+                "socialmap place_at", queries["3"], three_place, args.warmup, args.budget, after=db.session.remove
+            )
+        )
+    PLANS.append(
+        (
+            "socialmap measure 3: neighbourhood_at on SpatiaLite (its SQL and EXPLAIN QUERY PLAN)",
+            neighbourhood_code_path(db, queries["3"][0]),
+        )
+    )
 
 
 def check_lookups(db, items, fn) -> int:
@@ -351,13 +419,14 @@ def neighbourhood_code_path(db, q) -> str:
             try:
                 plan = raw.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
                 lines += ["  plan: " + " ".join(str(c) for c in row[1:]) for row in plan]
-            except Exception as exc:  # noqa: BLE001 -- a plan is information only
+            except Exception as exc:
                 lines.append(f"  (no plan: {exc})")
     db.session.remove()
     return "\n".join(lines)
 
 
 # --- plain Whoosh -----------------------------------------------------------------------
+
 
 def build_plain(session, db):
     from whoosh import index as whoosh_index
@@ -381,9 +450,13 @@ def build_plain(session, db):
             writer.add_document(**to_whoosh(doc))
         writer.commit()
         seconds = time.perf_counter() - started
-    RESULTS["4"].append(Build("plain Whoosh", seconds,
-                              f"build_documents {docs_s:.1f} s + one index {seconds - docs_s:.1f} s "
-                              f"({len(docs):,} documents)"))
+    RESULTS["4"].append(
+        Build(
+            "plain Whoosh",
+            seconds,
+            f"build_documents {docs_s:.1f} s + one index {seconds - docs_s:.1f} s ({len(docs):,} documents)",
+        )
+    )
     return ix, schema
 
 
@@ -419,8 +492,7 @@ def run_plain_whoosh(session, db, queries, args) -> None:
 
     def one(q):
         codes = q["place"].serving_codes
-        results = searcher.search(plain_query(q["text"]), filter=Or([Term("serves", c) for c in codes]),
-                                  limit=TOP)
+        results = searcher.search(plain_query(q["text"]), filter=Or([Term("serves", c) for c in codes]), limit=TOP)
         hits = [hit.fields() for hit in results]
         return len(hits), results.estimated_length()
 
@@ -437,15 +509,17 @@ def run_plain_whoosh(session, db, queries, args) -> None:
         for hit in results:
             fields = hit.fields()
             if codes.intersection(fields["serves"].split()) or any(
-                    haversine_m(q["lon"], q["lat"], loc[0], loc[1]) <= RADIUS_M for loc in fields["locations"]):
+                haversine_m(q["lon"], q["lat"], loc[0], loc[1]) <= RADIUS_M for loc in fields["locations"]
+            ):
                 kept.append(fields)
                 if len(kept) == TOP:
                     break
         return len(kept), len(results)
 
     with step("plain Whoosh: measure 2, resolve(postcode) + OR query, filtered by serves/5 km on stored fields"):
-        RESULTS["2"].append(timed_loop("plain Whoosh", queries["2"], two, args.warmup, args.budget,
-                                       after=db.session.remove))
+        RESULTS["2"].append(
+            timed_loop("plain Whoosh", queries["2"], two, args.warmup, args.budget, after=db.session.remove)
+        )
     searcher.close()
 
 
@@ -577,8 +651,9 @@ def run_postgres(queries, args) -> None:
     kinds = yaml.safe_load(KINDS_FILE.read_text(encoding="utf-8"))["service_kinds"]
     with pg_connect(autocommit=True) as conn:
         conn.execute("SET jit = off")  # JIT compiles for seconds-long queries; these take milliseconds
-        built = conn.execute("SELECT to_regclass('bench_search') IS NOT NULL AND "
-                             "to_regclass('bench_location_geog') IS NOT NULL").fetchone()[0]
+        built = conn.execute(
+            "SELECT to_regclass('bench_search') IS NOT NULL AND to_regclass('bench_location_geog') IS NOT NULL"
+        ).fetchone()[0]
         if not (args.no_build and built):
             with step("PostgreSQL: measure 4, tsvector ('dutch' + 'english') + GIN indexes"):
                 for table in ("bench_search", "bench_term", "bench_kind"):
@@ -586,10 +661,17 @@ def run_postgres(queries, args) -> None:
                 conn.execute("DROP INDEX IF EXISTS bench_location_geog")
                 conn.execute("CREATE TABLE bench_kind (code text PRIMARY KEY, nl text, en text)")
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO bench_kind VALUES (%s, %s, %s)", [
-                        (k["code"], " ".join([k["label"].get("nl", "")] + (k.get("synonyms") or {}).get("nl", [])),
-                         " ".join([k["label"].get("en", "")] + (k.get("synonyms") or {}).get("en", [])))
-                        for k in kinds])
+                    cur.executemany(
+                        "INSERT INTO bench_kind VALUES (%s, %s, %s)",
+                        [
+                            (
+                                k["code"],
+                                " ".join([k["label"].get("nl", "")] + (k.get("synonyms") or {}).get("nl", [])),
+                                " ".join([k["label"].get("en", "")] + (k.get("synonyms") or {}).get("en", [])),
+                            )
+                            for k in kinds
+                        ],
+                    )
                 started = time.perf_counter()
                 for sql in PG_BUILD:
                     conn.execute(sql)
@@ -599,9 +681,14 @@ def run_postgres(queries, args) -> None:
                 conn.execute("ANALYZE location")
                 geog_s = time.perf_counter() - started
             count = conn.execute("SELECT count(*) FROM bench_search").fetchone()[0]
-            RESULTS["4"].append(Build("PostgreSQL", seconds,
-                                      f"tsvector + codes (+ areas) table, 3 GIN indexes, {count:,} services "
-                                      f"(the geography GiST index on location: another {geog_s:.1f} s)"))
+            RESULTS["4"].append(
+                Build(
+                    "PostgreSQL",
+                    seconds,
+                    f"tsvector + codes (+ areas) table, 3 GIN indexes, {count:,} services "
+                    f"(the geography GiST index on location: another {geog_s:.1f} s)",
+                )
+            )
 
         def explain(title, sql, params):
             rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
@@ -611,45 +698,88 @@ def run_postgres(queries, args) -> None:
         p2 = {k: queries["2"][args.warmup][k] for k in ("lon", "lat")} | {"q": queries["2"][args.warmup]["text"]}
         p3 = {k: queries["3"][args.warmup][k] for k in ("lon", "lat")}
         explain(f"PostgreSQL measure 1 (q={p1['q']!r}, areas={p1['areas']})", PG_Q1, p1)
-        explain(f"PostgreSQL measure 1, variant with the served areas in the search row", PG_Q1_DENORMALISED, p1)
+        explain("PostgreSQL measure 1, variant with the served areas in the search row", PG_Q1_DENORMALISED, p1)
         explain(f"PostgreSQL measure 2 (q={p2['q']!r}, {p2['lon']:.5f} {p2['lat']:.5f})", PG_Q2, p2)
-        explain(f"PostgreSQL measure 2, variant: serves the postcode's buurt or within 5 km", PG_Q2_PRODUCT, p2)
+        explain("PostgreSQL measure 2, variant: serves the postcode's buurt or within 5 km", PG_Q2_PRODUCT, p2)
         explain(f"PostgreSQL measure 3 ({p3['lon']:.5f} {p3['lat']:.5f})", PG_Q3, p3)
 
         def runner(sql, params_of):
             def run(q):
                 rows = conn.execute(sql, params_of(q), prepare=True).fetchall()
                 return len(rows), None
+
             return run
 
         with step("PostgreSQL: measure 1, FTS + service_area join on the buurt's ancestors"):
-            RESULTS["1"].append(timed_loop("PostgreSQL", queries["1"], runner(
-                PG_Q1, lambda q: {"q": q["text"], "areas": q["areas"]}), args.warmup, args.budget))
+            RESULTS["1"].append(
+                timed_loop(
+                    "PostgreSQL",
+                    queries["1"],
+                    runner(PG_Q1, lambda q: {"q": q["text"], "areas": q["areas"]}),
+                    args.warmup,
+                    args.budget,
+                )
+            )
         with step("PostgreSQL: measure 1 (variant), FTS + served areas as an indexed array in the search row"):
-            RESULTS["1"].append(timed_loop("PostgreSQL, areas in row", queries["1"], runner(
-                PG_Q1_DENORMALISED, lambda q: {"q": q["text"], "areas": q["areas"]}), args.warmup, args.budget))
+            RESULTS["1"].append(
+                timed_loop(
+                    "PostgreSQL, areas in row",
+                    queries["1"],
+                    runner(PG_Q1_DENORMALISED, lambda q: {"q": q["text"], "areas": q["areas"]}),
+                    args.warmup,
+                    args.budget,
+                )
+            )
         with step("PostgreSQL: measure 2, FTS + ST_DWithin(geography, 5 km)"):
-            RESULTS["2"].append(timed_loop("PostgreSQL", queries["2"], runner(
-                PG_Q2, lambda q: {"q": q["text"], "lon": q["lon"], "lat": q["lat"]}), args.warmup, args.budget))
+            RESULTS["2"].append(
+                timed_loop(
+                    "PostgreSQL",
+                    queries["2"],
+                    runner(PG_Q2, lambda q: {"q": q["text"], "lon": q["lon"], "lat": q["lat"]}),
+                    args.warmup,
+                    args.budget,
+                )
+            )
         with step("PostgreSQL: measure 2 (variant), FTS + (serves the postcode's buurt OR within 5 km)"):
-            RESULTS["2"].append(timed_loop("PostgreSQL, serves or 5 km", queries["2"], runner(
-                PG_Q2_PRODUCT, lambda q: {"q": q["text"], "lon": q["lon"], "lat": q["lat"]}), args.warmup,
-                args.budget))
+            RESULTS["2"].append(
+                timed_loop(
+                    "PostgreSQL, serves or 5 km",
+                    queries["2"],
+                    runner(PG_Q2_PRODUCT, lambda q: {"q": q["text"], "lon": q["lon"], "lat": q["lat"]}),
+                    args.warmup,
+                    args.budget,
+                )
+            )
         with step("PostgreSQL: measure 3, ST_Contains on area_unit (GiST)"):
-            RESULTS["3"].append(timed_loop("PostgreSQL", queries["3"], runner(
-                PG_Q3, lambda q: {"lon": q["lon"], "lat": q["lat"]}), args.warmup, args.budget))
+            RESULTS["3"].append(
+                timed_loop(
+                    "PostgreSQL",
+                    queries["3"],
+                    runner(PG_Q3, lambda q: {"lon": q["lon"], "lat": q["lat"]}),
+                    args.warmup,
+                    args.budget,
+                )
+            )
         # How large the served-area candidate sets are (the point of the issue's remark).
-        sizes = [conn.execute("SELECT count(DISTINCT sa.service_id) FROM service_area sa "
-                              "JOIN service s ON s.id = sa.service_id "
-                              "WHERE sa.area_id = ANY(%(a)s) AND s.status <> 'ended'",
-                              {"a": q["areas"]}, prepare=True).fetchone()[0]
-                 for q in queries["1"][args.warmup:args.warmup + 100]]
-        NOTES.append(f"services serving a measured buurt (its buurt, wijk, municipality, region or NL): "
-                     f"median {statistics.median(sizes):,.0f}, min {min(sizes):,}, max {max(sizes):,} "
-                     f"({len(sizes)} buurten of measure 1)")
+        sizes = [
+            conn.execute(
+                "SELECT count(DISTINCT sa.service_id) FROM service_area sa "
+                "JOIN service s ON s.id = sa.service_id "
+                "WHERE sa.area_id = ANY(%(a)s) AND s.status <> 'ended'",
+                {"a": q["areas"]},
+                prepare=True,
+            ).fetchone()[0]
+            for q in queries["1"][args.warmup : args.warmup + 100]
+        ]
+        NOTES.append(
+            f"services serving a measured buurt (its buurt, wijk, municipality, region or NL): "
+            f"median {statistics.median(sizes):,.0f}, min {min(sizes):,}, max {max(sizes):,} "
+            f"({len(sizes)} buurten of measure 1)"
+        )
 
 
 # --- report --------------------------------------------------------------------------------
+
 
 def report(args, generated: dict, started: float) -> None:
     out = []
@@ -663,16 +793,22 @@ def report(args, generated: dict, started: float) -> None:
     w("")
     w("=" * 100)
     load = f"{min(LOAD):.1f}..{max(LOAD):.1f}" if LOAD else "-"
-    w(f"socialmap search benchmark -- {time.strftime('%Y-%m-%d %H:%M')} -- {os.cpu_count()} cores; "
-      f"1-minute load average after each query measure {load} (the queries add about 1; more means other "
-      f"work on the machine)")
-    w(f"catalogue: {counts.get('service', 0):,} services ({generated['params']['live_services']:,} live), "
-      f"{counts.get('organisation', 0):,} organisations, {counts.get('location', 0):,} locations; "
-      f"{areas.get('neighbourhood', 0):,} buurten, {areas.get('district', 0):,} wijken, "
-      f"{areas.get('municipality', 0)} municipalities, {areas.get('region', 0)} regions")
-    w(f"served-area mix: " + ", ".join(f"{k} {v:.0%}" for k, v in generated["params"]["level_mix"].items()))
-    w(f"queries per measure: up to {args.n} after {args.warmup} warm-up; a measure stops early after "
-      f"{args.budget:.0f} s (N shows how many ran); top {TOP}; times in ms")
+    w(
+        f"socialmap search benchmark -- {time.strftime('%Y-%m-%d %H:%M')} -- {os.cpu_count()} cores; "
+        f"1-minute load average after each query measure {load} (the queries add about 1; more means other "
+        f"work on the machine)"
+    )
+    w(
+        f"catalogue: {counts.get('service', 0):,} services ({generated['params']['live_services']:,} live), "
+        f"{counts.get('organisation', 0):,} organisations, {counts.get('location', 0):,} locations; "
+        f"{areas.get('neighbourhood', 0):,} buurten, {areas.get('district', 0):,} wijken, "
+        f"{areas.get('municipality', 0)} municipalities, {areas.get('region', 0)} regions"
+    )
+    w("served-area mix: " + ", ".join(f"{k} {v:.0%}" for k, v in generated["params"]["level_mix"].items()))
+    w(
+        f"queries per measure: up to {args.n} after {args.warmup} warm-up; a measure stops early after "
+        f"{args.budget:.0f} s (N shows how many ran); top {TOP}; times in ms"
+    )
     w("=" * 100)
     w(f"{'measure':<34}{'system':<28}{'N':>5}{'p50 ms':>10}{'p95 ms':>10}{'mean ms':>10}{'rows':>7}{'matches':>9}")
     for m in ("1", "2", "3"):
@@ -682,8 +818,10 @@ def report(args, generated: dict, started: float) -> None:
             rows = f"{statistics.fmean(t.shown):.1f}" if t.shown else "-"
             matches = f"{statistics.fmean(t.matched):,.0f}" if t.matched else "-"
             n = f"{t.n}{'*' if t.stopped_by_budget else ''}"
-            w(f"{label:<34}{t.system:<28}{n:>5}{fmt_ms(t.p50):>10}{fmt_ms(t.p95):>10}{fmt_ms(mean):>10}"
-              f"{rows:>7}{matches:>9}")
+            w(
+                f"{label:<34}{t.system:<28}{n:>5}{fmt_ms(t.p50):>10}{fmt_ms(t.p95):>10}{fmt_ms(mean):>10}"
+                f"{rows:>7}{matches:>9}"
+            )
     for i, b in enumerate(RESULTS["4"]):
         label = f"4. {MEASURES['4']}" if i == 0 else ""
         w(f"{label:<34}{b.system:<28}{b.seconds:>9.1f} s   {b.detail}")
@@ -726,13 +864,14 @@ def report(args, generated: dict, started: float) -> None:
         line = f"  {m}. {MEASURES[m]}: {p} {fmt_ms(value)} ms, target <= {limit:g} ms: {verdict}"
         if m in ("1", "2"):
             r50, r95 = ratios.get((m, "plain Whoosh", "p50")), ratios.get((m, "plain Whoosh", "p95"))
-            fast = "-" if r50 is None or r95 is None else (
-                "met" if min(r50, r95) >= SPEEDUP_TARGET else "MISSED")
+            fast = "-" if r50 is None or r95 is None else ("met" if min(r50, r95) >= SPEEDUP_TARGET else "MISSED")
             line += f"; >= {SPEEDUP_TARGET:g}x faster than plain Whoosh (p50 and p95): {fast}"
         w(line)
     if ours4:
-        w(f"  4. {MEASURES['4']}: {ours4.seconds:.1f} s, target <= {BUILD_TARGET_S:g} s: "
-          f"{'met' if ours4.seconds <= BUILD_TARGET_S else 'MISSED'}")
+        w(
+            f"  4. {MEASURES['4']}: {ours4.seconds:.1f} s, target <= {BUILD_TARGET_S:g} s: "
+            f"{'met' if ours4.seconds <= BUILD_TARGET_S else 'MISSED'}"
+        )
     w("  against PostgreSQL (p50 / p95):")
     for m in ("1", "2", "3"):
         parts = []
@@ -752,15 +891,17 @@ def report(args, generated: dict, started: float) -> None:
         for note in NOTES:
             w(f"  - {note}")
     w("")
-    w("semantics: socialmap = the engine's answer (serves the place OR has a location within 5 km, its own "
-      "ranking);")
+    w("semantics: socialmap = the engine's answer (serves the place OR has a location within 5 km, its own ranking);")
     w("  'same again' = measure 1's queries once more, every shard they need already opened;")
-    w("  plain Whoosh 1 = text matches serving the buurt, top 20 by BM25F; 2 = text matches serving the "
-      "postcode's buurt")
-    w("  or located within 5 km (checked on stored fields in score order); PostgreSQL 1 = FTS matches serving "
-      "the buurt")
-    w("  by ts_rank; 2 = FTS matches with a location within 5 km, by ts_rank then distance (the variant: serving "
-      "the")
+    w(
+        "  plain Whoosh 1 = text matches serving the buurt, top 20 by BM25F; 2 = text matches serving the "
+        "postcode's buurt"
+    )
+    w(
+        "  or located within 5 km (checked on stored fields in score order); PostgreSQL 1 = FTS matches serving "
+        "the buurt"
+    )
+    w("  by ts_rank; 2 = FTS matches with a location within 5 km, by ts_rank then distance (the variant: serving the")
     w("  postcode's buurt or within 5 km, like socialmap); 3 = the buurt holding the point.")
     w(f"run time: {time.perf_counter() - started:.0f} s")
     print("\n".join(out), flush=True)
@@ -768,36 +909,54 @@ def report(args, generated: dict, started: float) -> None:
 
 # --- main --------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the search benchmark (after bench.generate).")
-    parser.add_argument("--n", type=int, default=int(os.environ.get("BENCH_N", 300)),
-                        help="queries per measure (after the warm-up)")
+    parser.add_argument(
+        "--n", type=int, default=int(os.environ.get("BENCH_N", 300)), help="queries per measure (after the warm-up)"
+    )
     parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", 20)))
-    parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_BUDGET", 60)),
-                        help="seconds per measure and system; a slower measure stops early")
-    parser.add_argument("--no-build", action="store_true",
-                        help="reuse the indexes of the previous run (measure 4 is then not measured)")
-    parser.add_argument("--timeout", type=int, default=int(os.environ.get("BENCH_TIMEOUT", 1200)),
-                        help="stop the whole run after this many seconds (prints what it has)")
-    parser.add_argument("--no-postgres", action="store_true",
-                        help="socialmap and plain Whoosh only (after bench.generate --no-postgres)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=float(os.environ.get("BENCH_BUDGET", 60)),
+        help="seconds per measure and system; a slower measure stops early",
+    )
+    parser.add_argument(
+        "--no-build", action="store_true", help="reuse the indexes of the previous run (measure 4 is then not measured)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=int(os.environ.get("BENCH_TIMEOUT", 1200)),
+        help="stop the whole run after this many seconds (prints what it has)",
+    )
+    parser.add_argument(
+        "--no-postgres",
+        action="store_true",
+        help="socialmap and plain Whoosh only (after bench.generate --no-postgres)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
         generated = json.loads(STAMP.read_text())
     except (OSError, ValueError):
-        print("no generated catalogue: run `.venv/bin/python -m bench.generate` first (or `make bench`)",
-              file=sys.stderr)
+        print(
+            "no generated catalogue: run `.venv/bin/python -m bench.generate` first (or `make bench`)", file=sys.stderr
+        )
         return 2
     if not args.no_postgres and not generated.get("postgres", True):
-        print("the catalogue was generated without PostgreSQL (bench.generate --no-postgres): run with "
-              "--no-postgres, or generate again without it", file=sys.stderr)
+        print(
+            "the catalogue was generated without PostgreSQL (bench.generate --no-postgres): run with "
+            "--no-postgres, or generate again without it",
+            file=sys.stderr,
+        )
         return 2
 
     def timeout(_signum, _frame):
         NOTES.append(f"the run was stopped after {args.timeout} s (--timeout); results are partial")
         report(args, generated, started)
-        os._exit(3)  # noqa: SLF001 -- leave at once, pools included
+        os._exit(3)
 
     signal.signal(signal.SIGALRM, timeout)
     signal.alarm(args.timeout)

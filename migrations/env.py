@@ -1,4 +1,5 @@
 """Alembic environment: runs migrations on the app's engine (SpatiaLite or PostGIS)."""
+
 from alembic import context
 from flask import current_app
 from geoalchemy2 import alembic_helpers

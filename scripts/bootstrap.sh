@@ -45,8 +45,13 @@ fi
 [ -x .venv/bin/python ] || { say "creating .venv"; "$PY" -m venv .venv; }
 extras=""
 [ "$want_test" = 1 ] && extras="[test]"
+# Exactly the versions the tests passed with (requirements/*.lock, made by
+# `make lock` from pyproject.toml); the test lock holds the run lock's too.
+lock=requirements/run.lock
+[ "$want_test" = 1 ] && lock=requirements/test.lock
 stamp=".venv/.socialmap-installed$extras"
-digest=$(sha256sum pyproject.toml scripts/bootstrap.sh | sha256sum | cut -d' ' -f1)
+digest=$(sha256sum pyproject.toml scripts/bootstrap.sh requirements/run.lock requirements/test.lock \
+  | sha256sum | cut -d' ' -f1)
 installed=0
 [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ] && installed=1
 # The test set-up includes everything `make run` needs.
@@ -57,7 +62,8 @@ if [ "$installed" = 0 ]; then
   say "installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip uninstall -q -y pysqlite3-binary >/dev/null 2>&1 || true
-  .venv/bin/python -m pip install -q --no-binary "$from_source" -e ".$extras"
+  .venv/bin/python -m pip install -q --no-binary "$from_source" -r "$lock"
+  .venv/bin/python -m pip install -q --no-deps -e .
   echo "$digest" > "$stamp"
 fi
 

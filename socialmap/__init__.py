@@ -1,4 +1,5 @@
 """socialmap: a regional social map and referral-route directory."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,10 +39,11 @@ def create_app(config: dict | None = None) -> Flask:
     from socialmap.extensions import babel, db, migrate
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"])
-    import socialmap.catalogue.models  # noqa: F401  (register tables)
-    import socialmap.maintenance.models  # noqa: F401  (accounts' tables)
-    import socialmap.freshness.models  # noqa: F401  (verifications, rounds, outbox)
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config["SPATIALITE_LIBRARY_PATH"]
+    )
+    import socialmap.catalogue.models
+    import socialmap.freshness.models
+    import socialmap.maintenance.models
     import socialmap.routes.models  # noqa: F401  (referral routes' tables)
     from socialmap import audit, revision, transaction
     from socialmap.search import indexer
@@ -59,26 +61,33 @@ def create_app(config: dict | None = None) -> Flask:
 
     from socialmap.i18n import select_locale
 
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations")
+    )
 
     from socialmap import web
+
     web.init_app(app)
 
     from socialmap.catalogue.views import bp as catalogue_bp
+
     app.register_blueprint(catalogue_bp)
     from socialmap.routes.views import bp as routes_bp
+
     app.register_blueprint(routes_bp)  # referral routes: pages
     from socialmap.api.routes import bp as routes_api_bp
+
     app.register_blueprint(routes_api_bp)  # referral routes: /api/v1/routes, /api/v1/route-finder
     from socialmap.api.views import bp as api_bp
     from socialmap.maps.views import bp as maps_bp
     from socialmap.search.views import bp as search_bp
+
     for blueprint in (search_bp, maps_bp, api_bp):
         app.register_blueprint(blueprint)
 
     from socialmap.health import bp as health_bp
     from socialmap.safety.views import bp as safety_bp
+
     app.register_blueprint(health_bp)
     app.register_blueprint(safety_bp)
 
@@ -87,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
     from socialmap.extensions import csrf, limiter
     from socialmap.maintenance import auth
     from socialmap.maintenance.views import bp as maintenance_bp
+
     csrf.init_app(app)
     for endpoint in ("routes.finder_page", "routes.card", "routes_api.api_finder"):
         csrf.exempt(app.view_functions[endpoint])
@@ -94,9 +104,11 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(maintenance_bp)
     from socialmap.freshness.views import bp as freshness_bp
+
     app.register_blueprint(freshness_bp)  # provider links of update rounds, public change reports
 
     from socialmap.cli import register
+
     register(app)
     _check_search_index(app)
     return app

@@ -11,6 +11,7 @@ still gets the current file, with ``no-cache``.
 Each file is read, hashed and compressed (brotli and gzip) once per process,
 on first use; the response carries the encoding the browser prefers.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -93,8 +94,7 @@ def respond(asset: Asset | None, current: bool) -> Response:
     ``current`` (the URL carried the asset's own digest)."""
     if asset is None:
         abort(404)
-    encoding = next((name for name in ("br", "gzip")
-                     if name in asset.encoded and request.accept_encodings[name]), None)
+    encoding = next((name for name in ("br", "gzip") if name in asset.encoded and request.accept_encodings[name]), None)
     body = asset.encoded[encoding] if encoding else asset.body
     response = Response(body, mimetype=None, content_type=asset.mimetype)
     if encoding:

@@ -10,6 +10,7 @@ written in the same transaction as the change, so a rollback takes both away.
 Writes made without an actor are recorded as ``"unknown"``: the rows are
 never lost, and a test keeps every operation attributed.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -40,8 +41,10 @@ class AuditEntry(Base):
     """One change of one field (or one whole record added or removed)."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id"),
-                      Index("ix_audit_entry_parent", "parent", "parent_id"))
+    __table_args__ = (
+        Index("ix_audit_entry_entity", "entity", "entity_id"),
+        Index("ix_audit_entry_parent", "parent", "parent_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now(), index=True)  # UTC
@@ -89,6 +92,7 @@ def importing(session: Session, paths) -> contextlib.AbstractContextManager:
 def imports(files_param: str):
     """Decorator for a loader ``f(session, <files_param>, ...)``: its writes are
     attributed to those files (:func:`importing`)."""
+
     def wrap(loader):
         params = signature(loader)
 
@@ -98,7 +102,9 @@ def imports(files_param: str):
             files = bound[files_param]
             with importing(bound["session"], files if isinstance(files, (list, tuple)) else [files]):
                 return loader(*args, **kwargs)
+
         return attributed
+
     return wrap
 
 
@@ -186,12 +192,22 @@ def _row(target, action: str, field_=None, before=None, after=None) -> None:
         key = ":".join(str(part) for part in pk[1:]) or None
     parent, parent_column = getattr(type(target), "__audit_parent__", (None, None))
     session = object_session(target)
-    rows.append({"at": dt.datetime.now(dt.UTC).replace(tzinfo=None),  # UTC on every database
-                 "actor": actor_of(session), "action": action,
-                 "entity": mapper.local_table.name, "entity_id": pk[0], "entity_key": key,
-                 "field": field_, "before": before, "after": after, "parent": parent,
-                 "parent_id": getattr(target, parent_column) if parent_column else None,
-                 "note": session.info.get(NOTE)})
+    rows.append(
+        {
+            "at": dt.datetime.now(dt.UTC).replace(tzinfo=None),  # UTC on every database
+            "actor": actor_of(session),
+            "action": action,
+            "entity": mapper.local_table.name,
+            "entity_id": pk[0],
+            "entity_key": key,
+            "field": field_,
+            "before": before,
+            "after": after,
+            "parent": parent,
+            "parent_id": getattr(target, parent_column) if parent_column else None,
+            "note": session.info.get(NOTE),
+        }
+    )
 
 
 def _after_insert(_mapper, _connection, target) -> None:

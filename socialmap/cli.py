@@ -6,6 +6,7 @@ Every command validates its whole input first and writes in one transaction;
 on a problem it prints every problem (record and field) and exits 1 with
 nothing written.
 """
+
 from __future__ import annotations
 
 import functools
@@ -86,10 +87,12 @@ def _fail(exc: ImportFailed) -> None:
 def _in_cli_language(command):
     """Run ``command`` with messages in the CLI's language (``SOCIALMAP_CLI_LANGUAGE``,
     default the site's default language, Dutch)."""
+
     @functools.wraps(command)
     def run(*args, **kwargs):
         with force_locale(cli_language()):
             return command(*args, **kwargs)
+
     return run
 
 
@@ -107,15 +110,19 @@ def import_areas(geojson: Path, code_field: str, name_field: str, district_name_
     """Import CBS-style buurt GeoJSON; derive wijken and the municipality."""
     try:
         with unit_of_work():
-            report = import_neighbourhoods(db.session, geojson,
-                                           FieldMapping(code_field, name_field, district_name_field),
-                                           municipality_names())
+            report = import_neighbourhoods(
+                db.session, geojson, FieldMapping(code_field, name_field, district_name_field), municipality_names()
+            )
     except ImportFailed as exc:
         _fail(exc)
-    click.echo(_("%(buurten)s, %(wijken)s, %(municipalities)s geïmporteerd",
-                 buurten=ngettext("%(num)d buurt", "%(num)d buurten", report.neighbourhoods),
-                 wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts),
-                 municipalities=ngettext("%(num)d gemeente", "%(num)d gemeenten", report.municipalities)))
+    click.echo(
+        _(
+            "%(buurten)s, %(wijken)s, %(municipalities)s geïmporteerd",
+            buurten=ngettext("%(num)d buurt", "%(num)d buurten", report.neighbourhoods),
+            wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts),
+            municipalities=ngettext("%(num)d gemeente", "%(num)d gemeenten", report.municipalities),
+        )
+    )
 
 
 @areas_cli.command("import-boroughs")
@@ -129,15 +136,24 @@ def import_boroughs_cmd(path: Path) -> None:
             report = import_boroughs(db.session, path)
     except ImportFailed as exc:
         _fail(exc)
-    click.echo(_("%(boroughs)s geïmporteerd; %(wijken)s eronder geplaatst",
-                 boroughs=ngettext("%(num)d stadsdeel of gebied", "%(num)d stadsdelen of gebieden", report.boroughs),
-                 wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts)))
+    click.echo(
+        _(
+            "%(boroughs)s geïmporteerd; %(wijken)s eronder geplaatst",
+            boroughs=ngettext("%(num)d stadsdeel of gebied", "%(num)d stadsdelen of gebieden", report.boroughs),
+            wijken=ngettext("%(num)d wijk", "%(num)d wijken", report.districts),
+        )
+    )
 
 
 @areas_cli.command("import-municipalities")
 @click.argument("geojson", type=click.Path(dir_okay=False, path_type=Path), default=MUNICIPALITIES)
-@click.option("--codes", "codes", multiple=True, required=True,
-              help="Municipality code(s) to import, e.g. GM0513 (repeat, or separate with commas).")
+@click.option(
+    "--codes",
+    "codes",
+    multiple=True,
+    required=True,
+    help="Municipality code(s) to import, e.g. GM0513 (repeat, or separate with commas).",
+)
 @click.option("--code-field", default="gemeentecode", show_default=True, help="Property with the GM code.")
 @click.option("--name-field", default="gemeentenaam", show_default=True, help="Property with the name.")
 @_in_cli_language
@@ -151,11 +167,21 @@ def import_municipalities_cmd(geojson: Path, codes: tuple[str, ...], code_field:
     except ImportFailed as exc:
         _fail(exc)
     if report.imported:
-        click.echo(ngettext("%(num)d gemeente geïmporteerd: %(codes)s", "%(num)d gemeenten geïmporteerd: %(codes)s",
-                            len(report.imported), codes=", ".join(report.imported)))
+        click.echo(
+            ngettext(
+                "%(num)d gemeente geïmporteerd: %(codes)s",
+                "%(num)d gemeenten geïmporteerd: %(codes)s",
+                len(report.imported),
+                codes=", ".join(report.imported),
+            )
+        )
     if report.kept:
-        click.echo(_("Al geladen met wijken en buurten (naam bijgewerkt, vlak van de buurten behouden): "
-                     "%(codes)s", codes=", ".join(report.kept)))
+        click.echo(
+            _(
+                "Al geladen met wijken en buurten (naam bijgewerkt, vlak van de buurten behouden): %(codes)s",
+                codes=", ".join(report.kept),
+            )
+        )
 
 
 @catalogue_cli.command("load-needs")
@@ -172,17 +198,29 @@ def load_needs_cmd(path: Path) -> None:
 
 def _load_options(command):
     """The options every catalogue load shares: dry run and retiring what is missing."""
-    command = click.option("--confirm", default=None, metavar="CODE",
-                           help="Retire for real: the code the dry run printed for exactly this list.")(command)
-    command = click.option("--scope", default=None, metavar="organisations|demo|AREA",
-                           help="What the files cover, for --retire-missing: the services of the "
-                                "organisations in the files (default), the demo's, or those serving "
-                                "only inside an area code (e.g. GM0513).")(command)
-    command = click.option("--retire-missing", is_flag=True,
-                           help="Retire (status ended, never delete) services within --scope that the "
-                                "files no longer hold. Needs --confirm with the dry run's code.")(command)
-    command = click.option("--dry-run", is_flag=True,
-                           help="Check everything and say what would happen; change nothing.")(command)
+    command = click.option(
+        "--confirm",
+        default=None,
+        metavar="CODE",
+        help="Retire for real: the code the dry run printed for exactly this list.",
+    )(command)
+    command = click.option(
+        "--scope",
+        default=None,
+        metavar="organisations|demo|AREA",
+        help="What the files cover, for --retire-missing: the services of the "
+        "organisations in the files (default), the demo's, or those serving "
+        "only inside an area code (e.g. GM0513).",
+    )(command)
+    command = click.option(
+        "--retire-missing",
+        is_flag=True,
+        help="Retire (status ended, never delete) services within --scope that the "
+        "files no longer hold. Needs --confirm with the dry run's code.",
+    )(command)
+    command = click.option(
+        "--dry-run", is_flag=True, help="Check everything and say what would happen; change nothing."
+    )(command)
     return command
 
 
@@ -215,32 +253,56 @@ def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, c
     except RetireNotConfirmed as exc:
         _echo_retire_list(exc.plan.retire, retire)
         if exc.given:
-            click.echo(_("De code %(given)s hoort niet bij deze lijst: de bestanden of de database zijn "
-                         "veranderd sinds de proefdraai.", given=exc.given))
-        click.echo(_("Er is niets gewijzigd. Controleer de lijst; om deze diensten te beëindigen en de "
-                     "bestanden te laden: voer hetzelfde commando uit met --confirm %(code)s",
-                     code=exc.plan.code))
+            click.echo(
+                _(
+                    "De code %(given)s hoort niet bij deze lijst: de bestanden of de database zijn "
+                    "veranderd sinds de proefdraai.",
+                    given=exc.given,
+                )
+            )
+        click.echo(
+            _(
+                "Er is niets gewijzigd. Controleer de lijst; om deze diensten te beëindigen en de "
+                "bestanden te laden: voer hetzelfde commando uit met --confirm %(code)s",
+                code=exc.plan.code,
+            )
+        )
         raise click.exceptions.Exit(1) from None
     for note in report.notes:
         click.echo(_("Let op: %(note)s", note=note))
-    counts = dict(organisations=ngettext("%(num)d organisatie", "%(num)d organisaties", report.organisations),
-                  locations=ngettext("%(num)d locatie", "%(num)d locaties", report.locations),
-                  services=ngettext("%(num)d dienst", "%(num)d diensten", report.services),
-                  new=ngettext("%(num)d dienst nieuw", "%(num)d diensten nieuw", report.new_services),
-                  existing=ngettext("%(num)d dienst bijgewerkt", "%(num)d diensten bijgewerkt",
-                                    report.updated_services))
+    counts = dict(
+        organisations=ngettext("%(num)d organisatie", "%(num)d organisaties", report.organisations),
+        locations=ngettext("%(num)d locatie", "%(num)d locaties", report.locations),
+        services=ngettext("%(num)d dienst", "%(num)d diensten", report.services),
+        new=ngettext("%(num)d dienst nieuw", "%(num)d diensten nieuw", report.new_services),
+        existing=ngettext("%(num)d dienst bijgewerkt", "%(num)d diensten bijgewerkt", report.updated_services),
+    )
     if report.approximate_locations:
-        click.echo(ngettext("%(num)d locatie staat bij benadering op de kaart (midden van het postcodegebied).",
-                            "%(num)d locaties staan bij benadering op de kaart (midden van het postcodegebied).",
-                            report.approximate_locations))
+        click.echo(
+            ngettext(
+                "%(num)d locatie staat bij benadering op de kaart (midden van het postcodegebied).",
+                "%(num)d locaties staan bij benadering op de kaart (midden van het postcodegebied).",
+                report.approximate_locations,
+            )
+        )
     if dry_run:
-        click.echo(_("Proefdraai: %(organisations)s, %(locations)s en %(services)s gecontroleerd; dat zou "
-                     "geven: %(new)s, %(existing)s.", **counts))
+        click.echo(
+            _(
+                "Proefdraai: %(organisations)s, %(locations)s en %(services)s gecontroleerd; dat zou "
+                "geven: %(new)s, %(existing)s.",
+                **counts,
+            )
+        )
         if retire is not None:
             if report.retire:
                 _echo_retire_list(report.retire, retire)
-                click.echo(_("Om deze diensten te beëindigen en de bestanden te laden: voer hetzelfde commando "
-                             "uit zonder --dry-run en met --confirm %(code)s", code=report.code))
+                click.echo(
+                    _(
+                        "Om deze diensten te beëindigen en de bestanden te laden: voer hetzelfde commando "
+                        "uit zonder --dry-run en met --confirm %(code)s",
+                        code=report.code,
+                    )
+                )
             else:
                 click.echo(_("Niets te beëindigen binnen %(scope)s.", scope=retire.describe()))
         click.echo(_("Er is niets gewijzigd."))
@@ -248,8 +310,13 @@ def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, c
     click.echo(_("%(organisations)s, %(locations)s en %(services)s geladen: %(new)s, %(existing)s.", **counts))
     if retire is not None:
         if report.retire:
-            click.echo(ngettext("%(num)d dienst beëindigd (status ended; niets verwijderd):",
-                                "%(num)d diensten beëindigd (status ended; niets verwijderd):", len(report.retire)))
+            click.echo(
+                ngettext(
+                    "%(num)d dienst beëindigd (status ended; niets verwijderd):",
+                    "%(num)d diensten beëindigd (status ended; niets verwijderd):",
+                    len(report.retire),
+                )
+            )
             for r in report.retire:
                 click.echo(f"  - {r}")
         else:
@@ -257,23 +324,39 @@ def _run_load(do_load, dry_run: bool, retire_missing: bool, scope: str | None, c
 
 
 def _echo_retire_list(retirees, scope) -> None:
-    click.echo(ngettext("%(num)d dienst staat niet in de bestanden en zou worden beëindigd (status ended; er "
-                        "wordt niets verwijderd). Bereik: %(scope)s.",
-                        "%(num)d diensten staan niet in de bestanden en zouden worden beëindigd (status ended; er "
-                        "wordt niets verwijderd). Bereik: %(scope)s.", len(retirees), scope=scope.describe()))
+    click.echo(
+        ngettext(
+            "%(num)d dienst staat niet in de bestanden en zou worden beëindigd (status ended; er "
+            "wordt niets verwijderd). Bereik: %(scope)s.",
+            "%(num)d diensten staan niet in de bestanden en zouden worden beëindigd (status ended; er "
+            "wordt niets verwijderd). Bereik: %(scope)s.",
+            len(retirees),
+            scope=scope.describe(),
+        )
+    )
     for r in retirees:
         click.echo(f"  - {r}")
 
 
 @catalogue_cli.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--placements", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="CSV with location,lon,lat,postcode (the demo's data/demo/placements.csv); "
-                   "not needed when locations give lon/lat or a postcode.")
+@click.option(
+    "--placements",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV with location,lon,lat,postcode (the demo's data/demo/placements.csv); "
+    "not needed when locations give lon/lat or a postcode.",
+)
 @_load_options
 @_in_cli_language
-def load_catalogue_cmd(paths: tuple[Path, ...], placements: Path | None, dry_run: bool, retire_missing: bool,
-                       scope: str | None, confirm: str | None) -> None:
+def load_catalogue_cmd(
+    paths: tuple[Path, ...],
+    placements: Path | None,
+    dry_run: bool,
+    retire_missing: bool,
+    scope: str | None,
+    confirm: str | None,
+) -> None:
     """Load catalogue YAML files or folders: add and update by key, never delete.
     The demo is loaded by `demo setup`."""
     files = _yaml_files(paths)
@@ -282,24 +365,47 @@ def load_catalogue_cmd(paths: tuple[Path, ...], placements: Path | None, dry_run
 
 @catalogue_cli.command("import-csv")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--serves", "serves", multiple=True, required=True,
-              help="Area code(s) every row's service serves, e.g. GM0513 (repeat, or separate with commas).")
+@click.option(
+    "--serves",
+    "serves",
+    multiple=True,
+    required=True,
+    help="Area code(s) every row's service serves, e.g. GM0513 (repeat, or separate with commas).",
+)
 @click.option("--name-column", default="naam", show_default=True)
 @click.option("--text-column", default="beschrijving", show_default=True, help="Becomes the service's summary.")
-@click.option("--address-column", default="adres", show_default=True,
-              help="'Street 12a, 1234AB Place'; give '' when the file has no addresses.")
+@click.option(
+    "--address-column",
+    default="adres",
+    show_default=True,
+    help="'Street 12a, 1234AB Place'; give '' when the file has no addresses.",
+)
 @click.option("--key-prefix", default="", help="Put before every key made from a name (e.g. 'gouda-').")
 @_load_options
 @_in_cli_language
-def import_csv_cmd(path: Path, serves: tuple[str, ...], name_column: str, text_column: str, address_column: str,
-                   key_prefix: str, dry_run: bool, retire_missing: bool, scope: str | None,
-                   confirm: str | None) -> None:
+def import_csv_cmd(
+    path: Path,
+    serves: tuple[str, ...],
+    name_column: str,
+    text_column: str,
+    address_column: str,
+    key_prefix: str,
+    dry_run: bool,
+    retire_missing: bool,
+    scope: str | None,
+    confirm: str | None,
+) -> None:
     """Import a catalogue CSV (one organisation per row: name, text, address) as
     organisations with one service each; the same checks and writing as `load`."""
     codes = [c.strip() for value in serves for c in value.split(",") if c.strip()]
     columns = Columns(name_column, text_column, address_column or None)
-    _run_load(partial(import_csv, db.session, path, codes, columns, key_prefix=key_prefix),
-              dry_run, retire_missing, scope, confirm)
+    _run_load(
+        partial(import_csv, db.session, path, codes, columns, key_prefix=key_prefix),
+        dry_run,
+        retire_missing,
+        scope,
+        confirm,
+    )
 
 
 def _yaml_files(paths) -> list[Path]:
@@ -316,8 +422,9 @@ def _yaml_files(paths) -> list[Path]:
 def stats_cmd() -> None:
     """Print the region's counts."""
     c = region_counts(db.session)
-    click.echo(f"services: {c.services}\norganisations: {c.organisations}\n"
-               f"buurten: {c.neighbourhoods}\nwijken: {c.districts}")
+    click.echo(
+        f"services: {c.services}\norganisations: {c.organisations}\nbuurten: {c.neighbourhoods}\nwijken: {c.districts}"
+    )
     for domain, n in sorted(c.per_domain.items()):
         click.echo(f"  {domain}: {n}")
 
@@ -326,8 +433,14 @@ def demo_inputs_digest() -> str:
     """A checksum over every input of the demo region (to skip an unchanged reload)."""
     h = hashlib.sha256()
 
-    for path in [DEMO_BUURTEN, DEMO_BOROUGHS, NEEDS_FILE, DEMO_PLACEMENTS, *sorted(DEMO_CATALOGUE.glob("*.yaml")),
-                 *route_inputs()]:
+    for path in [
+        DEMO_BUURTEN,
+        DEMO_BOROUGHS,
+        NEEDS_FILE,
+        DEMO_PLACEMENTS,
+        *sorted(DEMO_CATALOGUE.glob("*.yaml")),
+        *route_inputs(),
+    ]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -353,8 +466,14 @@ def setup_demo(force: bool = False) -> bool:
         code, name, members = DEMO_REGION
         ensure_region(db.session, code, name, members)
         load_needs(db.session, NEEDS_FILE)
-        load_catalogue(db.session, _yaml_files([DEMO_CATALOGUE]), DEMO_PLACEMENTS, demo=True,
-                       retire=RetireScope("demo"), confirm=True)  # demo entries gone from its files end
+        load_catalogue(
+            db.session,
+            _yaml_files([DEMO_CATALOGUE]),
+            DEMO_PLACEMENTS,
+            demo=True,
+            retire=RetireScope("demo"),
+            confirm=True,
+        )  # demo entries gone from its files end
 
         # referral routes, after the catalogue; demo routes gone from its files are retired
         load_routes(db.session, route_files([DEMO_ROUTES]), demo=True, retire_missing=True)
@@ -368,10 +487,13 @@ def _refresh_stages(day: date | None = None, simulated: bool = False, services=N
     """Every entry's (or these services') stage on ``day`` (today); demo entries
     as on the demo's own day unless the day is simulated (``--today``), which
     moves everything."""
-    return refresh_stages(db.session, day or datetime.now(UTC).date(), services,
-                          thresholds=Thresholds.from_config(current_app.config),
-                          demo_today=None if simulated else staging_day(True, date.today(),
-                                                                         current_app.config.get("DEMO_AS_OF")))
+    return refresh_stages(
+        db.session,
+        day or datetime.now(UTC).date(),
+        services,
+        thresholds=Thresholds.from_config(current_app.config),
+        demo_today=None if simulated else staging_day(True, date.today(), current_app.config.get("DEMO_AS_OF")),
+    )
 
 
 @demo_cli.command("setup")
@@ -386,15 +508,19 @@ def demo_setup_cmd(force: bool) -> None:
     with unit_of_work():
         made = ensure_demo_accounts()
     if made:
-        click.echo("Demo accounts (the passwords are shown only now; `flask --app socialmap accounts invite "
-                   "USERNAME` gives a new link):")
+        click.echo(
+            "Demo accounts (the passwords are shown only now; `flask --app socialmap accounts invite "
+            "USERNAME` gives a new link):"
+        )
         for username, role, password in made:
             click.echo(f"  {username:<20} {role:<28} {password}")
 
 
-DEMO_ACCOUNTS = (("demo-beheerder", "Demo beheerder", "admin", None),
-                 ("demo-coordinator", "Demo coördinator Amsterdam-Amstelland", "coordinator", DEMO_REGION[0]),
-                 ("demo-professional", "Demo huisarts", "professional", None))
+DEMO_ACCOUNTS = (
+    ("demo-beheerder", "Demo beheerder", "admin", None),
+    ("demo-coordinator", "Demo coördinator Amsterdam-Amstelland", "coordinator", DEMO_REGION[0]),
+    ("demo-professional", "Demo huisarts", "professional", None),
+)
 
 
 def ensure_demo_accounts() -> list[tuple[str, str, str]]:
@@ -418,8 +544,10 @@ def reindex_cmd(processes: int) -> None:
     """Rebuild the search index from the database."""
     started = time.perf_counter()
     manifest = indexer.reindex(db.session, indexer.current_index(), processes=processes)
-    click.echo(f"indexed {manifest.services} services in {len(manifest.counts)} shard(s) "
-               f"in {time.perf_counter() - started:.1f} s")
+    click.echo(
+        f"indexed {manifest.services} services in {len(manifest.counts)} shard(s) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @search_cli.command("check")
@@ -429,16 +557,21 @@ def check_index_cmd() -> None:
     click.echo(f"database: {report['database']} services, index: {report['index']} documents")
     for name in ("missing", "extra", "different"):
         if report[name]:
-            click.echo(f"{name} ({len(report[name])}): service ids {', '.join(report[name][:20])}"
-                       + (" ..." if len(report[name]) > 20 else ""))
+            click.echo(
+                f"{name} ({len(report[name])}): service ids {', '.join(report[name][:20])}"
+                + (" ..." if len(report[name]) > 20 else "")
+            )
     if not report["ok"]:
-        raise click.ClickException("the index has drifted from the database: run `flask --app socialmap "
-                                   "search reindex`" if indexer.current_index().exists() else
-                                   "the search index is missing: run `flask --app socialmap search reindex`")
+        raise click.ClickException(
+            "the index has drifted from the database: run `flask --app socialmap search reindex`"
+            if indexer.current_index().exists()
+            else "the search index is missing: run `flask --app socialmap search reindex`"
+        )
     click.echo("index and database agree")
 
 
 # --- referral routes ------------------------------------------------------------
+
 
 def route_inputs() -> list[Path]:
     """Every file the demo routes are made of (for the demo's change check)."""
@@ -447,8 +580,11 @@ def route_inputs() -> list[Path]:
 
 @routes_cli.command("load")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--retire-missing", is_flag=True,
-              help="Set status 'retired' on routes the files no longer hold (never deletes; load them again to undo).")
+@click.option(
+    "--retire-missing",
+    is_flag=True,
+    help="Set status 'retired' on routes the files no longer hold (never deletes; load them again to undo).",
+)
 @_in_cli_language
 def load_routes_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
     """Load route YAML files: add and update by key, never delete. Without paths:
@@ -456,12 +592,15 @@ def load_routes_cmd(paths: tuple[Path, ...], retire_missing: bool) -> None:
     demo = not paths
     try:
         with unit_of_work():
-            report = load_routes(db.session, route_files(paths or (DEMO_ROUTES,)), demo=demo,
-                                 retire_missing=retire_missing)
+            report = load_routes(
+                db.session, route_files(paths or (DEMO_ROUTES,)), demo=demo, retire_missing=retire_missing
+            )
     except ImportFailed as exc:
         _fail(exc)
-    click.echo(f"{report.routes} routes, {report.steps} steps, {report.transitions} transitions loaded "
-               f"({report.retired} retired{': ' + ', '.join(report.retired_keys) if report.retired_keys else ''})")
+    click.echo(
+        f"{report.routes} routes, {report.steps} steps, {report.transitions} transitions loaded "
+        f"({report.retired} retired{': ' + ', '.join(report.retired_keys) if report.retired_keys else ''})"
+    )
 
 
 @routes_cli.command("check")
@@ -493,6 +632,7 @@ def check_routes_cmd(strict: bool) -> None:
 
 # --- accounts ---------------------------------------------------------------------
 
+
 def _invalid(exc) -> None:
     raise click.ClickException(str(exc))
 
@@ -501,8 +641,12 @@ def _invalid(exc) -> None:
 @click.argument("username")
 @click.option("--name", "display_name", required=True, help="The person's name as pages show it.")
 @click.option("--email", default=None)
-@click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-              help="Where the site runs, for the invitation link.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the site runs, for the invitation link.",
+)
 @_in_cli_language
 def create_account_cmd(username: str, display_name: str, email: str | None, base_url: str) -> None:
     """Make an account and print a one-time link to set its password."""
@@ -512,8 +656,10 @@ def create_account_cmd(username: str, display_name: str, email: str | None, base
             token = accounts.invite(db.session, account, by="cli")
     except Invalid as exc:
         _invalid(exc)
-    click.echo(f"account {account.username} made; give the person this link (valid {accounts.INVITATION_DAYS} "
-               f"days, works once):\n  {base_url.rstrip('/')}/beheer/uitnodiging?t={token}")
+    click.echo(
+        f"account {account.username} made; give the person this link (valid {accounts.INVITATION_DAYS} "
+        f"days, works once):\n  {base_url.rstrip('/')}/beheer/uitnodiging?t={token}"
+    )
 
 
 @accounts_cli.command("invite")
@@ -540,8 +686,9 @@ def grant_cmd(username: str, role: str, area: str | None, organisation: str | No
     """Give an account a role: admin, coordinator (--area), org_editor (--organisation), professional."""
     try:
         with unit_of_work():
-            g = accounts.grant(db.session, accounts.account_named(db.session, username), role, area, organisation,
-                               by="cli")
+            g = accounts.grant(
+                db.session, accounts.account_named(db.session, username), role, area, organisation, by="cli"
+            )
             described = g.describe()
     except Invalid as exc:
         _invalid(exc)
@@ -558,8 +705,9 @@ def revoke_cmd(username: str, role: str, area: str | None, organisation: str | N
     """Take a role away (all matching grants)."""
     try:
         with unit_of_work():
-            removed = accounts.revoke(db.session, accounts.account_named(db.session, username), role, area,
-                                      organisation)
+            removed = accounts.revoke(
+                db.session, accounts.account_named(db.session, username), role, area, organisation
+            )
     except Invalid as exc:
         _invalid(exc)
     if not removed:
@@ -606,6 +754,7 @@ def list_accounts_cmd() -> None:
 
 # --- keeping the map current -------------------------------------------------------
 
+
 def _day(value: str | None) -> date:
     if not value:
         return datetime.now(UTC).date()
@@ -633,20 +782,29 @@ def freshness_update_cmd(today: str | None, keys: tuple[str, ...]) -> None:
         report = _refresh_stages(_day(today), simulated=today is not None, services=services)
     for key, before, after in report.changed:
         click.echo(f"{key}: {before} -> {after}")
-    click.echo(", ".join(f"{stage} {report.counts.get(stage, 0)}" for stage in STAGES)
-               + f" ({len(report.changed)} changed)")
+    click.echo(
+        ", ".join(f"{stage} {report.counts.get(stage, 0)}" for stage in STAGES) + f" ({len(report.changed)} changed)"
+    )
 
 
 @freshness_cli.command("verify")
 @click.argument("service")
 @click.option("--how", required=True, type=click.Choice(HOW), help="How it was checked.")
-@click.option("--section", "sections", multiple=True, default=("all",), show_default=True,
-              type=click.Choice(("all", *SECTIONS)), help="What was checked (repeat for more).")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    default=("all",),
+    show_default=True,
+    type=click.Choice(("all", *SECTIONS)),
+    help="What was checked (repeat for more).",
+)
 @click.option("--note", default=None)
 @click.option("--today", default=None, help="The day of the check (YYYY-MM-DD); default today.")
 @_in_cli_language
-def freshness_verify_cmd(service: str, how: str, sections: tuple[str, ...], note: str | None,
-                         today: str | None) -> None:
+def freshness_verify_cmd(
+    service: str, how: str, sections: tuple[str, ...], note: str | None, today: str | None
+) -> None:
     """Record that a service (or some sections) was checked and found right."""
     day = _day(today)
     try:
@@ -654,8 +812,16 @@ def freshness_verify_cmd(service: str, how: str, sections: tuple[str, ...], note
             found = db.session.scalar(select(Service).where(Service.key == service))
             if found is None:
                 raise click.ClickException(f"no service {service!r}")
-            verify(db.session, found, f"cli:{getpass.getuser()}", how, sections, note, today=day,
-                   thresholds=Thresholds.from_config(current_app.config))
+            verify(
+                db.session,
+                found,
+                f"cli:{getpass.getuser()}",
+                how,
+                sections,
+                note,
+                today=day,
+                thresholds=Thresholds.from_config(current_app.config),
+            )
             stage = found.freshness_stage
     except Invalid as exc:
         _invalid(exc)

@@ -4,6 +4,7 @@ Every setting can be set as ``SOCIALMAP_<NAME>`` (e.g. ``SOCIALMAP_DATABASE_URL`
 values are parsed as JSON when they look like JSON (numbers, true/false), else
 kept as strings. A ``config`` mapping passed to ``create_app`` wins over both.
 """
+
 from __future__ import annotations
 
 import json

@@ -13,6 +13,7 @@ instead of its own 3.14). ``scripts/bootstrap.sh`` therefore builds pysqlite3
 and Shapely from source against the system libraries, and the first SQLite
 connection refuses to run when it finds two copies (``native_library_problems``).
 """
+
 from __future__ import annotations
 
 import os
@@ -158,9 +159,11 @@ def native_library_problems(maps_file: str = "/proc/self/maps") -> list[str]:
             paths = {line.split()[-1] for line in fh if ".so" in line}
     except OSError:
         return []
-    families = {"SQLite": lambda n: n.startswith("libsqlite3"),
-                "GEOS C API": lambda n: n.startswith("libgeos_c"),
-                "GEOS": lambda n: n.startswith("libgeos") and not n.startswith("libgeos_c")}
+    families = {
+        "SQLite": lambda n: n.startswith("libsqlite3"),
+        "GEOS C API": lambda n: n.startswith("libgeos_c"),
+        "GEOS": lambda n: n.startswith("libgeos") and not n.startswith("libgeos_c"),
+    }
     problems = []
     for family, member in families.items():
         found = sorted(p for p in paths if member(os.path.basename(p)))
@@ -182,7 +185,8 @@ def _on_sqlite_connect(dbapi_conn, _record) -> None:
             raise RuntimeError(
                 "SpatiaLite shares this process with a second SQLite or GEOS library, which "
                 "corrupts memory: " + "; ".join(problems) + ". Run scripts/bootstrap.sh, which "
-                "builds pysqlite3 and Shapely against the system libraries.")
+                "builds pysqlite3 and Shapely against the system libraries."
+            )
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys = ON")
     cur.close()

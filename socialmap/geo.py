@@ -8,6 +8,7 @@ hidden behind these functions:
   SpatiaLite only through an explicit ``SpatialIndex`` sub-query.
 * The metre-distance function has another name.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,6 +73,7 @@ def bbox_around(lon: float, lat: float, metres: float) -> tuple[float, float, fl
 
 # --- SQL expressions -----------------------------------------------------------
 
+
 def sql_point(lon: float, lat: float) -> ColumnElement:
     return func.ST_GeomFromText(f"POINT({float(lon)!r} {float(lat)!r})", SRID)
 
@@ -82,13 +84,15 @@ def sql_box(minx: float, miny: float, maxx: float, maxy: float, dialect: str) ->
     return func.ST_MakeEnvelope(minx, miny, maxx, maxy, SRID)
 
 
-def index_filter(table_name: str, column_name: str, pk: ColumnElement,
-                 frame: ColumnElement, dialect: str, geom: ColumnElement) -> ColumnElement:
+def index_filter(
+    table_name: str, column_name: str, pk: Any, frame: ColumnElement, dialect: str, geom: Any
+) -> ColumnElement:
     """A condition keeping rows whose geometry's bounding box meets ``frame``,
     answered from the spatial index (``pk`` must be the table's integer key)."""
     if dialect == "sqlite":
-        si = table("SpatialIndex", column("rowid"), column("f_table_name"),
-                   column("f_geometry_column"), column("search_frame"))
+        si = table(
+            "SpatialIndex", column("rowid"), column("f_table_name"), column("f_geometry_column"), column("search_frame")
+        )
         return pk.in_(
             select(si.c.rowid).where(
                 si.c.f_table_name == table_name,

@@ -9,6 +9,7 @@ The access log holds no personal data: no client address, no query string
 time, method, path, status, size and duration. The route finder takes its
 criteria by POST, so they never reach a URL either.
 """
+
 import multiprocessing
 import os
 

@@ -4,6 +4,7 @@ balancers, monitoring), not for visitors.
 200 when the database answers and the search index is present and current;
 503 otherwise, with what is wrong. Nothing personal, no timing details.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, jsonify

@@ -5,6 +5,7 @@ Content (service names, summaries, ...) is stored in Dutch in plain columns;
 other languages live in a ``translations`` JSON column shaped
 ``{"en": {"name": "...", "summary": "..."}}``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """What Alembic compares: our tables only, not SpatiaLite's or PostGIS's own."""
+
 from geoalchemy2 import alembic_helpers
 
 from socialmap.db import Base

@@ -14,6 +14,7 @@ language, or outside a request (CLI commands, tests) in ``CLI_LANGUAGE``
 ``did_you_mean`` and ``shown`` make messages that repeat the bad value and
 suggest the nearest good one.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -55,7 +56,7 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def shown(value, limit: int = 80) -> str:
     """A value as it is quoted in a message: ``'fin.nope'``, ``42``, ``[1, 2]``."""
     text = repr(value) if not isinstance(value, str) else "'" + value + "'"
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def suggestion(value, candidates: Iterable[str]) -> str | None:
@@ -113,10 +114,22 @@ class Invalid(ValueError):
     def as_json(self) -> dict:
         """The API's 400 body: every problem, and per field the first message."""
         first = self.problems[0] if self.problems else Problem("", "", "")
-        return {"error": "Bad Request", "status": 400, "message": self.describe(),
-                "param": first.field, "errors": self.errors,
-                "problems": [{"where": p.where, "field": p.field, "message": p.message,
-                              **({"line": p.line} if p.line is not None else {})} for p in self.problems]}
+        return {
+            "error": "Bad Request",
+            "status": 400,
+            "message": self.describe(),
+            "param": first.field,
+            "errors": self.errors,
+            "problems": [
+                {
+                    "where": p.where,
+                    "field": p.field,
+                    "message": p.message,
+                    **({"line": p.line} if p.line is not None else {}),
+                }
+                for p in self.problems
+            ],
+        }
 
 
 @dataclass
@@ -144,8 +157,11 @@ class ImportFailed(Invalid):
     """An import (file or CLI load) found problems; nothing has been written."""
 
     def describe(self) -> str:
-        header = ngettext("%(num)d probleem; er is niets geschreven:",
-                          "%(num)d problemen; er is niets geschreven:", len(self.problems))
+        header = ngettext(
+            "%(num)d probleem; er is niets geschreven:",
+            "%(num)d problemen; er is niets geschreven:",
+            len(self.problems),
+        )
         return header + "\n" + "\n".join(f"  - {p}" for p in self.problems)
 
 

@@ -12,6 +12,7 @@ again under the same address (as the tests do, from one template) starts from
 the same stamp as its sibling copies, and a count would soon repeat a value a
 process already holds for other content.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -63,8 +64,12 @@ def kept(session: Session, name: str, build: Callable[[], T], *key) -> T:
 
 
 def _raise_counters(session: Session, _context) -> None:
-    touched = {name for name, models in _watched.items()
-               for obj in (*session.new, *session.dirty, *session.deleted) if isinstance(obj, models)}
+    touched = {
+        name
+        for name, models in _watched.items()
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, models)
+    }
     connection = session.connection()
     for name in sorted(touched):
         stamp = secrets.randbits(62) or 1

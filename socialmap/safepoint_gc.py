@@ -22,6 +22,7 @@ collected at most one request later than the interpreter would have.
 
 CLI commands never serve a request, so they keep automatic collection.
 """
+
 from __future__ import annotations
 
 import gc

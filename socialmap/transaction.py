@@ -17,6 +17,7 @@
   the values now stored; a web request answers 409 with both
   (``templates/errors/stale.html``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -116,9 +117,16 @@ def _conflicts(session: Session, wanted: list[tuple[object, dict[str, object]]])
         identity = inspect(obj).identity
         stored = session.get(mapper.class_, identity, populate_existing=True) if identity else None
         key = getattr(stored, "key", None) if stored is not None else None
-        conflicts.append(Conflict(mapper.local_table.name, key if isinstance(key, str) else None, tuple(
-            (name, value, plain(getattr(stored, name)) if stored is not None else None)
-            for name, value in changes.items())))
+        conflicts.append(
+            Conflict(
+                mapper.local_table.name,
+                key if isinstance(key, str) else None,
+                tuple(
+                    (name, value, plain(getattr(stored, name)) if stored is not None else None)
+                    for name, value in changes.items()
+                ),
+            )
+        )
     return conflicts
 
 
@@ -143,8 +151,10 @@ def unit_of_work(session: Session | None = None) -> Iterator[Session]:
 def write_request(view: Callable) -> Callable:
     """A web view that writes: one transaction for the whole request, committed
     at the end; any error rolls it back; a stale write answers 409 (web.py)."""
+
     @functools.wraps(view)
     def owned(*args, **kwargs):
         with unit_of_work():
             return view(*args, **kwargs)
+
     return owned

@@ -1,4 +1,5 @@
 """Cross-cutting HTTP concerns: error pages, security headers, template helpers."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,14 @@ from socialmap.transaction import StaleWrite
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(localized=localized, pick=pick, voc=voc, current_locale=current_locale,
-                                 demo_shown=demo_shown, viewer_is_professional=viewer_is_professional)
+    app.jinja_env.globals.update(
+        localized=localized,
+        pick=pick,
+        voc=voc,
+        current_locale=current_locale,
+        demo_shown=demo_shown,
+        viewer_is_professional=viewer_is_professional,
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.after_request(_security_headers)
@@ -79,9 +86,19 @@ def _static_assets(app: Flask) -> None:
 def _compression(app: Flask) -> None:
     """gzip/brotli for pages, JSON and map scripts (static files come precompressed)."""
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_MIMETYPES", [
-        "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
-        "application/json", "application/geo+json", "image/svg+xml"])
+    app.config.setdefault(
+        "COMPRESS_MIMETYPES",
+        [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/geo+json",
+            "image/svg+xml",
+        ],
+    )
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     compress.init_app(app)
 
@@ -89,18 +106,20 @@ def _compression(app: Flask) -> None:
 def content_security_policy() -> str:
     """Only what the pages use: our own scripts/styles, map tiles from the tile server."""
     tile_origin = _origin(current_app.config["TILE_URL"])
-    return "; ".join([
-        "default-src 'self'",
-        f"img-src 'self' data: {tile_origin}".strip(),
-        "script-src 'self'",
-        "style-src 'self'",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "object-src 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"img-src 'self' data: {tile_origin}".strip(),
+            "script-src 'self'",
+            "style-src 'self'",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ]
+    )
 
 
 def _origin(url: str) -> str:
@@ -143,21 +162,35 @@ def _http_error(exc: HTTPException):
 
 def _form_expired(_exc: CSRFError):
     """400 for a form without a valid CSRF token: usually a page left open too long."""
-    return _http_error(bad_request(_("Dit formulier is verlopen of kwam niet van deze site. Laad de pagina "
-                                     "opnieuw en probeer het nog eens.")))
+    return _http_error(
+        bad_request(
+            _("Dit formulier is verlopen of kwam niet van deze site. Laad de pagina opnieuw en probeer het nog eens.")
+        )
+    )
 
 
 def _stale_write(exc: StaleWrite):
     """409: someone saved the record first. Nothing of this request was kept;
     the page shows, per field, what this write wanted and what is stored now."""
     title = _("Iemand anders was u voor")
-    message = _("Iemand heeft dit intussen opgeslagen. Uw wijziging is niet bewaard. "
-                "Vergelijk hieronder, en doe uw wijziging opnieuw als die nog nodig is.")
+    message = _(
+        "Iemand heeft dit intussen opgeslagen. Uw wijziging is niet bewaard. "
+        "Vergelijk hieronder, en doe uw wijziging opnieuw als die nog nodig is."
+    )
     if _wants_json():
-        return {"error": "Conflict", "status": 409, "message": message,
-                "conflicts": [{"entity": c.entity, "key": c.key,
-                               "fields": [{"field": f, "yours": mine, "stored": theirs}
-                                          for f, mine, theirs in c.fields]} for c in exc.conflicts]}, 409
+        return {
+            "error": "Conflict",
+            "status": 409,
+            "message": message,
+            "conflicts": [
+                {
+                    "entity": c.entity,
+                    "key": c.key,
+                    "fields": [{"field": f, "yours": mine, "stored": theirs} for f, mine, theirs in c.fields],
+                }
+                for c in exc.conflicts
+            ],
+        }, 409
     return render_template("errors/stale.html", title=title, message=message, conflicts=exc.conflicts), 409
 
 

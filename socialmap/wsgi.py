@@ -2,6 +2,7 @@
 
 Settings come from ``SOCIALMAP_*`` environment variables (``socialmap/config.py``).
 """
+
 from socialmap import create_app
 
 app = create_app()

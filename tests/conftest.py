@@ -7,6 +7,7 @@ SOCIALMAP_TEST_POSTGRES_URL is set), built by the migrations.
 Tests that take ``backend`` run on both; PostGIS tests are skipped when no
 server is configured, unless SOCIALMAP_REQUIRE_POSTGIS=1 (CI), where that fails.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,14 @@ def _pg_admin(sql: str) -> None:
     import psycopg
 
     url = make_url(PG_URL)
-    with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username,
-                         password=url.password, dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(sql)
 
 
@@ -51,9 +58,15 @@ def _pg_url(dbname: str) -> str:
 
 
 def _make_app(url: str, tmp: Path, **extra):
-    config = {"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test",
-              "SEARCH_INDEX_DIR": str(tmp / "index"), "INSTANCE_DIR": str(tmp / "instance"),
-              "SEARCH_WARM_AT_START": False, **extra}
+    config = {
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SEARCH_INDEX_DIR": str(tmp / "index"),
+        "INSTANCE_DIR": str(tmp / "instance"),
+        "SEARCH_WARM_AT_START": False,
+        **extra,
+    }
     return create_app(config)
 
 
@@ -191,8 +204,9 @@ def real_server(tmp_path_factory, mail_server):
     process group, sending its mail to the test SMTP server; see tests/real_server.py."""
     from tests import real_server as real
 
-    smtp = {f"SOCIALMAP_{k}": str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in mail_server.settings().items()}
+    smtp = {
+        f"SOCIALMAP_{k}": str(v).lower() if isinstance(v, bool) else str(v) for k, v in mail_server.settings().items()
+    }
     server = real.start(tmp_path_factory.mktemp("real-server"), smtp)
     try:
         yield server
@@ -226,10 +240,14 @@ def demo_search(demo_apps):
 
         with app.app_context():
             place = places.resolve(db.session, where) if where else None
-            response = search(db.session, current_index(), SearchRequest(
-                text=text, place=place, per_page=per_page, locale=locale, filters=Filters(**filters)))
+            response = search(
+                db.session,
+                current_index(),
+                SearchRequest(text=text, place=place, per_page=per_page, locale=locale, filters=Filters(**filters)),
+            )
             db.session.remove()
             return response
+
     return go
 
 
@@ -244,7 +262,13 @@ def editable_demo(demo_apps, tmp_path):
     database = Path(make_url(source.config["SQLALCHEMY_DATABASE_URI"]).database)
     shutil.copy(database, tmp_path / "demo.sqlite")
     shutil.copytree(source.config["SEARCH_INDEX_DIR"], tmp_path / "index")
-    application = _make_app(f"sqlite:///{tmp_path / 'demo.sqlite'}", tmp_path, COOKIE_SECURE=False,
-                            LOGIN_MAX_FAILURES=3, LOGIN_RATE_LIMIT="50 per minute", REPORT_RATE_LIMIT="50 per minute")
+    application = _make_app(
+        f"sqlite:///{tmp_path / 'demo.sqlite'}",
+        tmp_path,
+        COOKIE_SECURE=False,
+        LOGIN_MAX_FAILURES=3,
+        LOGIN_RATE_LIMIT="50 per minute",
+        REPORT_RATE_LIMIT="50 per minute",
+    )
     yield application
     _dispose(application)

@@ -1,4 +1,5 @@
 """Small builders for test data: a toy municipality of square buurten and services."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -24,10 +25,14 @@ def square(ix: int, size: float = 0.01):
 def toy_region(session) -> dict[str, AreaUnit]:
     nl = AreaUnit(code="NL", level="country", name="Nederland")
     region = AreaUnit(code="RG-TOY", level="region", name="Toy region", parent=nl)
-    gm = AreaUnit(code="GM9999", level="municipality", name="Toydorp", parent=region,
-                  geom=geo.to_db(square(0, 0.03)))
-    wa = AreaUnit(code="WK9999A0", level="district", name="Wijk A", parent=gm,
-                  geom=geo.to_db(geo.as_multipolygon(box(5.0, 52.0, 5.02, 52.01))))
+    gm = AreaUnit(code="GM9999", level="municipality", name="Toydorp", parent=region, geom=geo.to_db(square(0, 0.03)))
+    wa = AreaUnit(
+        code="WK9999A0",
+        level="district",
+        name="Wijk A",
+        parent=gm,
+        geom=geo.to_db(geo.as_multipolygon(box(5.0, 52.0, 5.02, 52.01))),
+    )
     wb = AreaUnit(code="WK9999B0", level="district", name="Wijk B", parent=gm, geom=geo.to_db(square(2)))
     b1 = AreaUnit(code="BU9999A001", level="neighbourhood", name="Buurt A1", parent=wa, geom=geo.to_db(square(0)))
     b2 = AreaUnit(code="BU9999A002", level="neighbourhood", name="Buurt A2", parent=wa, geom=geo.to_db(square(1)))
@@ -38,8 +43,13 @@ def toy_region(session) -> dict[str, AreaUnit]:
 
 
 def need(session, code="fin.debt", label="Schulden", parent=None, en=None) -> NeedTerm:
-    term = NeedTerm(code=code, label=label, parent=parent, synonyms={"nl": [label.lower()]},
-                    translations={"en": {"label": en}} if en else {})
+    term = NeedTerm(
+        code=code,
+        label=label,
+        parent=parent,
+        synonyms={"nl": [label.lower()]},
+        translations={"en": {"label": en}} if en else {},
+    )
     session.add(term)
     session.flush()
     return term
@@ -55,20 +65,41 @@ def organisation(session, **kw) -> Organisation:
 
 def location(session, lon: float, lat: float, neighbourhood: AreaUnit | None = None, **kw) -> Location:
     n = next(_seq)
-    loc = Location(key=kw.pop("key", f"loc-{n}"), street=kw.pop("street", "Teststraat"),
-                   house_number=kw.pop("house_number", str(n)), city=kw.pop("city", "Toydorp"),
-                   geom=geo.to_db(geo.point(lon, lat)), neighbourhood=neighbourhood, **kw)
+    loc = Location(
+        key=kw.pop("key", f"loc-{n}"),
+        street=kw.pop("street", "Teststraat"),
+        house_number=kw.pop("house_number", str(n)),
+        city=kw.pop("city", "Toydorp"),
+        geom=geo.to_db(geo.point(lon, lat)),
+        neighbourhood=neighbourhood,
+        **kw,
+    )
     session.add(loc)
     session.flush()
     return loc
 
 
-def service(session, org: Organisation | None = None, *, serves=(), locations=(), needs=(),
-            domains=("social",), kinds=("walk_in",), **kw) -> Service:
+def service(
+    session,
+    org: Organisation | None = None,
+    *,
+    serves=(),
+    locations=(),
+    needs=(),
+    domains=("social",),
+    kinds=("walk_in",),
+    **kw,
+) -> Service:
     n = next(_seq)
-    svc = Service(key=kw.pop("key", f"svc-{n}"), name=kw.pop("name", f"Dienst {n}"),
-                  summary=kw.pop("summary", "Een korte uitleg."), cost_type=kw.pop("cost_type", "free"),
-                  organisation=org or organisation(session), translations=kw.pop("translations", {}), **kw)
+    svc = Service(
+        key=kw.pop("key", f"svc-{n}"),
+        name=kw.pop("name", f"Dienst {n}"),
+        summary=kw.pop("summary", "Een korte uitleg."),
+        cost_type=kw.pop("cost_type", "free"),
+        organisation=org or organisation(session),
+        translations=kw.pop("translations", {}),
+        **kw,
+    )
     svc.set_codes("domain", list(domains))
     svc.set_codes("kind", list(kinds))
     svc.areas_served = list(serves)
@@ -82,8 +113,15 @@ def service(session, org: Organisation | None = None, *, serves=(), locations=()
 def weekly(weekday: int, opens: str, closes: str, kind="hours", **kw) -> ScheduleRule:
     h1, m1 = map(int, opens.split(":"))
     h2, m2 = map(int, closes.split(":"))
-    return ScheduleRule(kind=kind, freq=kw.pop("freq", "weekly"), interval=kw.pop("interval", 1),
-                        weekday=weekday, opens_at=time(h1, m1), closes_at=time(h2, m2), **kw)
+    return ScheduleRule(
+        kind=kind,
+        freq=kw.pop("freq", "weekly"),
+        interval=kw.pop("interval", 1),
+        weekday=weekday,
+        opens_at=time(h1, m1),
+        closes_at=time(h2, m2),
+        **kw,
+    )
 
 
 def contact(label: str, audience="public", **kw) -> Contact:

@@ -1,4 +1,5 @@
 """Reading and sending the site's forms as a browser would, for the Flask test client."""
+
 from __future__ import annotations
 
 import html
@@ -12,15 +13,16 @@ def token_of(page: str) -> str:
 
 def sign_in(client, username: str, password: str):
     page = client.get("/beheer/inloggen").get_data(as_text=True)
-    return client.post("/beheer/inloggen", data={"username": username, "password": password,
-                                                 "csrf_token": token_of(page)})
+    return client.post(
+        "/beheer/inloggen", data={"username": username, "password": password, "csrf_token": token_of(page)}
+    )
 
 
 def form_of(page: str, marker: str = '<form method="post" class="edit-form"') -> dict[str, list[str]]:
     """The fields a browser would send for the form starting at ``marker``:
     inputs (checkboxes and radios only when checked), textareas, selected options."""
-    form = page[page.index(marker):]
-    form = form[:form.index("</form>")]
+    form = page[page.index(marker) :]
+    form = form[: form.index("</form>")]
     data: dict[str, list[str]] = {}
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
@@ -40,8 +42,14 @@ def form_of(page: str, marker: str = '<form method="post" class="edit-form"') ->
     return data
 
 
-def make_account(app, username: str, role: str | None = None, area: str | None = None,
-                 organisation: str | None = None, password: str = "een lange zin als wachtwoord") -> None:
+def make_account(
+    app,
+    username: str,
+    role: str | None = None,
+    area: str | None = None,
+    organisation: str | None = None,
+    password: str = "een lange zin als wachtwoord",
+) -> None:
     """An account with a password and, when given, one role (as an admin makes it)."""
     from socialmap.extensions import db
     from socialmap.maintenance import accounts

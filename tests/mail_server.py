@@ -1,5 +1,6 @@
 """A real SMTP server for the tests (aiosmtpd, on a free local port): the app
 sends its mail to it over SMTP, and a test reads what arrived."""
+
 from __future__ import annotations
 
 import email
@@ -17,7 +18,7 @@ class Inbox:
         self.messages: list[email.message.EmailMessage] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, _server, _session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)

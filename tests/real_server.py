@@ -5,6 +5,7 @@ Used by the browser journeys and by the concurrency test: they see what only a
 real server shows (worker processes, threads, crashes), which the Flask test
 client in one process hides.
 """
+
 from __future__ import annotations
 
 import json
@@ -108,15 +109,26 @@ def start(tmp: Path, extra_env: dict[str, str] | None = None) -> RealServer:
     port = free_port()
     instance = tmp / "instance"
     log_path = tmp / "server.log"
-    env = {**os.environ, "SOCIALMAP_INSTANCE_DIR": str(instance), "SOCIALMAP_TILE_URL": LOCAL_TILES,
-           "SOCIALMAP_SECRET_KEY": "real-server-test", "SOCIALMAP_PUBLIC_URL": f"http://127.0.0.1:{port}",
-           **(extra_env or {})}
+    env = {
+        **os.environ,
+        "SOCIALMAP_INSTANCE_DIR": str(instance),
+        "SOCIALMAP_TILE_URL": LOCAL_TILES,
+        "SOCIALMAP_SECRET_KEY": "real-server-test",
+        "SOCIALMAP_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        **(extra_env or {}),
+    }
     for name in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_SEARCH_INDEX_DIR"):
         env.pop(name, None)
     with log_path.open("wb") as log:  # the child keeps its own copy of the handle
-        process = subprocess.Popen(["make", "--no-print-directory", "run", f"PORT={port}"], cwd=PROJECT_ROOT,
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=PROJECT_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
     server = RealServer(f"http://127.0.0.1:{port}", process, log_path, instance)
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:

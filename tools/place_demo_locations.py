@@ -4,6 +4,7 @@ Writes data/demo/placements.csv (location,lon,lat,postcode). Deterministic: the
 same key always gets the same point, so re-running changes only new locations.
 Run: .venv/bin/python tools/place_demo_locations.py
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,12 +27,15 @@ INSET_DEGREES = 0.00015  # ~15 m: keep points clear of the buurt's edge
 
 
 def main() -> int:
-    polygons = {f["properties"]["cbsCode"]: shape(f["geometry"])
-                for f in json.loads(BUURTEN.read_text())["features"]}
+    polygons = {f["properties"]["cbsCode"]: shape(f["geometry"]) for f in json.loads(BUURTEN.read_text())["features"]}
     with open(POSTCODES, newline="") as fh:
-        postcodes = [(r["pc4"], float(r["lon"]), float(r["lat"])) for r in csv.DictReader(fh)
-                     if r["city"] in ("Amsterdam", "Weesp", "Driemond", "Amsterdam-Duivendrecht")
-                     and 52.2 < float(r["lat"]) < 52.5 and 4.7 < float(r["lon"]) < 5.15]
+        postcodes = [
+            (r["pc4"], float(r["lon"]), float(r["lat"]))
+            for r in csv.DictReader(fh)
+            if r["city"] in ("Amsterdam", "Weesp", "Driemond", "Amsterdam-Duivendrecht")
+            and 52.2 < float(r["lat"]) < 52.5
+            and 4.7 < float(r["lon"]) < 5.15
+        ]
     rows = []
     for path in sorted(CATALOGUE.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text()) or {}
@@ -39,8 +43,7 @@ def main() -> int:
             for loc in org.get("locations") or []:
                 poly = polygons.get(loc.get("buurt"))
                 if poly is None:
-                    print(f"{path.name}: location {loc.get('key')}: unknown buurt {loc.get('buurt')}",
-                          file=sys.stderr)
+                    print(f"{path.name}: location {loc.get('key')}: unknown buurt {loc.get('buurt')}", file=sys.stderr)
                     continue
                 lon, lat = _point_inside(poly, loc["key"])
                 pc = min(postcodes, key=lambda p: (p[1] - lon) ** 2 + (p[2] - lat) ** 2)[0]

@@ -4,6 +4,7 @@ Usage: .venv/bin/python tools/screenshot.py URL OUT.png [--width 375] [--full] [
 
 With ``--login`` it first signs in on the site's /beheer/inloggen (the coordinator pages).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,16 @@ import argparse
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def main() -> None:

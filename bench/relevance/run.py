@@ -21,6 +21,7 @@
 
 Results are matched to judgments by the organisation's name (``naam``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,9 +64,16 @@ def load_judgments(path: Path = JUDGMENTS) -> list[dict]:
 def make_app(folder: Path):
     from socialmap import create_app
 
-    return create_app({"DATABASE_URL": f"sqlite:///{folder / 'gouda.sqlite'}", "INSTANCE_DIR": str(folder),
-                       "SEARCH_INDEX_DIR": str(folder / "index"), "SEARCH_WARM_AT_START": False,
-                       "SECRET_KEY": "relevance-bench", "TESTING": True})
+    return create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{folder / 'gouda.sqlite'}",
+            "INSTANCE_DIR": str(folder),
+            "SEARCH_INDEX_DIR": str(folder / "index"),
+            "SEARCH_WARM_AT_START": False,
+            "SECRET_KEY": "relevance-bench",
+            "TESTING": True,
+        }
+    )
 
 
 def _cli(app, *args: str) -> str:
@@ -77,11 +85,13 @@ def _cli(app, *args: str) -> str:
 
 def load(app) -> str:
     """Database, taxonomy, Gouda and its catalogue, index: the product's own commands."""
-    out = [_cli(app, "db", "upgrade"),
-           _cli(app, "catalogue", "load-needs"),
-           _cli(app, "areas", "import-municipalities", str(MUNICIPALITIES), "--codes", GOUDA),
-           _cli(app, "catalogue", "import-csv", str(CATALOGUE), "--serves", GOUDA),
-           _cli(app, "search", "reindex")]
+    out = [
+        _cli(app, "db", "upgrade"),
+        _cli(app, "catalogue", "load-needs"),
+        _cli(app, "areas", "import-municipalities", str(MUNICIPALITIES), "--codes", GOUDA),
+        _cli(app, "catalogue", "import-csv", str(CATALOGUE), "--serves", GOUDA),
+        _cli(app, "search", "reindex"),
+    ]
     return "".join(out)
 
 
@@ -91,11 +101,10 @@ def dcg(gains: list[float]) -> float:
 
 def measure(names: list[str], grades: dict[str, int]) -> tuple[float, float, bool]:
     """(P@5, nDCG@10, success@5) of a ranked list of names against graded judgments."""
-    relevant = [n for n, g in grades.items() if g >= 1]
     top5 = names[:5]
     p5 = sum(1 for n in top5 if grades.get(n, 0) >= 1) / 5
     gains = [2 ** grades.get(n, 0) - 1 for n in names[:10]]
-    ideal = sorted((2 ** g - 1 for g in grades.values()), reverse=True)[:10]
+    ideal = sorted((2**g - 1 for g in grades.values()), reverse=True)[:10]
     ndcg = dcg(gains) / dcg(ideal) if ideal and dcg(ideal) > 0 else 0.0
     success = any(grades.get(n, 0) == 2 for n in top5)
     return p5, ndcg, success
@@ -112,8 +121,9 @@ def run_queries(app, queries: list[dict]) -> list[QueryResult]:
     results = []
     with app.test_request_context():
         for q in queries:
-            args = MultiDict({"q": q["text"], **({"where": str(q["place"])} if q.get("place") else {}),
-                              "per_page": "10"})
+            args = MultiDict(
+                {"q": q["text"], **({"where": str(q["place"])} if q.get("place") else {}), "per_page": "10"}
+            )
             parsed = parse(args, db.session, "nl")
             response = search(db.session, current_index(), parsed.request)
             names = [h.name for h in response.hits]
@@ -122,28 +132,45 @@ def run_queries(app, queries: list[dict]) -> list[QueryResult]:
                 grades[entry["name"]] = max(grades.get(entry["name"], 0), int(entry["grade"]))
             p5, ndcg, success = measure(names, grades)
             allowed = min(5, sum(1 for g in grades.values() if g >= 1)) / 5
-            results.append(QueryResult(q["id"], q["text"], q.get("place"), response.total, names[:5],
-                                       round(p5, 3), allowed, round(ndcg, 3), success))
+            results.append(
+                QueryResult(
+                    q["id"],
+                    q["text"],
+                    q.get("place"),
+                    response.total,
+                    names[:5],
+                    round(p5, 3),
+                    allowed,
+                    round(ndcg, 3),
+                    success,
+                )
+            )
             db.session.remove()
     return results
 
 
 def summary(results: list[QueryResult]) -> dict:
     n = len(results)
-    return {"queries": n,
-            "P@5": round(sum(r.p5 for r in results) / n, 3),
-            "P@5 allowed": round(sum(r.p5_allowed for r in results) / n, 3),
-            "nDCG@10": round(sum(r.ndcg10 for r in results) / n, 3),
-            "success@5": round(sum(r.success5 for r in results) / n, 3),
-            "empty": round(sum(r.found == 0 for r in results) / n, 3)}
+    return {
+        "queries": n,
+        "P@5": round(sum(r.p5 for r in results) / n, 3),
+        "P@5 allowed": round(sum(r.p5_allowed for r in results) / n, 3),
+        "nDCG@10": round(sum(r.ndcg10 for r in results) / n, 3),
+        "success@5": round(sum(r.success5 for r in results) / n, 3),
+        "empty": round(sum(r.found == 0 for r in results) / n, 3),
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, help="write every query's result here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every query")
-    ap.add_argument("--keep", type=Path, metavar="DIR",
-                    help="keep the database and index in DIR (made if missing) to look at them afterwards")
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the database and index in DIR (made if missing) to look at them afterwards",
+    )
     args = ap.parse_args()
     if not CATALOGUE.exists():
         print(f"missing {CATALOGUE.relative_to(ROOT.parent)}", file=sys.stderr)
@@ -154,8 +181,11 @@ def main() -> int:
             print(f"{args.keep} is not empty: give a new or empty folder", file=sys.stderr)
             return 2
         args.keep.mkdir(parents=True, exist_ok=True)
-    with (contextlib.nullcontext(str(args.keep)) if args.keep
-          else tempfile.TemporaryDirectory(prefix="socialmap-relevance-")) as tmp:
+    with (
+        contextlib.nullcontext(str(args.keep))
+        if args.keep
+        else tempfile.TemporaryDirectory(prefix="socialmap-relevance-")
+    ) as tmp:
         app = make_app(Path(tmp))
         load(app)
         loaded = time.monotonic()
@@ -164,15 +194,20 @@ def main() -> int:
     if args.verbose:
         for r in results:
             mark = "ok " if r.success5 else "-- "
-            print(f"{mark}{r.id} {r.text!r}{' @' + str(r.place) if r.place else ''}: P@5 {r.p5:.2f} "
-                  f"nDCG@10 {r.ndcg10:.2f} found {r.found}; top: {' | '.join(r.top)}")
-    print(f"Gouda ({totals['queries']} judged queries): P@5 {totals['P@5']:.3f} "
-          f"(the judgments allow {totals['P@5 allowed']:.3f})  nDCG@10 {totals['nDCG@10']:.3f}  "
-          f"success@5 {totals['success@5']:.1%}  empty {totals['empty']:.1%}  "
-          f"(load {loaded - started:.1f} s, queries {time.monotonic() - loaded:.1f} s)")
+            print(
+                f"{mark}{r.id} {r.text!r}{' @' + str(r.place) if r.place else ''}: P@5 {r.p5:.2f} "
+                f"nDCG@10 {r.ndcg10:.2f} found {r.found}; top: {' | '.join(r.top)}"
+            )
+    print(
+        f"Gouda ({totals['queries']} judged queries): P@5 {totals['P@5']:.3f} "
+        f"(the judgments allow {totals['P@5 allowed']:.3f})  nDCG@10 {totals['nDCG@10']:.3f}  "
+        f"success@5 {totals['success@5']:.1%}  empty {totals['empty']:.1%}  "
+        f"(load {loaded - started:.1f} s, queries {time.monotonic() - loaded:.1f} s)"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"summary": totals, "queries": [asdict(r) for r in results]},
-                                        indent=1, ensure_ascii=False))
+        args.json.write_text(
+            json.dumps({"summary": totals, "queries": [asdict(r) for r in results]}, indent=1, ensure_ascii=False)
+        )
     return 0
 
 

@@ -4,6 +4,7 @@ the domain (:mod:`socialmap.routes.finder`, :mod:`socialmap.routes.criteria`),
 answering every input problem with 400 in the one shape of
 :meth:`socialmap.problems.Invalid.as_json`, crisis help first.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
@@ -38,8 +39,9 @@ def api_route(key: str):
     except CriteriaError as exc:
         return _api_error(exc.errors)
     per_step = finder.services_per_step(db.session, route, origin) if origin is not None else None
-    return jsonify(schemas.route_detail(route, per_step, access.viewer_is_professional(),
-                                        origin.area.code if origin else None))
+    return jsonify(
+        schemas.route_detail(route, per_step, access.viewer_is_professional(), origin.area.code if origin else None)
+    )
 
 
 @bp.route("/route-finder", methods=["GET", "POST"])
@@ -63,8 +65,9 @@ def api_finder():
     except CriteriaError as exc:
         return _api_error(exc.errors, crisis)
     result = finder.find(db.session, parsed.criteria, parsed.origin)
-    body = schemas.finder_result(result, parsed, access.viewer_is_professional(),
-                                 need_labels(db.session, current_locale()))
+    body = schemas.finder_result(
+        result, parsed, access.viewer_is_professional(), need_labels(db.session, current_locale())
+    )
     return jsonify({"crisis": crisis, **body})
 
 

@@ -10,6 +10,7 @@ A parameter the API does not know, or a value it cannot use, is a 400 whose
 ``param`` names the parameter and whose ``message`` says what is wrong,
 never a 500. Errors for unknown paths come from :mod:`socialmap.web`.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
@@ -79,8 +80,7 @@ def search():
         return _error(error.param, error.message)
     response = found.response
     if response.index_missing:
-        return _error("", _("Zoeken lukt nu even niet: de zoekindex wordt bijgewerkt. Probeer het later opnieuw."),
-                      503)
+        return _error("", _("Zoeken lukt nu even niet: de zoekindex wordt bijgewerkt. Probeer het later opnieuw."), 503)
     links = _links(found.args, response, output)
     shape = schemas.search_geojson if output == "geojson" else schemas.search_json
     body = shape(response, found.parsed, found.area_names, links)
@@ -121,8 +121,15 @@ def places():
     postcode = POSTCODE.match(text)
     if postcode and postcode.group(1) in postcode_centroids():
         _lon, _lat, city = postcode_centroids()[postcode.group(1)]
-        found.append({"code": postcode.group(1), "name": f"{postcode.group(1)} {city}", "level": "postcode",
-                      "level_label": _("Postcode"), "within": [city]})
+        found.append(
+            {
+                "code": postcode.group(1),
+                "name": f"{postcode.group(1)} {city}",
+                "level": "postcode",
+                "level_label": _("Postcode"),
+                "within": [city],
+            }
+        )
     for area in suggest(db.session, text, limit):
         within = [a.name for a in area.ancestors() if a.level in ("district", "municipality")]
         found.append(schemas.area_json(area, within))

@@ -11,6 +11,7 @@ and rebuilds it when the areas' revision changes (:mod:`socialmap.revision`).
 ``AreaUnit.ancestors()`` remains for pages that need the area objects
 themselves (their names, their polygons).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -30,7 +31,8 @@ class AreaTree:
         self.name: dict[int, str] = {}
         self.children: dict[int, list[int]] = defaultdict(list)
         for area_id, code, level, parent_id, name in session.execute(
-                select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id, AreaUnit.name)):
+            select(AreaUnit.id, AreaUnit.code, AreaUnit.level, AreaUnit.parent_id, AreaUnit.name)
+        ):
             self.code[area_id], self.level[area_id], self.parent[area_id] = code, level, parent_id
             self.name[area_id] = name
             if parent_id is not None:

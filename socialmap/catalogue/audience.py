@@ -1,4 +1,5 @@
 """Who a service is for: rules every page, map and export can share."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -7,6 +7,7 @@ page show one": every page can lead to demo entries (search, maps, routes,
 the home page's counts), the search index does not carry the flag, and
 warning once too often is better than once too few.
 """
+
 from __future__ import annotations
 
 import time
@@ -29,8 +30,10 @@ def demo_entries_live(session) -> bool:
     if hit is not None and now - hit[0] < TTL_SECONDS:
         return hit[1]
     try:
-        found = session.scalar(select(Service.id).where(Service.is_demo.is_(True), Service.status != "ended")
-                               .limit(1)) is not None
+        found = (
+            session.scalar(select(Service.id).where(Service.is_demo.is_(True), Service.status != "ended").limit(1))
+            is not None
+        )
     except SQLAlchemyError:  # no database yet: say nothing, ask again next time
         session.rollback()
         return False

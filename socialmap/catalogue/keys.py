@@ -1,4 +1,5 @@
 """Keys: the stable, readable slugs that name entries in URLs and data files."""
+
 from __future__ import annotations
 
 import re

@@ -2,6 +2,7 @@
 
 A fixed code list kept as a data file; referral-route steps match on these codes.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

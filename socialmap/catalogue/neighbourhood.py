@@ -2,6 +2,7 @@
 team first, then per type of help (domain) the few services nearest to the
 middle of the buurt, preferring those meant for this buurt or wijk; the rest
 of each group is one click away."""
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,12 @@ class NearbyService:
 
     def nearness(self) -> tuple:
         """Sort key: nearest first; services without an address (phone, online) last."""
-        return (self.distance_m is None, self.distance_m if self.distance_m is not None else math.inf,
-                self.service.name.lower(), self.service.key)
+        return (
+            self.distance_m is None,
+            self.distance_m if self.distance_m is not None else math.inf,
+            self.service.name.lower(),
+            self.service.key,
+        )
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,9 @@ def overview(session: Session, area: AreaUnit, per_domain: int = SHOWN_PER_DOMAI
     what the page shows loaded up front, and one distance query)."""
     chain = [area, *area.ancestors()]
     depth = {a.id: i for i, a in enumerate(chain)}
-    services = [s for s in queries.services_serving(session, area, options=queries.LISTING)
-                if not is_professional_only(s)]
+    services = [
+        s for s in queries.services_serving(session, area, options=queries.LISTING) if not is_professional_only(s)
+    ]
     nearest = queries.nearest_locations(session, area, (s.id for s in services))
     entries = []
     for svc in services:
@@ -90,14 +96,23 @@ def overview(session: Session, area: AreaUnit, per_domain: int = SHOWN_PER_DOMAI
             continue
         # Pick what an earlier group did not show yet: open before (temporarily)
         # closed, for this buurt or wijk before wider, then nearest.
-        picked = sorted((e for e in members if e.service.id not in listed),
-                        key=lambda e: (e.service.status != "active", not e.is_local, e.nearness()))[:per_domain]
+        picked = sorted(
+            (e for e in members if e.service.id not in listed),
+            key=lambda e: (e.service.status != "active", not e.is_local, e.nearness()),
+        )[:per_domain]
         listed.update(e.service.id for e in picked)
         chosen = {e.service.id for e in picked}
         rest = [e for e in members if e.service.id not in chosen]
-        groups.append(DomainGroup(code, label, sorted(picked, key=NearbyService.nearness),
-                                  sorted(rest, key=NearbyService.nearness)))
+        groups.append(
+            DomainGroup(
+                code, label, sorted(picked, key=NearbyService.nearness), sorted(rest, key=NearbyService.nearness)
+            )
+        )
     return NeighbourhoodOverview(
-        area=area, district=area.parent if area.parent and area.parent.level == "district" else None,
+        area=area,
+        district=area.parent if area.parent and area.parent.level == "district" else None,
         municipality=next((a for a in chain if a.level == "municipality"), None),
-        teams=teams, groups=groups, total=len(entries))
+        teams=teams,
+        groups=groups,
+        total=len(entries),
+    )

@@ -2,6 +2,7 @@
 request or CLI command, through ``transaction.unit_of_work``) commits once.
 Every change is checked whole first (all problems at once, nothing set when
 one is wrong) and audited with its actor and, when given, why."""
+
 from __future__ import annotations
 
 import difflib
@@ -64,8 +65,14 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
                 fail(field, _("is verplicht"))
         elif field == "status":
             if value not in voc.STATUS:
-                fail(field, _("%(value)s is geen status; kies een van: %(codes)s",
-                              value=shown(value), codes=", ".join(voc.STATUS)))
+                fail(
+                    field,
+                    _(
+                        "%(value)s is geen status; kies een van: %(codes)s",
+                        value=shown(value),
+                        codes=", ".join(voc.STATUS),
+                    ),
+                )
             elif value != "ended" and _organisation_retired(session, service):
                 fail(field, _("de organisatie is opgeheven; zet de organisatie eerst terug"))
         elif field == "domains":
@@ -92,13 +99,18 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
             for i, h in enumerate(value or []):
                 if not (isinstance(h.get("weekday"), int) and 0 <= h["weekday"] <= 6):
                     fail(f"hours-{i}-day", _("kies een dag"))
-                if not (isinstance(h.get("opens_at"), time) and isinstance(h.get("closes_at"), time)
-                        and h["opens_at"] < h["closes_at"]):
+                if not (
+                    isinstance(h.get("opens_at"), time)
+                    and isinstance(h.get("closes_at"), time)
+                    and h["opens_at"] < h["closes_at"]
+                ):
                     fail(f"hours-{i}-closes", _("sluit voor het opengaat"))
         elif field == "meetings":
             for i, m in enumerate(value or []):
                 if not (isinstance(m.get("weekday"), int) and 0 <= m["weekday"] <= 6) or m.get("freq") not in (
-                        "weekly", "monthly"):
+                    "weekly",
+                    "monthly",
+                ):
                     fail(f"meeting-{i}-day", _("kies een dag en hoe vaak"))
                 if not (m.get("opens_at") and m.get("closes_at") and m["opens_at"] < m["closes_at"]):
                     fail(f"meeting-{i}-closes", _("sluit voor het opengaat"))
@@ -118,7 +130,9 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
         for code in sorted(set(changes["serves"]) - known):
             fail("serves", _("onbekend gebied %(value)s", value=shown(code)))
     if "locations" in changes and changes["locations"]:
-        found = {loc.key: loc for loc in session.scalars(select(Location).where(Location.key.in_(changes["locations"])))}
+        found = {
+            loc.key: loc for loc in session.scalars(select(Location).where(Location.key.in_(changes["locations"])))
+        }
         for key in changes["locations"]:
             if key not in found:
                 fail("locations", _("onbekende locatie %(value)s", value=shown(key)))
@@ -130,8 +144,9 @@ def _problems(session: Session, service: Service, changes: dict) -> list[Problem
 
 
 def _organisation_retired(session: Session, service: Service) -> bool:
-    organisation = service.organisation or (session.get(Organisation, service.organisation_id)
-                                            if service.organisation_id else None)
+    organisation = service.organisation or (
+        session.get(Organisation, service.organisation_id) if service.organisation_id else None
+    )
     return organisation is not None and organisation.status == "retired"
 
 
@@ -146,8 +161,11 @@ def _status_problem(entry: Organisation | Location, value) -> str | None:
         return _("kies actief of opgeheven")
     live = [s.name for s in entry.services if s.status != "ended"]
     if value == "retired" and live:
-        return _("nog %(n)d lopende diensten hangen hieraan (%(names)s); beëindig ze eerst of koppel ze los",
-                 n=len(live), names=", ".join(live[:5]) + (" …" if len(live) > 5 else ""))
+        return _(
+            "nog %(n)d lopende diensten hangen hieraan (%(names)s); beëindig ze eerst of koppel ze los",
+            n=len(live),
+            names=", ".join(live[:5]) + (" …" if len(live) > 5 else ""),
+        )
     return None
 
 
@@ -169,8 +187,18 @@ def update_service(session: Session, service: Service, actor: str, note: str | N
     return service
 
 
-def create_service(session: Session, organisation: Organisation, actor: str, *, name: str, summary: str,
-                   domains: list[str], serves: list[str], cost_type: str = "free", note: str | None = None) -> Service:
+def create_service(
+    session: Session,
+    organisation: Organisation,
+    actor: str,
+    *,
+    name: str,
+    summary: str,
+    domains: list[str],
+    serves: list[str],
+    cost_type: str = "free",
+    note: str | None = None,
+) -> Service:
     """A new, active service of ``organisation`` with a key made from its name.
     Checked whole first (name, summary, domains, served areas, cost); audited.
     The rest (contacts, hours, locations, ...) is filled in with update_service."""
@@ -184,8 +212,15 @@ def create_service(session: Session, organisation: Organisation, actor: str, *, 
     key = free_key(session, Service, name)
     areas = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(serves))))
     with acting(session, actor, note), session.no_autoflush:
-        service = Service(key=key, organisation=organisation, name=name.strip(), summary=summary.strip(),
-                          cost_type=cost_type, status="active", translations={})
+        service = Service(
+            key=key,
+            organisation=organisation,
+            name=name.strip(),
+            summary=summary.strip(),
+            cost_type=cost_type,
+            status="active",
+            translations={},
+        )
         session.add(service)
         service.set_codes("domain", list(domains))
         service.areas_served = areas
@@ -224,17 +259,38 @@ def _set(session: Session, service: Service, field: str, value) -> None:
             english.pop(name, None)
         service.translations = {lang: texts for lang, texts in translations.items() if texts}
     elif field == "contacts":
-        service.set_contacts([Contact(label=c["label"].strip(), phone=c.get("phone"), email=c.get("email"),
-                                      url=c.get("url"), hours=c.get("hours"), audience=c.get("audience", "public"),
-                                      translations=_kept_translations(service.contacts, i), position=i)
-                              for i, c in enumerate(value)])
+        service.set_contacts(
+            [
+                Contact(
+                    label=c["label"].strip(),
+                    phone=c.get("phone"),
+                    email=c.get("email"),
+                    url=c.get("url"),
+                    hours=c.get("hours"),
+                    audience=c.get("audience", "public"),
+                    translations=_kept_translations(service.contacts, i),
+                    position=i,
+                )
+                for i, c in enumerate(value)
+            ]
+        )
     elif field in ("hours", "meetings"):
         hours = [_copy_rule(r) for r in service.schedule_rules if r.kind == "hours"]
         meetings = [_copy_rule(r) for r in service.schedule_rules if r.kind != "hours"]
         if field == "hours":
-            hours = [ScheduleRule(kind="hours", freq="weekly", interval=1, weekday=h["weekday"], nth=None,
-                                  dtstart=None, opens_at=h["opens_at"], closes_at=h["closes_at"])
-                     for h in sorted(value, key=lambda h: (h["weekday"], h["opens_at"]))]
+            hours = [
+                ScheduleRule(
+                    kind="hours",
+                    freq="weekly",
+                    interval=1,
+                    weekday=h["weekday"],
+                    nth=None,
+                    dtstart=None,
+                    opens_at=h["opens_at"],
+                    closes_at=h["closes_at"],
+                )
+                for h in sorted(value, key=lambda h: (h["weekday"], h["opens_at"]))
+            ]
         else:
             meetings = [ScheduleRule(kind="meeting", **m) for m in value]
         rules = hours + meetings
@@ -243,9 +299,13 @@ def _set(session: Session, service: Service, field: str, value) -> None:
         service.set_schedule(rules, [_copy_exception(e) for e in service.schedule_exceptions])
     elif field == "exceptions":
         old = list(service.schedule_exceptions)
-        service.set_schedule([_copy_rule(r) for r in service.schedule_rules],
-                             [ScheduleException(translations=dict(old[i].translations or {}) if i < len(old) else {},
-                                                **e) for i, e in enumerate(value)])
+        service.set_schedule(
+            [_copy_rule(r) for r in service.schedule_rules],
+            [
+                ScheduleException(translations=dict(old[i].translations or {}) if i < len(old) else {}, **e)
+                for i, e in enumerate(value)
+            ],
+        )
     elif field == "serves":
         service.areas_served = list(session.scalars(select(AreaUnit).where(AreaUnit.code.in_(value))))
     elif field == "locations":
@@ -260,23 +320,36 @@ def _kept_translations(contacts: list[Contact], i: int) -> dict:
 
 
 def _copy_rule(rule: ScheduleRule) -> ScheduleRule:
-    return ScheduleRule(**{c.key: getattr(rule, c.key) for c in ScheduleRule.__table__.columns
-                           if not c.primary_key and not c.foreign_keys})
+    return ScheduleRule(
+        **{
+            c.key: getattr(rule, c.key)
+            for c in ScheduleRule.__table__.columns
+            if not c.primary_key and not c.foreign_keys
+        }
+    )
 
 
 def _copy_exception(exception):
     cls = type(exception)
-    return cls(**{c.key: getattr(exception, c.key) for c in cls.__table__.columns
-                  if not c.primary_key and not c.foreign_keys})
+    return cls(
+        **{c.key: getattr(exception, c.key) for c in cls.__table__.columns if not c.primary_key and not c.foreign_keys}
+    )
 
 
 LOCATION_TEXT = ("name", "street", "house_number", "postcode", "city")
 POSTCODE = re.compile(r"^(\d{4})\s?([A-Z]{2})?$")
 
 
-def update_location(session: Session, location: Location, actor: str, note: str | None = None, *,
-                    point: tuple[float, float] | None = None, postcode_centre: bool = False,
-                    **changes) -> Location:
+def update_location(
+    session: Session,
+    location: Location,
+    actor: str,
+    note: str | None = None,
+    *,
+    point: tuple[float, float] | None = None,
+    postcode_centre: bool = False,
+    **changes,
+) -> Location:
     """Change a location's address and point. The point is given (``point``:
     lon, lat) or, with ``postcode_centre``, is the centre of its 4-digit
     postcode (then marked approximate). The buurt is derived from the point and
@@ -304,7 +377,9 @@ def update_location(session: Session, location: Location, actor: str, note: str 
         match = POSTCODE.match(postcode)
         centre = postcode_centroids().get(match.group(1)) if match else None
         if centre is None:
-            fail("postcode", _("geen bekend midden voor postcode %(value)s; geef de coördinaten", value=shown(postcode)))
+            fail(
+                "postcode", _("geen bekend midden voor postcode %(value)s; geef de coördinaten", value=shown(postcode))
+            )
         else:
             point, approximate = (centre[0], centre[1]), True
     elif point is not None:
@@ -313,8 +388,10 @@ def update_location(session: Session, location: Location, actor: str, note: str 
     if point is not None and not problems:
         lon, lat = point
         if not (NL_BOUNDS[0] <= lon <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lat <= NL_BOUNDS[3]):
-            fail("lat", _("dit punt ligt niet in Nederland (lengtegraad %(lon)s, breedtegraad %(lat)s)",
-                          lon=lon, lat=lat))
+            fail(
+                "lat",
+                _("dit punt ligt niet in Nederland (lengtegraad %(lon)s, breedtegraad %(lat)s)", lon=lon, lat=lat),
+            )
         else:
             ref = neighbourhood_ref_at(session, lon, lat)
             if ref is None:
@@ -348,8 +425,9 @@ def _postcode_text(value: str | None) -> str | None:
 ORGANISATION_TEXT = ("name", "description", "website", "email", "phone", "kvk_number", "agb_code")
 
 
-def update_organisation(session: Session, organisation: Organisation, actor: str, note: str | None = None,
-                        **changes) -> Organisation:
+def update_organisation(
+    session: Session, organisation: Organisation, actor: str, note: str | None = None, **changes
+) -> Organisation:
     """Change an organisation's name, description and contact details; checked
     whole first (a website starts with http(s)://, KvK and AGB are 8 digits); audited."""
     problems: list[Problem] = []
@@ -420,9 +498,16 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def create_location(session: Session, organisation: Organisation, actor: str, note: str | None = None, *,
-                    point: tuple[float, float] | None = None, postcode_centre: bool = False,
-                    **address) -> Location:
+def create_location(
+    session: Session,
+    organisation: Organisation,
+    actor: str,
+    note: str | None = None,
+    *,
+    point: tuple[float, float] | None = None,
+    postcode_centre: bool = False,
+    **address,
+) -> Location:
     """A new location of ``organisation``: the address, and the point as
     coordinates or its postcode's centre; the buurt is derived (see
     :func:`update_location`). Audited."""
@@ -432,9 +517,15 @@ def create_location(session: Session, organisation: Organisation, actor: str, no
     key = free_key(session, Location, f"{organisation.key}-{street}-{number}")
     # Not yet in the session (and not linked through the organisation's list):
     # update_location checks and sets everything first.
-    location = Location(key=key, organisation_id=organisation.id, street=street or "?", house_number=number or "?",
-                        city=(address.get("city") or "").strip() or "?", geom=geo.to_db(geo.point(0, 0)),
-                        approximate=False)
+    location = Location(
+        key=key,
+        organisation_id=organisation.id,
+        street=street or "?",
+        house_number=number or "?",
+        city=(address.get("city") or "").strip() or "?",
+        geom=geo.to_db(geo.point(0, 0)),
+        approximate=False,
+    )
     update_location(session, location, actor, note, point=point, postcode_centre=postcode_centre, **address)
     with acting(session, actor, note):
         session.add(location)
@@ -445,5 +536,10 @@ def create_location(session: Session, organisation: Organisation, actor: str, no
 def locations_near(session: Session, lon: float, lat: float, metres: float = 50) -> list[Location]:
     """Locations within ``metres`` of the point (the duplicate warning for a new location)."""
     here = geo.sql_point(lon, lat)
-    return list(session.scalars(select(Location).where(
-        geo.distance_m(Location.geom, here, session.get_bind().dialect.name) <= metres).limit(5)))
+    return list(
+        session.scalars(
+            select(Location)
+            .where(geo.distance_m(Location.geom, here, session.get_bind().dialect.name) <= metres)
+            .limit(5)
+        )
+    )

@@ -1,4 +1,5 @@
 """Turning catalogue values into words for people (interface language)."""
+
 from __future__ import annotations
 
 from datetime import date, time

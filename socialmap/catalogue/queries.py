@@ -1,5 +1,6 @@
 """Reads of the catalogue. Spatial questions are answered by the database,
 through its spatial index (see :mod:`socialmap.geo`)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -40,9 +41,11 @@ def neighbourhood_ref_at(session: Session, lon: float, lat: float) -> tuple[int,
         select(AreaUnit.id, AreaUnit.code)
         # `level || ''` keeps SQLite from scanning the level index instead of
         # starting from the spatial index's few candidates.
-        .where(AreaUnit.level.concat("") == "neighbourhood",
-               geo.index_filter("area_unit", "geom", AreaUnit.id, pt, dialect(session), AreaUnit.geom),
-               func.ST_Contains(AreaUnit.geom, pt))
+        .where(
+            AreaUnit.level.concat("") == "neighbourhood",
+            geo.index_filter("area_unit", "geom", AreaUnit.id, pt, dialect(session), AreaUnit.geom),
+            func.ST_Contains(AreaUnit.geom, pt),
+        )
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
@@ -64,12 +67,18 @@ def ancestor_ids(area: AreaUnit) -> list[int]:
 
 # What a list of services on a page shows (name, organisation, codes, where,
 # for whom, contacts): loaded with a few ``IN`` queries, not one per service.
-LISTING = (selectinload(Service.organisation), selectinload(Service.facets), selectinload(Service.locations),
-           selectinload(Service.areas_served), selectinload(Service.contacts))
+LISTING = (
+    selectinload(Service.organisation),
+    selectinload(Service.facets),
+    selectinload(Service.locations),
+    selectinload(Service.areas_served),
+    selectinload(Service.contacts),
+)
 
 
-def services_serving(session: Session, area: AreaUnit, active_only: bool = True,
-                     options: Sequence = ()) -> list[Service]:
+def services_serving(
+    session: Session, area: AreaUnit, active_only: bool = True, options: Sequence = ()
+) -> list[Service]:
     """Services whose service area includes ``area``: it, or a wijk, municipality,
     region or country that contains it (an indexed join, no geometry needed).
     ``options`` are loader options, e.g. :data:`LISTING`."""
@@ -97,7 +106,8 @@ def nearest_locations(session: Session, area: AreaUnit, service_ids: Iterable[in
         rows = session.execute(
             select(service_location.c.service_id, Location.id, distance)
             .join(Location, Location.id == service_location.c.location_id)
-            .where(service_location.c.service_id.in_(ids[start:start + 500])))
+            .where(service_location.c.service_id.in_(ids[start : start + 500]))
+        )
         for service_id, location_id, metres in rows:
             if metres is not None and (service_id not in nearest or metres < nearest[service_id][1]):
                 nearest[service_id] = (location_id, float(metres))
@@ -112,8 +122,7 @@ def services_located_in(session: Session, area: AreaUnit) -> list[Service]:
         children = [c for a in frontier for c in a.children]
         ids += [c.id for c in children]
         frontier = children
-    located = (select(service_location.c.service_id).join(Location)
-               .where(Location.neighbourhood_id.in_(ids)))
+    located = select(service_location.c.service_id).join(Location).where(Location.neighbourhood_id.in_(ids))
     query = select(Service).where(Service.id.in_(located)).order_by(Service.name)
     return list(session.scalars(query))
 
@@ -138,21 +147,34 @@ def areas_intersecting(session: Session, level: str, wkt: str) -> list[AreaUnit]
     shape = func.ST_GeomFromText(wkt, geo.SRID)
 
     frame = geo.sql_box(*shapely_wkt.loads(wkt).bounds, d)
-    return list(session.scalars(
-        select(AreaUnit).where(
-            AreaUnit.level == level,
-            geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom),
-            func.ST_Intersects(AreaUnit.geom, shape))
-        .order_by(AreaUnit.code)))
+    return list(
+        session.scalars(
+            select(AreaUnit)
+            .where(
+                AreaUnit.level == level,
+                geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom),
+                func.ST_Intersects(AreaUnit.geom, shape),
+            )
+            .order_by(AreaUnit.code)
+        )
+    )
 
 
 def service_detail(session: Session, key: str) -> Service | None:
     return session.scalar(
-        select(Service).where(Service.key == key).options(
-            selectinload(Service.organisation), selectinload(Service.facets),
-            selectinload(Service.needs), selectinload(Service.locations).selectinload(Location.neighbourhood),
-            selectinload(Service.areas_served), selectinload(Service.contacts),
-            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))
+        select(Service)
+        .where(Service.key == key)
+        .options(
+            selectinload(Service.organisation),
+            selectinload(Service.facets),
+            selectinload(Service.needs),
+            selectinload(Service.locations).selectinload(Location.neighbourhood),
+            selectinload(Service.areas_served),
+            selectinload(Service.contacts),
+            selectinload(Service.schedule_rules),
+            selectinload(Service.schedule_exceptions),
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -167,9 +189,16 @@ class RegionCounts:
 def region_counts(session: Session) -> RegionCounts:
     """Counts for the home page: active services per domain and the region's size."""
     live = Service.status != "ended"
-    per_domain = Counter(dict(session.execute(
-        select(ServiceFacet.code, func.count()).join(Service)
-        .where(ServiceFacet.facet == "domain", live).group_by(ServiceFacet.code)).all()))
+    per_domain = Counter(
+        dict(
+            session.execute(
+                select(ServiceFacet.code, func.count())
+                .join(Service)
+                .where(ServiceFacet.facet == "domain", live)
+                .group_by(ServiceFacet.code)
+            ).all()
+        )
+    )
     level_count = dict(session.execute(select(AreaUnit.level, func.count()).group_by(AreaUnit.level)).all())
     return RegionCounts(
         services=session.scalar(select(func.count()).select_from(Service).where(live)) or 0,
@@ -182,14 +211,22 @@ def region_counts(session: Session) -> RegionCounts:
 
 def need_tree(session: Session) -> list[NeedTerm]:
     """Top-level needs with their children loaded, in taxonomy order."""
-    return list(session.scalars(select(NeedTerm).where(NeedTerm.parent_id.is_(None))
-                                .options(selectinload(NeedTerm.children)).order_by(NeedTerm.position)))
+    return list(
+        session.scalars(
+            select(NeedTerm)
+            .where(NeedTerm.parent_id.is_(None))
+            .options(selectinload(NeedTerm.children))
+            .order_by(NeedTerm.position)
+        )
+    )
 
 
 def need_labels(session: Session, locale: str) -> dict[str, str]:
     """Need labels in ``locale`` (Dutch fallback), kept until the taxonomy's
     stamp changes (:mod:`socialmap.revision`)."""
+
     def build() -> dict[str, str]:
         rows = session.execute(select(NeedTerm.code, NeedTerm.label, NeedTerm.translations)).all()
         return {code: ((tr or {}).get(locale) or {}).get("label") or label for code, label, tr in rows}
+
     return kept(session, "needs", build, "labels", locale)

@@ -4,6 +4,7 @@ Answers from a service's schedule rules and exceptions, with the Dutch public
 holidays known (``holidays`` package). A service that is temporarily closed or
 ended is never open. Times are local (Europe/Amsterdam) wall-clock times.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -76,8 +77,10 @@ def spans_on(service: Service, day: date) -> list[Span]:
         return [Span(time(0, 0), time(23, 59, 59), "24/7")]
     if service.closed_on_public_holidays and public_holiday(day):
         return []
-    return sorted((Span(r.opens_at, r.closes_at, r.kind) for r in service.schedule_rules
-                   if rule_occurs_on(r, day)), key=lambda s: s.opens)
+    return sorted(
+        (Span(r.opens_at, r.closes_at, r.kind) for r in service.schedule_rules if rule_occurs_on(r, day)),
+        key=lambda s: s.opens,
+    )
 
 
 def is_open_at(service: Service, moment: datetime) -> bool:

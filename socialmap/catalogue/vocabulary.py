@@ -4,6 +4,7 @@ The codes are part of the data format (data/demo/catalogue/*.yaml, imports,
 the API); never rename one. Labels are interface strings, marked for
 translation.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -95,18 +96,54 @@ AREA_LEVEL_LABELS = {
 }
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
-WEEKDAY_LABELS = (_l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"),
-                  _l("vrijdag"), _l("zaterdag"), _l("zondag"))
+WEEKDAY_LABELS = (
+    _l("maandag"),
+    _l("dinsdag"),
+    _l("woensdag"),
+    _l("donderdag"),
+    _l("vrijdag"),
+    _l("zaterdag"),
+    _l("zondag"),
+)
 
 # ISO 639-1 codes the catalogue may list as "languages spoken", with their names.
 LANGUAGES = {
-    "nl": _l("Nederlands"), "en": _l("Engels"), "tr": _l("Turks"), "ar": _l("Arabisch"),
-    "ber": _l("Berbers"), "pl": _l("Pools"), "es": _l("Spaans"), "pt": _l("Portugees"),
-    "fr": _l("Frans"), "de": _l("Duits"), "so": _l("Somalisch"), "ti": _l("Tigrinya"),
-    "fa": _l("Perzisch"), "zh": _l("Chinees"), "bg": _l("Bulgaars"), "ro": _l("Roemeens"),
-    "uk": _l("Oekraïens"), "ru": _l("Russisch"), "ur": _l("Urdu"), "hi": _l("Hindi"),
-    "tw": _l("Twi"), "ak": _l("Akan"), "srn": _l("Sranantongo"), "pap": _l("Papiamento"),
-    "am": _l("Amhaars"), "ku": _l("Koerdisch"), "sgn": _l("Nederlandse Gebarentaal"),
-    "it": _l("Italiaans"), "hu": _l("Hongaars"), "el": _l("Grieks"), "ps": _l("Pasjtoe"),
-    "he": _l("Hebreeuws"), "sw": _l("Swahili"), "prs": _l("Dari"), "yue": _l("Kantonees"), "vi": _l("Vietnamees"), "bn": _l("Bengaals"), "id": _l("Indonesisch"),
+    "nl": _l("Nederlands"),
+    "en": _l("Engels"),
+    "tr": _l("Turks"),
+    "ar": _l("Arabisch"),
+    "ber": _l("Berbers"),
+    "pl": _l("Pools"),
+    "es": _l("Spaans"),
+    "pt": _l("Portugees"),
+    "fr": _l("Frans"),
+    "de": _l("Duits"),
+    "so": _l("Somalisch"),
+    "ti": _l("Tigrinya"),
+    "fa": _l("Perzisch"),
+    "zh": _l("Chinees"),
+    "bg": _l("Bulgaars"),
+    "ro": _l("Roemeens"),
+    "uk": _l("Oekraïens"),
+    "ru": _l("Russisch"),
+    "ur": _l("Urdu"),
+    "hi": _l("Hindi"),
+    "tw": _l("Twi"),
+    "ak": _l("Akan"),
+    "srn": _l("Sranantongo"),
+    "pap": _l("Papiamento"),
+    "am": _l("Amhaars"),
+    "ku": _l("Koerdisch"),
+    "sgn": _l("Nederlandse Gebarentaal"),
+    "it": _l("Italiaans"),
+    "hu": _l("Hongaars"),
+    "el": _l("Grieks"),
+    "ps": _l("Pasjtoe"),
+    "he": _l("Hebreeuws"),
+    "sw": _l("Swahili"),
+    "prs": _l("Dari"),
+    "yue": _l("Kantonees"),
+    "vi": _l("Vietnamees"),
+    "bn": _l("Bengaals"),
+    "id": _l("Indonesisch"),
 }

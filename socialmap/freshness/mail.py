@@ -2,6 +2,7 @@
 about, and sent by SMTP only once that transaction has committed (a rolled-back
 round sends nothing). Without SMTP settings they wait in the outbox, which a
 coordinator reads and passes on (the demo works that way)."""
+
 from __future__ import annotations
 
 import logging
@@ -40,9 +41,11 @@ def deliver(ids: list[int]) -> int:
     (it stays in the outbox to send again). Returns how many were sent."""
     config = current_app.config
     with db.engine.connect() as conn:
-        rows = conn.execute(select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject,
-                                   OutboxMessage.body).where(OutboxMessage.id.in_(ids),
-                                                             OutboxMessage.sent_at.is_(None))).all()
+        rows = conn.execute(
+            select(OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body).where(
+                OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None)
+            )
+        ).all()
     sent = 0
     results: list[tuple[int, datetime | None, str | None]] = []
     try:

@@ -5,6 +5,7 @@ A :class:`Verification` says that someone checked one section of a service
 (or all of it) and found it right: who, when, how. Changes are not
 verifications; the audit log keeps those, and :mod:`.provenance` reads both.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from socialmap.catalogue.models import Organisation
 from socialmap.audit import audit
+from socialmap.catalogue.models import Organisation
 from socialmap.db import Base
 
 # What can be verified apart (the fields people act on), and "all" of it.

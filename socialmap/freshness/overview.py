@@ -1,6 +1,7 @@
 """The coordinator's view of how current the map is: per entry its stage,
 last check, review date and what needs attention; counts per category; and
 per wijk the share of current entries (for the map)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,13 +32,19 @@ class Row:
     suggestions: int
 
 
-def rows_for(session: Session, services: list[Service], today: date, t: Thresholds,
-             demo_as_of: str | None = None) -> list[Row]:
+def rows_for(
+    session: Session, services: list[Service], today: date, t: Thresholds, demo_as_of: str | None = None
+) -> list[Row]:
     checks = section_checks(session, services)
-    open_counts = Counter(dict(session.execute(
-        select(ProposedChange.entity_id, func.count()).where(ProposedChange.entity == "service",
-                                                             ProposedChange.status == "open")
-        .group_by(ProposedChange.entity_id)).all()))
+    open_counts = Counter(
+        dict(
+            session.execute(
+                select(ProposedChange.entity_id, func.count())
+                .where(ProposedChange.entity == "service", ProposedChange.status == "open")
+                .group_by(ProposedChange.entity_id)
+            ).all()
+        )
+    )
     rows = []
     for s in services:
         day = staging_day(s.is_demo, today, demo_as_of)
@@ -52,8 +59,9 @@ def rows_for(session: Session, services: list[Service], today: date, t: Threshol
             found.add("never")
         if s.freshness_stage in ("possibly_outdated", "demoted"):
             found.add("possibly_outdated")
-        if s.waiting_weeks is not None and (s.waiting_updated is None or waiting_out_of_date(s.waiting_updated,
-                                                                                             day, t)):
+        if s.waiting_weeks is not None and (
+            s.waiting_updated is None or waiting_out_of_date(s.waiting_updated, day, t)
+        ):
             found.add("waiting_old")
         if open_counts.get(s.id):
             found.add("suggestions")

@@ -1,23 +1,35 @@
 """How checks and stages are named for people."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 HOW_LABELS = {
-    "phone": _l("telefonisch nagevraagd"), "email": _l("per e-mail nagevraagd"), "visit": _l("bij een bezoek"),
-    "provider_link": _l("bevestigd door de organisatie"), "import": _l("uit het bestand van de organisatie"),
-    "review": _l("bij de beoordeling van een doorgegeven wijziging"), "edit": _l("bijgewerkt door de redactie"),
+    "phone": _l("telefonisch nagevraagd"),
+    "email": _l("per e-mail nagevraagd"),
+    "visit": _l("bij een bezoek"),
+    "provider_link": _l("bevestigd door de organisatie"),
+    "import": _l("uit het bestand van de organisatie"),
+    "review": _l("bij de beoordeling van een doorgegeven wijziging"),
+    "edit": _l("bijgewerkt door de redactie"),
     "source": _l("volgens de bron"),
 }
 # The choices a coordinator has when recording a check.
 CHECK_CHOICES = ("phone", "email", "visit")
 SECTION_LABELS = {
-    "all": _l("alles"), "hours": _l("openingstijden en bijeenkomsten"), "contacts": _l("contactgegevens"),
-    "access": _l("kosten en hoe je erin komt"), "waiting": _l("wachttijd"), "location": _l("adres"),
+    "all": _l("alles"),
+    "hours": _l("openingstijden en bijeenkomsten"),
+    "contacts": _l("contactgegevens"),
+    "access": _l("kosten en hoe je erin komt"),
+    "waiting": _l("wachttijd"),
+    "location": _l("adres"),
 }
 STAGE_LABELS = {
-    "current": _l("actueel"), "due": _l("binnenkort controleren"), "overdue": _l("controle te laat"),
-    "possibly_outdated": _l("mogelijk verouderd"), "demoted": _l("lang niet gecontroleerd (lager in de lijst)"),
+    "current": _l("actueel"),
+    "due": _l("binnenkort controleren"),
+    "overdue": _l("controle te laat"),
+    "possibly_outdated": _l("mogelijk verouderd"),
+    "demoted": _l("lang niet gecontroleerd (lager in de lijst)"),
 }
 
 

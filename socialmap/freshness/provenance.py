@@ -6,6 +6,7 @@ that section or of all of it, and a change of one of its fields by a person
 (an account or a provider link; a load from a file restates its source and
 does not count). The entry as a whole is as fresh as its stalest section.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ def section_checks(session: Session, services: list[Service]) -> dict[int, dict[
     found: dict[int, dict[str, Check | None]] = {}
     for service in services:
         base = Check(service.verified_at, "source", service.verified_by) if service.verified_at else None
-        found[service.id] = {section: base for section in applicable(service)}
+        found[service.id] = dict.fromkeys(applicable(service), base)
     if not ids:
         return found
 
@@ -81,41 +82,54 @@ def section_checks(session: Session, services: list[Service]) -> dict[int, dict[
     for v in session.scalars(select(Verification).where(Verification.service_id.in_(ids))):
         note(v.service_id, v.section, Check(v.at.date(), v.how, v.actor))
     location_services: dict[int, list[int]] = {}
-    for service_id, location_id in session.execute(select(service_location.c.service_id,
-                                                          service_location.c.location_id)
-                                                   .where(service_location.c.service_id.in_(ids))):
+    for service_id, location_id in session.execute(
+        select(service_location.c.service_id, service_location.c.location_id).where(
+            service_location.c.service_id.in_(ids)
+        )
+    ):
         location_services.setdefault(location_id, []).append(service_id)
     person = ~or_(*[AuditEntry.actor.startswith(p) for p in NOT_A_CHECK])
-    rows = session.execute(select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.parent_id, AuditEntry.field,
-                                  AuditEntry.at, AuditEntry.actor).where(person, or_(
-        (AuditEntry.entity == "service") & AuditEntry.entity_id.in_(ids) & AuditEntry.field.in_(FIELD_SECTION),
-        (AuditEntry.parent == "service") & AuditEntry.parent_id.in_(ids)
-        & AuditEntry.entity.in_(SECTION_PARTS),
-        (AuditEntry.entity == "location") & AuditEntry.entity_id.in_(list(location_services) or [-1]),
-    )))
+    rows = session.execute(
+        select(
+            AuditEntry.entity,
+            AuditEntry.entity_id,
+            AuditEntry.parent_id,
+            AuditEntry.field,
+            AuditEntry.at,
+            AuditEntry.actor,
+        ).where(
+            person,
+            or_(
+                (AuditEntry.entity == "service") & AuditEntry.entity_id.in_(ids) & AuditEntry.field.in_(FIELD_SECTION),
+                (AuditEntry.parent == "service") & AuditEntry.parent_id.in_(ids) & AuditEntry.entity.in_(SECTION_PARTS),
+                (AuditEntry.entity == "location") & AuditEntry.entity_id.in_(list(location_services) or [-1]),
+            ),
+        )
+    )
     for entity, entity_id, parent_id, field_, at, actor in rows:
         check = Check(at.date(), "edit", actor)
-        if entity == "service":
+        if entity == "service" and field_ is not None:
             note(entity_id, FIELD_SECTION[field_], check)
         elif entity == "location":
             for service_id in location_services.get(entity_id, ()):
                 note(service_id, "location", check)
-        else:
+        elif parent_id is not None:
             note(parent_id, SECTION_PARTS[entity], check)
     return found
 
 
 def last_checked(checks: dict[str, Check | None]) -> date | None:
     """The entry's freshness: the date of its stalest section (None if one was never checked)."""
-    days = [c.day if c is not None else None for c in checks.values()]
-    if not days or any(d is None for d in days):
+    if not checks or any(c is None for c in checks.values()):
         return None
-    return min(days)
+    return min(c.day for c in checks.values() if c is not None)
 
 
 def added_on(session: Session, service_ids: list[int]) -> dict[int, date]:
     """When each service was added (its first audit row), for entries never checked."""
-    rows = session.execute(select(AuditEntry.entity_id, func.min(AuditEntry.at)).where(
-        AuditEntry.entity == "service", AuditEntry.entity_id.in_(service_ids or [-1]))
-        .group_by(AuditEntry.entity_id))
+    rows = session.execute(
+        select(AuditEntry.entity_id, func.min(AuditEntry.at))
+        .where(AuditEntry.entity == "service", AuditEntry.entity_id.in_(service_ids or [-1]))
+        .group_by(AuditEntry.entity_id)
+    )
     return {sid: (at.date() if isinstance(at, datetime) else date.fromisoformat(str(at)[:10])) for sid, at in rows}

@@ -9,10 +9,13 @@ route finder, with the reason shown). Never a deletion: one verification
 brings it back to current. A waiting time has its own, shorter interval and
 reads as out of date on its own.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 STAGES = ("current", "due", "overdue", "possibly_outdated", "demoted")
 # Stages the public sees (the others are the coordinator's business).
@@ -27,14 +30,20 @@ class Thresholds:
     waiting_interval_days: int = 28
 
     @classmethod
-    def from_config(cls, config) -> Thresholds:
-        return cls(**{f: int(config[f"FRESHNESS_{f.upper()}"]) for f in cls.__dataclass_fields__
-                      if f"FRESHNESS_{f.upper()}" in config})
+    def from_config(cls, config: Mapping[str, Any]) -> Thresholds:
+        return cls(
+            **{
+                f: int(config[f"FRESHNESS_{f.upper()}"])
+                for f in cls.__dataclass_fields__
+                if f"FRESHNESS_{f.upper()}" in config
+            }
+        )
 
 
-def stage_of(checked: date | None, interval_days: int, today: date, t: Thresholds = Thresholds()) -> str:
+def stage_of(checked: date | None, interval_days: int, today: date, t: Thresholds | None = None) -> str:
     """The stage of an entry last checked on ``checked`` (None: never; counted
     from when it was added, which the caller passes instead when known)."""
+    t = t or Thresholds()
     if checked is None:
         return "overdue"
     due = checked + timedelta(days=interval_days)
@@ -54,8 +63,9 @@ def review_date(checked: date | None, interval_days: int) -> date | None:
     return checked + timedelta(days=interval_days) if checked is not None else None
 
 
-def waiting_out_of_date(updated: date | None, today: date, t: Thresholds = Thresholds()) -> bool:
+def waiting_out_of_date(updated: date | None, today: date, t: Thresholds | None = None) -> bool:
     """A waiting time reads as out of date once its date is older than its interval."""
+    t = t or Thresholds()
     return updated is not None and (today - updated).days > t.waiting_interval_days
 
 

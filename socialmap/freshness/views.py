@@ -8,6 +8,7 @@ A provider token travels in the query string (the access log leaves query
 strings out, see gunicorn_config). Reports ask nothing personal; an optional
 e-mail address is kept only until the report is handled.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,8 +31,8 @@ from socialmap.maintenance.models import ProposedChange
 from socialmap.maintenance.review import REPORTED
 from socialmap.problems import Invalid, _
 from socialmap.safety.help import help_for
-from socialmap.web import crisis_lines_files
 from socialmap.transaction import write_request
+from socialmap.web import crisis_lines_files
 
 bp = Blueprint("freshness", __name__)
 
@@ -42,6 +43,7 @@ LINK_LIMIT = "120 per minute"  # per address; a token cannot be guessed, this ke
 def with_link(view):
     """The view gets the provider link its ``t`` names; a link that does not
     work answers with the reason (404) and nothing else."""
+
     @functools.wraps(view)
     def guarded(*args, **kwargs):
         try:
@@ -49,15 +51,22 @@ def with_link(view):
         except rounds.LinkRefused as exc:
             return render_template("freshness/link_refused.html", reason=str(exc)), 404
         return view(link, *args, **kwargs)
+
     return guarded
 
 
 def _provider_page(link, services, values=None, errors=None, status: int = 200):
-    return render_template("freshness/provider.html", link=link, services=services,
-                           checks=section_checks(db.session, services),
-                           sections={s.id: applicable(s) for s in services}, section_labels=SECTION_LABELS,
-                           values=values or {s.id: editing.blank_rows(editing.service_values(s)) for s in services},
-                           token=request.args.get("t"), errors=errors or {}), status
+    return render_template(
+        "freshness/provider.html",
+        link=link,
+        services=services,
+        checks=section_checks(db.session, services),
+        sections={s.id: applicable(s) for s in services},
+        section_labels=SECTION_LABELS,
+        values=values or {s.id: editing.blank_rows(editing.service_values(s)) for s in services},
+        token=request.args.get("t"),
+        errors=errors or {},
+    ), status
 
 
 def _service_of(link, key: str):
@@ -92,8 +101,12 @@ def provider_confirm(link, key: str):
             db.session.rollback()
             flash(_("Niet vastgelegd: %(why)s", why=exc.describe()), "error")
         else:
-            flash(_("Dank u. Vastgelegd dat dit nog klopt: %(what)s.",
-                    what=", ".join(str(SECTION_LABELS.get(s, s)) for s in sections)))
+            flash(
+                _(
+                    "Dank u. Vastgelegd dat dit nog klopt: %(what)s.",
+                    what=", ".join(str(SECTION_LABELS.get(s, s)) for s in sections),
+                )
+            )
     return redirect(url_for("freshness.provider_page", t=request.args.get("t")) + f"#s-{key}")
 
 
@@ -136,8 +149,12 @@ def provider_propose(link, key: str):
 # What a visitor can say is wrong: a service form field the reviewer can take
 # over as it is, or a part the reviewer corrects in the form (REPORTED).
 REPORT_FIELDS = {
-    "hours": _l("Openingstijden"), "contacts": _l("Telefoonnummer of e-mail"), "address": _l("Adres"),
-    "cost_note": _l("Kosten"), "waiting_weeks": _l("Wachttijd (in weken)"), "conditions": _l("Voor wie"),
+    "hours": _l("Openingstijden"),
+    "contacts": _l("Telefoonnummer of e-mail"),
+    "address": _l("Adres"),
+    "cost_note": _l("Kosten"),
+    "waiting_weeks": _l("Wachttijd (in weken)"),
+    "conditions": _l("Voor wie"),
     "other": _l("Iets anders"),
 }
 DIRECT = ("cost_note", "conditions")  # taken over as text after review (edited if need be)
@@ -162,8 +179,12 @@ def report(key: str):
     if service is None:
         abort(404)
     form = request.form if request.method == "POST" else MultiDict()
-    values = {"field": form.get("field", ""), "value": (form.get("value") or "").strip(),
-              "text": (form.get("text") or "").strip(), "contact": (form.get("contact") or "").strip()}
+    values = {
+        "field": form.get("field", ""),
+        "value": (form.get("value") or "").strip(),
+        "text": (form.get("text") or "").strip(),
+        "contact": (form.get("contact") or "").strip(),
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         if form.get("website"):  # the hidden field only a robot fills in
@@ -180,27 +201,46 @@ def report(key: str):
             errors["value"] = _("schrijf wat er wel klopt, of licht het toe")
         for name in ("value", "text"):
             if len(values[name]) > MAX_TEXT:
-                errors[name] = _("is %(length)d tekens lang; de grens is %(max)d", length=len(values[name]),
-                                 max=MAX_TEXT)
-        if values["field"] == "waiting_weeks" and values["value"] and not (
-                values["value"].isdigit() and int(values["value"]) <= 520):
+                errors[name] = _(
+                    "is %(length)d tekens lang; de grens is %(max)d", length=len(values[name]), max=MAX_TEXT
+                )
+        if (
+            values["field"] == "waiting_weeks"
+            and values["value"]
+            and not (values["value"].isdigit() and int(values["value"]) <= 520)
+        ):
             errors["value"] = _("vul een aantal weken in (0 tot 520)")
         if values["contact"] and ("@" not in values["contact"] or len(values["contact"]) > 200):
             errors["contact"] = _("geen e-mailadres: laat het leeg of vul een e-mailadres in")
-        crisis = None if form.get("crisis_seen") else help_for(db.session, f"{values['value']} {values['text']}",
-                                                                  crisis_lines_files())
+        crisis = (
+            None
+            if form.get("crisis_seen")
+            else help_for(db.session, f"{values['value']} {values['text']}", crisis_lines_files())
+        )
         if crisis is not None and not errors:
             # The words speak of a crisis: the crisis lines first; nothing is stored
             # until the person sends it again (it may be about the map after all).
-            return render_template("freshness/report.html", service=service, values=values, errors={},
-                                   fields=REPORT_FIELDS, started=form.get("started", ""), crisis=crisis)
+            return render_template(
+                "freshness/report.html",
+                service=service,
+                values=values,
+                errors={},
+                fields=REPORT_FIELDS,
+                started=form.get("started", ""),
+                crisis=crisis,
+            )
         if not errors:
             _store_report(service, values)
             flash(_("Dank u. Een coördinator kijkt uw melding na."))
             return redirect(url_for("catalogue.service", key=key))
-    return render_template("freshness/report.html", service=service, values=values, errors=errors,
-                           fields=REPORT_FIELDS, started=_serializer().dumps(str(time.time()))), \
-        400 if errors else 200
+    return render_template(
+        "freshness/report.html",
+        service=service,
+        values=values,
+        errors=errors,
+        fields=REPORT_FIELDS,
+        started=_serializer().dumps(str(time.time())),
+    ), 400 if errors else 200
 
 
 def _store_report(service, values: dict) -> None:
@@ -213,8 +253,18 @@ def _store_report(service, values: dict) -> None:
         base = {f: stored[f] for f in changes}
     else:
         changes, base = {REPORTED + field_: values["value"] or values["text"]}, {}
-    db.session.add(ProposedChange(entity="service", entity_id=service.id, entity_key=service.key,
-                                  proposed_by="report", base=base, changes=changes,
-                                  note=values["text"][:500] or None, status="open", source="report",
-                                  contact=values["contact"] or None))
+    db.session.add(
+        ProposedChange(
+            entity="service",
+            entity_id=service.id,
+            entity_key=service.key,
+            proposed_by="report",
+            base=base,
+            changes=changes,
+            note=values["text"][:500] or None,
+            status="open",
+            source="report",
+            contact=values["contact"] or None,
+        )
+    )
     db.session.flush()

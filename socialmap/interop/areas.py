@@ -8,6 +8,7 @@ Wijk and municipality are derived from the CBS buurt code
 polygons as the union of their buurten. The field names are configurable.
 Importing the same file twice updates in place.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,18 +59,20 @@ def read_geojson(path: Path, problems: Problems) -> list[dict]:
         return []
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         found = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        problems.add(str(path), "type", _("verwacht een GeoJSON FeatureCollection, niet %(value)s",
-                                          value=shown(found)))
+        problems.add(str(path), "type", _("verwacht een GeoJSON FeatureCollection, niet %(value)s", value=shown(found)))
         return []
     crs = ((doc.get("crs") or {}).get("properties") or {}).get("name", "")
     if crs and not any(s in crs for s in ("CRS84", "4326")):
-        problems.add(str(path), "crs", _("coördinaten moeten WGS84 lon/lat zijn; het bestand zegt %(crs)s",
-                                         crs=crs))
+        problems.add(str(path), "crs", _("coördinaten moeten WGS84 lon/lat zijn; het bestand zegt %(crs)s", crs=crs))
     return doc.get("features") or []
 
 
-def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = FieldMapping(),
-                          municipality_names: dict[str, str] | None = None) -> ImportReport:
+def import_neighbourhoods(
+    session: Session,
+    path: Path,
+    mapping: FieldMapping = FieldMapping(),
+    municipality_names: dict[str, str] | None = None,
+) -> ImportReport:
     """Validate every feature, then write buurten, derived wijken and municipalities."""
     problems = Problems()
     features = read_geojson(path, problems)
@@ -85,13 +88,17 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
         where = f"{Path(path).name}: feature {index}"
         code, name = props.get(mapping.code), props.get(mapping.name)
         if not isinstance(code, str) or not BUURT_CODE.match(code):
-            problems.add(where, mapping.code, _field_hint(
-                _("geen CBS-buurtcode (BU + 8 tekens): %(value)s", value=shown(code)), mapping.code, props))
+            problems.add(
+                where,
+                mapping.code,
+                _field_hint(_("geen CBS-buurtcode (BU + 8 tekens): %(value)s", value=shown(code)), mapping.code, props),
+            )
             continue
         where = f"{Path(path).name}: {code}"
         if code in buurten or code in first:
-            problems.add(where, mapping.code, _("komt twee keer voor; de eerste keer in feature %(first)d",
-                                                first=first[code]))
+            problems.add(
+                where, mapping.code, _("komt twee keer voor; de eerste keer in feature %(first)d", first=first[code])
+            )
         first.setdefault(code, index)
         if not isinstance(name, str) or not name.strip():
             problems.add(where, mapping.name, _field_hint(_("naam ontbreekt"), mapping.name, props))
@@ -109,8 +116,10 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
     for wk in by_district:
         by_municipality["GM" + wk[2:6]].append(wk)
 
-    existing = {a.code: a for a in session.scalars(select(AreaUnit).where(
-        AreaUnit.code.in_([*buurten, *by_district, *by_municipality])))}
+    existing = {
+        a.code: a
+        for a in session.scalars(select(AreaUnit).where(AreaUnit.code.in_([*buurten, *by_district, *by_municipality])))
+    }
 
     def upsert(code: str, level: str, name: str, shape, parent: AreaUnit | None) -> AreaUnit:
         area = existing.get(code) or AreaUnit(code=code)
@@ -123,15 +132,24 @@ def import_neighbourhoods(session: Session, path: Path, mapping: FieldMapping = 
     for gm, districts in by_municipality.items():
         shapes = [buurten[bu][1] for wk in districts for bu in by_district[wk]]
         known = existing.get(gm)
-        municipality = upsert(gm, "municipality", names.get(gm) or (known.name if known else gm),
-                              _union(shapes), known.parent if known else None)
+        municipality = upsert(
+            gm,
+            "municipality",
+            names.get(gm) or (known.name if known else gm),
+            _union(shapes),
+            known.parent if known else None,
+        )
         for wk in districts:
             members = by_district[wk]
             # A wijk put under a borough (import_boroughs) stays there.
-            above = existing[wk].parent if wk in existing and existing[wk].parent is not None \
-                and existing[wk].parent.level == "borough" else municipality
-            district = upsert(wk, "district", _district_name(wk, members, buurten),
-                              _union([buurten[bu][1] for bu in members]), above)
+            above = (
+                existing[wk].parent
+                if wk in existing and existing[wk].parent is not None and existing[wk].parent.level == "borough"
+                else municipality
+            )
+            district = upsert(
+                wk, "district", _district_name(wk, members, buurten), _union([buurten[bu][1] for bu in members]), above
+            )
             for bu in members:
                 upsert(bu, "neighbourhood", buurten[bu][0], buurten[bu][1], district)
     session.flush()
@@ -163,9 +181,17 @@ def _field_hint(message: str, field_: str, props: dict) -> str:
     """When the feature lacks the configured field, name the near one it has."""
     if field_ in props or not props:
         return message
-    return did_you_mean(message + " " + _("(het veld %(field)s ontbreekt; dit feature heeft: %(fields)s)",
-                                          field=shown(field_), fields=", ".join(map(str, props))),
-                        field_, [str(k) for k in props])
+    return did_you_mean(
+        message
+        + " "
+        + _(
+            "(het veld %(field)s ontbreekt; dit feature heeft: %(fields)s)",
+            field=shown(field_),
+            fields=", ".join(map(str, props)),
+        ),
+        field_,
+        [str(k) for k in props],
+    )
 
 
 def _polygonal(shape):
@@ -215,11 +241,18 @@ def _common_words(names: list[str]) -> str:
     return " ".join(common).strip()
 
 
-def ensure_region(session: Session, code: str, name: str, municipality_codes: list[str],
-                  country_code: str = "NL", country_name: str = "Nederland") -> AreaUnit:
+def ensure_region(
+    session: Session,
+    code: str,
+    name: str,
+    municipality_codes: list[str],
+    country_code: str = "NL",
+    country_name: str = "Nederland",
+) -> AreaUnit:
     """A region (e.g. RG-AMA) above its municipalities, under the country."""
     country = session.scalar(select(AreaUnit).where(AreaUnit.code == country_code)) or AreaUnit(
-        code=country_code, level="country", name=country_name)
+        code=country_code, level="country", name=country_name
+    )
     region = session.scalar(select(AreaUnit).where(AreaUnit.code == code)) or AreaUnit(code=code)
     region.level, region.name, region.parent = "region", name, country
     session.add_all([country, region])
@@ -250,8 +283,9 @@ class MunicipalityReport:
     kept: tuple[str, ...]  # codes that already had wijken: name updated, derived polygon kept
 
 
-def import_municipalities(session: Session, path: Path, codes: list[str], code_field: str = "gemeentecode",
-                          name_field: str = "gemeentenaam") -> MunicipalityReport:
+def import_municipalities(
+    session: Session, path: Path, codes: list[str], code_field: str = "gemeentecode", name_field: str = "gemeentenaam"
+) -> MunicipalityReport:
     """Write the named municipalities from a municipalities GeoJSON (CBS fields by
     default) under the country, so a municipality without buurt geometry can be
     served and searched by postcode. A municipality that already has wijken keeps
@@ -271,8 +305,9 @@ def import_municipalities(session: Session, path: Path, codes: list[str], code_f
             by_code.setdefault(code, (index, feature))
     if features and not by_code:
         props = (features[0].get("properties") if isinstance(features[0], dict) else None) or {}
-        problems.add(name, code_field, _field_hint(_("geen feature heeft een gemeentecode in dit veld"),
-                                                   code_field, props))
+        problems.add(
+            name, code_field, _field_hint(_("geen feature heeft een gemeentecode in dit veld"), code_field, props)
+        )
     names_by_code = {c: (f.get("properties") or {}).get(name_field) for c, (_i, f) in by_code.items()}
     chosen: dict[str, tuple[str, object]] = {}
     for code in wanted:
@@ -292,7 +327,9 @@ def import_municipalities(session: Session, path: Path, codes: list[str], code_f
         where = f"{name}: {code}"
         label = names_by_code.get(code)
         if not isinstance(label, str) or not label.strip():
-            problems.add(where, name_field, _field_hint(_("naam ontbreekt"), name_field, feature.get("properties") or {}))
+            problems.add(
+                where, name_field, _field_hint(_("naam ontbreekt"), name_field, feature.get("properties") or {})
+            )
         shape = _checked_shape(problems, where, feature)
         if shape is None:
             continue
@@ -308,8 +345,10 @@ def import_municipalities(session: Session, path: Path, codes: list[str], code_f
         area.level, area.name = "municipality", label
         if area.parent is None:
             area.parent = country
-        has_districts = area.id is not None and session.scalar(
-            select(AreaUnit.id).where(AreaUnit.parent_id == area.id).limit(1)) is not None
+        has_districts = (
+            area.id is not None
+            and session.scalar(select(AreaUnit.id).where(AreaUnit.parent_id == area.id).limit(1)) is not None
+        )
         if has_districts:
             kept.append(code)
         else:
@@ -354,11 +393,22 @@ def import_boroughs(session: Session, path: Path) -> BoroughReport:
     gm = str(doc.get("municipality") or "").strip().upper()
     municipality = session.scalar(select(AreaUnit).where(AreaUnit.code == gm, AreaUnit.level == "municipality"))
     if municipality is None:
-        problems.add(name, "municipality", _("gemeente %(value)s is niet geladen; laad eerst de buurten: "
-                                             "flask --app socialmap areas import BUURTEN.geojson", value=shown(gm)))
+        problems.add(
+            name,
+            "municipality",
+            _(
+                "gemeente %(value)s is niet geladen; laad eerst de buurten: "
+                "flask --app socialmap areas import BUURTEN.geojson",
+                value=shown(gm),
+            ),
+        )
         problems.raise_if_any()
-    wijken = {a.code: a for a in session.scalars(select(AreaUnit).where(
-        AreaUnit.level == "district", AreaUnit.code.startswith("WK" + gm[2:])))}
+    wijken = {
+        a.code: a
+        for a in session.scalars(
+            select(AreaUnit).where(AreaUnit.level == "district", AreaUnit.code.startswith("WK" + gm[2:]))
+        )
+    }
     if not wijken:
         problems.add(name, "municipality", _("gemeente %(value)s heeft geen wijken op deze kaart", value=shown(gm)))
         problems.raise_if_any()
@@ -372,22 +422,27 @@ def import_boroughs(session: Session, path: Path) -> BoroughReport:
             continue
         for key in entry:
             if key not in BOROUGH_KEYS:
-                problems.add(where, str(key), did_you_mean(_("onbekend veld %(value)s", value=shown(key)),
-                                                           str(key), BOROUGH_KEYS))
+                problems.add(
+                    where,
+                    str(key),
+                    did_you_mean(_("onbekend veld %(value)s", value=shown(key)), str(key), BOROUGH_KEYS),
+                )
         code, label = str(entry.get("code") or "").strip(), str(entry.get("name") or "").strip()
         if not code or not label:
             problems.add(where, "code" if not code else "name", _("ontbreekt"))
             continue
         where = f"{name}: {code}"
         if code in seen:
-            problems.add(where, "code", _("komt twee keer voor; de eerste keer in boroughs[%(first)d]",
-                                          first=seen[code]))
+            problems.add(
+                where, "code", _("komt twee keer voor; de eerste keer in boroughs[%(first)d]", first=seen[code])
+            )
             continue
         seen[code] = index
         clash = session.scalar(select(AreaUnit.level).where(AreaUnit.code == code))
         if clash is not None and clash != "borough":
-            problems.add(where, "code", _("%(value)s is al de code van een gebied van een ander niveau",
-                                          value=shown(code)))
+            problems.add(
+                where, "code", _("%(value)s is al de code van een gebied van een ander niveau", value=shown(code))
+            )
         patterns = entry.get("wijken")
         patterns = [patterns] if isinstance(patterns, str) else patterns
         if not isinstance(patterns, list) or not patterns:
@@ -397,24 +452,37 @@ def import_boroughs(session: Session, path: Path) -> BoroughReport:
         for pattern in map(str, patterns):
             matched = [w for c, w in sorted(wijken.items()) if c.startswith(pattern.strip().upper())]
             if not matched:
-                problems.add(where, "wijken", did_you_mean(
-                    _("geen wijk van %(municipality)s heeft een code die begint met %(value)s",
-                      municipality=gm, value=shown(pattern)), pattern, wijken))
+                problems.add(
+                    where,
+                    "wijken",
+                    did_you_mean(
+                        _(
+                            "geen wijk van %(municipality)s heeft een code die begint met %(value)s",
+                            municipality=gm,
+                            value=shown(pattern),
+                        ),
+                        pattern,
+                        wijken,
+                    ),
+                )
             for w in matched:
                 if w.code in taken and taken[w.code] != code:
-                    problems.add(where, "wijken", _("wijk %(wijk)s hoort al bij %(other)s",
-                                                    wijk=w.code, other=taken[w.code]))
+                    problems.add(
+                        where, "wijken", _("wijk %(wijk)s hoort al bij %(other)s", wijk=w.code, other=taken[w.code])
+                    )
                 taken.setdefault(w.code, code)
                 members.append(w)
         plans.append((code, label, members))
     missing = sorted(set(wijken) - set(taken))
     if missing and not problems:
-        problems.add(name, "boroughs", _("deze wijken horen bij geen enkel gebied: %(codes)s",
-                                         codes=", ".join(missing)))
+        problems.add(
+            name, "boroughs", _("deze wijken horen bij geen enkel gebied: %(codes)s", codes=", ".join(missing))
+        )
     problems.raise_if_any()
 
-    existing = {a.code: a for a in session.scalars(select(AreaUnit).where(
-        AreaUnit.code.in_([code for code, _l, _m in plans])))}
+    existing = {
+        a.code: a for a in session.scalars(select(AreaUnit).where(AreaUnit.code.in_([code for code, _l, _m in plans])))
+    }
     for code, label, members in plans:
         borough = existing.get(code) or AreaUnit(code=code)
         borough.level, borough.name, borough.parent = "borough", label, municipality

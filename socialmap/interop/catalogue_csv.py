@@ -17,6 +17,7 @@ if still shared, by a short digest of their exact name and text
 (``...-zonder-adres-3f9a2c``, with a note naming the line of the first). The
 same row twice is imported once (a note names the first).
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,10 @@ from socialmap.problems import Problems, _, did_you_mean, shown
 from socialmap.search.places import postcode_centroids
 
 # "Groningenweg 8a, 2803PV Gouda", "Atlantisplein 1kamer 2.14, 1093NE Amsterdam"
-ADDRESS = re.compile(r"^\s*(?P<street>.*?[^\d\s,])\s+(?P<number>\d+[^,]{0,19}?)\s*,\s*"
-                     r"(?P<postcode>\d{4})\s*(?P<letters>[A-Za-z]{2})\s+(?P<city>\S.*?)\s*$")
+ADDRESS = re.compile(
+    r"^\s*(?P<street>.*?[^\d\s,])\s+(?P<number>\d+[^,]{0,19}?)\s*,\s*"
+    r"(?P<postcode>\d{4})\s*(?P<letters>[A-Za-z]{2})\s+(?P<city>\S.*?)\s*$"
+)
 KEY_LENGTH = 80
 
 
@@ -60,8 +63,9 @@ def parse_address(text: str | None) -> Address | None:
     m = ADDRESS.match(text or "")
     if not m:
         return None
-    return Address(m["street"].strip(), m["number"].strip(), f"{m['postcode']} {m['letters'].upper()}",
-                   m["city"].strip())
+    return Address(
+        m["street"].strip(), m["number"].strip(), f"{m['postcode']} {m['letters'].upper()}", m["city"].strip()
+    )
 
 
 def slug(text: str) -> str:
@@ -69,8 +73,7 @@ def slug(text: str) -> str:
     return keys.slug(text, KEY_LENGTH)
 
 
-def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems,
-             key_prefix: str = "") -> Source:
+def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems, key_prefix: str = "") -> Source:
     """The rows as organisation and service records (with their lines)."""
     name = Path(path).name
     source = Source()
@@ -90,9 +93,20 @@ def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems
         wanted.append(("--address-column", columns.address))
     for option, column in wanted:
         if column not in header:
-            problems.add(f"{name}:1", option, did_you_mean(
-                _("kolom %(value)s staat niet in de kopregel (%(columns)s)", value=shown(column),
-                  columns=", ".join(header) or "-"), column, header), 1)
+            problems.add(
+                f"{name}:1",
+                option,
+                did_you_mean(
+                    _(
+                        "kolom %(value)s staat niet in de kopregel (%(columns)s)",
+                        value=shown(column),
+                        columns=", ".join(header) or "-",
+                    ),
+                    column,
+                    header,
+                ),
+                1,
+            )
     if problems:
         return source
 
@@ -113,18 +127,27 @@ def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems
         address = addresses[line]
         key, base, by_digest = keys[line]
         if base == key_prefix:
-            problems.add(where, columns.name, _("van de naam %(value)s is geen sleutel te maken",
-                                                value=shown(title)), line)
+            problems.add(
+                where, columns.name, _("van de naam %(value)s is geen sleutel te maken", value=shown(title)), line
+            )
             continue
         if key in first:
-            source.notes.append(f"{where}: " + _("dezelfde rij als regel %(first)d; één keer geladen",
-                                                 first=first[key]))
+            source.notes.append(
+                f"{where}: " + _("dezelfde rij als regel %(first)d; één keer geladen", first=first[key])
+            )
             continue
         first_of_base.setdefault(base, line)
         if by_digest and first_of_base[base] != line:
-            source.notes.append(f"{where}: " + _(
-                "naam %(value)s geeft dezelfde sleutel als regel %(first)d (zelfde naam en adres, andere "
-                "tekst); geladen als %(key)s", value=shown(title), first=first_of_base[base], key=key))
+            source.notes.append(
+                f"{where}: "
+                + _(
+                    "naam %(value)s geeft dezelfde sleutel als regel %(first)d (zelfde naam en adres, andere "
+                    "tekst); geladen als %(key)s",
+                    value=shown(title),
+                    first=first_of_base[base],
+                    key=key,
+                )
+            )
         first[key] = line
         org = {"key": key, "name": title}
         service = {"key": key, "organisation": key, "name": {"nl": title}, "serves": list(serves)}
@@ -132,15 +155,32 @@ def read_csv(path: Path, serves: list[str], columns: Columns, problems: Problems
             service["summary"] = {"nl": summary}
         raw = (row.get(columns.address) or "").strip() if columns.address else ""
         if address and address.postcode[:4] in centroids:
-            org["locations"] = [{"key": key, "street": address.street, "number": address.number,
-                                 "postcode": address.postcode, "city": address.city}]
+            org["locations"] = [
+                {
+                    "key": key,
+                    "street": address.street,
+                    "number": address.number,
+                    "postcode": address.postcode,
+                    "city": address.city,
+                }
+            ]
             service["locations"] = [key]
         elif address:
-            source.notes.append(f"{where}: " + _("postcode %(postcode)s staat niet in de postcodelijst; "
-                                                 "zonder locatie geladen", postcode=address.postcode))
+            source.notes.append(
+                f"{where}: "
+                + _(
+                    "postcode %(postcode)s staat niet in de postcodelijst; zonder locatie geladen",
+                    postcode=address.postcode,
+                )
+            )
         elif raw:
-            source.notes.append(f"{where}: " + _("adres %(value)s is niet te lezen (verwacht 'Straat 12a, "
-                                                 "1234AB Plaats'); zonder locatie geladen", value=shown(raw)))
+            source.notes.append(
+                f"{where}: "
+                + _(
+                    "adres %(value)s is niet te lezen (verwacht 'Straat 12a, 1234AB Plaats'); zonder locatie geladen",
+                    value=shown(raw),
+                )
+            )
         source.organisations.append(Item(name, org, line))
         source.services.append(Item(name, service, line))
     return source
@@ -150,8 +190,10 @@ def _keys(rows, columns: Columns, addresses: dict, prefix: str) -> dict[int, tup
     """line -> (key, the slug it started from, told apart by a digest); see the module's docstring.
     Identical rows count as one, so a repeated row does not change the key of the first."""
     by_line = dict(rows)
-    content = {line: tuple((row.get(c) or "").strip() for c in (columns.name, columns.text, columns.address) if c)
-               for line, row in rows}
+    content = {
+        line: tuple((row.get(c) or "").strip() for c in (columns.name, columns.text, columns.address) if c)
+        for line, row in rows
+    }
     base = {line: prefix + slug(by_line[line].get(columns.name) or "") for line in by_line}
     keys = dict(base)
     for line in _lines_sharing(keys, content, prefix):
@@ -178,9 +220,17 @@ def _address(row: dict, columns: Columns) -> Address | None:
 
 
 @imports("path")
-def import_csv(session: Session, path: Path, serves: list[str], columns: Columns = Columns(), *,
-               key_prefix: str = "", retire: RetireScope | None = None, confirm: str | bool | None = None,
-               dry_run: bool = False) -> LoadReport:
+def import_csv(
+    session: Session,
+    path: Path,
+    serves: list[str],
+    columns: Columns = Columns(),
+    *,
+    key_prefix: str = "",
+    retire: RetireScope | None = None,
+    confirm: str | bool | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
     """Check every row, then add and update (unless ``dry_run``); the same rules
     as :func:`.catalogue_yaml.load_catalogue` except that codes and cost are not
     required. Raises ImportFailed or RetireNotConfirmed; then nothing is written."""

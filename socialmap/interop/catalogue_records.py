@@ -10,6 +10,7 @@ A load adds and updates; it never deletes. Services the files no longer hold
 are retired (status ``ended``) only when asked, only within a stated scope,
 and only with the confirmation code of a dry run that listed them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,9 +52,30 @@ CODE_FIELDS = ("kinds", "domains", "access", "formats", "languages", "needs")
 
 ORGANISATION_FIELDS = ("key", "name", "description", "website", "email", "phone", "kvk", "agb", "locations")
 LOCATION_FIELDS = ("key", "name", "street", "number", "postcode", "city", "buurt", "lon", "lat")
-SERVICE_FIELDS = ("key", "organisation", "name", "summary", "description", "kinds", "domains", "needs",
-                  "audience", "access", "cost", "languages", "accessibility", "formats", "schedule", "waiting",
-                  "contacts", "status", "status_note", "verified", "locations", "serves")
+SERVICE_FIELDS = (
+    "key",
+    "organisation",
+    "name",
+    "summary",
+    "description",
+    "kinds",
+    "domains",
+    "needs",
+    "audience",
+    "access",
+    "cost",
+    "languages",
+    "accessibility",
+    "formats",
+    "schedule",
+    "waiting",
+    "contacts",
+    "status",
+    "status_note",
+    "verified",
+    "locations",
+    "serves",
+)
 AUDIENCE_FIELDS = ("min_age", "max_age", "groups", "conditions")
 COST_FIELDS = ("type", "note")
 WAITING_FIELDS = ("weeks", "updated")
@@ -64,8 +86,10 @@ WEEKLY_FIELDS = ("days", "opens", "closes")
 MEETING_FIELDS = ("every", "day", "nth", "from", "opens", "closes")
 EXCEPTION_FIELDS = ("date", "from", "until", "closed", "opens", "closes", "note")
 
-AREAS_COMMAND = ("flask --app socialmap areas import BUURTEN.geojson  |  "
-                 "flask --app socialmap areas import-municipalities --codes GMxxxx")
+AREAS_COMMAND = (
+    "flask --app socialmap areas import BUURTEN.geojson  |  "
+    "flask --app socialmap areas import-municipalities --codes GMxxxx"
+)
 NEEDS_COMMAND = "flask --app socialmap catalogue load-needs"
 
 
@@ -213,16 +237,25 @@ def read_placements(path: Path, problems: Problems) -> dict[str, Placement]:
     with open(path, newline="", encoding="utf-8") as fh:
         for line, row in enumerate(csv.DictReader(fh), start=2):
             try:
-                placements[row["location"]] = Placement(float(row["lon"]), float(row["lat"]),
-                                                         row.get("postcode") or None)
+                placements[row["location"]] = Placement(
+                    float(row["lon"]), float(row["lat"]), row.get("postcode") or None
+                )
             except (KeyError, TypeError, ValueError) as exc:
                 problems.add(f"{name}:{line}", "", _("onleesbare regel: %(error)s", error=str(exc)), line)
     return placements
 
 
-def load(session: Session, source: Source, placements: dict[str, Placement] | None = None, *,
-         rules: Rules = STRICT, demo: bool = False, retire: RetireScope | None = None,
-         confirm: str | bool | None = None, dry_run: bool = False) -> LoadReport:
+def load(
+    session: Session,
+    source: Source,
+    placements: dict[str, Placement] | None = None,
+    *,
+    rules: Rules = STRICT,
+    demo: bool = False,
+    retire: RetireScope | None = None,
+    confirm: str | bool | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
     """Check everything, plan, then write (unless ``dry_run``). Raises
     ImportFailed with every problem, or RetireNotConfirmed; then nothing is written.
 
@@ -239,11 +272,17 @@ def load(session: Session, source: Source, placements: dict[str, Placement] | No
 
         after_commit(session, forget)  # the demo notice follows at once in this process
     return LoadReport(
-        organisations=len(checked.organisations), locations=len(checked.locations),
-        services=len(checked.services), new_services=len(plan.new), updated_services=len(plan.existing),
+        organisations=len(checked.organisations),
+        locations=len(checked.locations),
+        services=len(checked.services),
+        new_services=len(plan.new),
+        updated_services=len(plan.existing),
         approximate_locations=sum(1 for loc in checked.locations.values() if loc["placement"].approximate),
-        retire=plan.retire, dry_run=dry_run, code=plan.code if plan.retire else None,
-        notes=tuple(checked.notes))
+        retire=plan.retire,
+        dry_run=dry_run,
+        code=plan.code if plan.retire else None,
+        notes=tuple(checked.notes),
+    )
 
 
 # -- checking ---------------------------------------------------------------
@@ -269,12 +308,26 @@ def prerequisites(session: Session, source: Source, problems: Problems) -> None:
     """One clear problem instead of hundreds when areas or the taxonomy are not loaded yet."""
     where = ", ".join(source.files) or "catalogus"
     if session.scalar(select(AreaUnit.id).limit(1)) is None:
-        problems.add(where, "", _("Er zijn nog geen gebieden geladen, dus geen gebiedscode kan kloppen. "
-                                  "Laad eerst de gebieden: %(command)s", command=AREAS_COMMAND))
+        problems.add(
+            where,
+            "",
+            _(
+                "Er zijn nog geen gebieden geladen, dus geen gebiedscode kan kloppen. "
+                "Laad eerst de gebieden: %(command)s",
+                command=AREAS_COMMAND,
+            ),
+        )
     uses_needs = any(isinstance(i.data, dict) and i.data.get("needs") for i in source.services)
     if uses_needs and session.scalar(select(NeedTerm.id).limit(1)) is None:
-        problems.add(where, "", _("De behoeftentaxonomie is nog niet geladen, dus geen behoeftecode kan "
-                                  "kloppen. Laad die eerst: %(command)s", command=NEEDS_COMMAND))
+        problems.add(
+            where,
+            "",
+            _(
+                "De behoeftentaxonomie is nog niet geladen, dus geen behoeftecode kan "
+                "kloppen. Laad die eerst: %(command)s",
+                command=NEEDS_COMMAND,
+            ),
+        )
 
 
 class _Run:
@@ -300,23 +353,33 @@ class _Run:
         """The record's key and a checker; None (with a problem) when the record is unusable."""
         line = line_of(record) or item.line
         if not isinstance(record, dict):
-            self.problems.add(f"{item.file}:{line}" if line else item.file, "",
-                              _("verwacht een mapping (veld: waarde), niet %(value)s", value=shown(record)), line)
+            self.problems.add(
+                f"{item.file}:{line}" if line else item.file,
+                "",
+                _("verwacht een mapping (veld: waarde), niet %(value)s", value=shown(record)),
+                line,
+            )
             return None
         key = record.get("key")
-        c = FieldChecker(self.problems, label % {"key": key if isinstance(key, str) else "?"}, record,
-                         item.file, line)
+        c = FieldChecker(self.problems, label % {"key": key if isinstance(key, str) else "?"}, record, item.file, line)
         c.unknown_fields(record, allowed)
         if not isinstance(key, str) or not KEY.match(key):
-            c.fail("key", _("ongeldige sleutel %(value)s: alleen kleine letters, cijfers en streepjes",
-                            value=shown(key)))
+            c.fail(
+                "key", _("ongeldige sleutel %(value)s: alleen kleine letters, cijfers en streepjes", value=shown(key))
+            )
             if isinstance(key, (str, int)):
                 self.broken.add((kind, str(key)))
             return None
         here = f"{item.file}:{c.line_for('key')}"
         if (kind, key) in self.first:
-            c.fail("key", _("sleutel %(key)s komt twee keer voor; de eerste keer in %(first)s",
-                            key=shown(key), first=self.first[(kind, key)]))
+            c.fail(
+                "key",
+                _(
+                    "sleutel %(key)s komt twee keer voor; de eerste keer in %(first)s",
+                    key=shown(key),
+                    first=self.first[(kind, key)],
+                ),
+            )
             return None
         self.first[(kind, key)] = here
         return key, c
@@ -363,14 +426,26 @@ class _Run:
         key, c = started
         rec = c.record
         loc = {
-            "key": key, "organisation": organisation, "checker": c,
-            "name": c.text("name", max_len=200), "street": c.text("street", required=True, max_len=200),
-            "number": c.text("number", required=True, max_len=20), "city": c.text("city", required=True, max_len=100),
-            "postcode": self._postcode(c), "buurt": c.text("buurt"), "placement": None,
+            "key": key,
+            "organisation": organisation,
+            "checker": c,
+            "name": c.text("name", max_len=200),
+            "street": c.text("street", required=True, max_len=200),
+            "number": c.text("number", required=True, max_len=20),
+            "city": c.text("city", required=True, max_len=100),
+            "postcode": self._postcode(c),
+            "buurt": c.text("buurt"),
+            "placement": None,
         }
         if loc["buurt"] and loc["buurt"] not in self.area_codes:
-            c.fail("buurt", did_you_mean(_("onbekende buurtcode %(value)s", value=shown(loc["buurt"])),
-                                         loc["buurt"], [a for a in self.area_codes if a.startswith("BU")]))
+            c.fail(
+                "buurt",
+                did_you_mean(
+                    _("onbekende buurtcode %(value)s", value=shown(loc["buurt"])),
+                    loc["buurt"],
+                    [a for a in self.area_codes if a.startswith("BU")],
+                ),
+            )
         has_lon, has_lat = rec.get("lon") is not None, rec.get("lat") is not None
         if has_lon or has_lat:
             loc["placement"] = self._coordinates(c, loc["postcode"])
@@ -379,8 +454,7 @@ class _Run:
         elif loc["postcode"]:
             loc["placement"] = self._centroid(c, loc["postcode"])
         else:
-            c.fail("", _("geen plek: geef lon en lat, of een postcode (of een --placements-bestand met "
-                         "deze locatie)"))
+            c.fail("", _("geen plek: geef lon en lat, of een postcode (of een --placements-bestand met deze locatie)"))
         self.locations[key] = loc
 
     def _postcode(self, c: FieldChecker) -> str | None:
@@ -409,17 +483,26 @@ class _Run:
         lon, lat = numbers
         if not (NL_BOUNDS[0] <= lon <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lat <= NL_BOUNDS[3]):
             swapped = NL_BOUNDS[0] <= lat <= NL_BOUNDS[2] and NL_BOUNDS[1] <= lon <= NL_BOUNDS[3]
-            c.fail("lon", _("lon %(lon)s, lat %(lat)s ligt niet in Nederland; zijn lon en lat verwisseld?",
-                            lon=lon, lat=lat) if swapped else
-                   _("lon %(lon)s, lat %(lat)s ligt niet in Nederland", lon=lon, lat=lat))
+            c.fail(
+                "lon",
+                _("lon %(lon)s, lat %(lat)s ligt niet in Nederland; zijn lon en lat verwisseld?", lon=lon, lat=lat)
+                if swapped
+                else _("lon %(lon)s, lat %(lat)s ligt niet in Nederland", lon=lon, lat=lat),
+            )
             return None
         return Placement(lon, lat, postcode)
 
     def _centroid(self, c: FieldChecker, postcode: str) -> Placement | None:
         hit = postcode_centroids().get(postcode[:4])
         if hit is None:
-            c.fail("postcode", _("postcode %(value)s staat niet in de postcodelijst "
-                                 "(data/postcodes/pc4_centroids.csv); geef lon en lat", value=shown(postcode)))
+            c.fail(
+                "postcode",
+                _(
+                    "postcode %(value)s staat niet in de postcodelijst "
+                    "(data/postcodes/pc4_centroids.csv); geef lon en lat",
+                    value=shown(postcode),
+                ),
+            )
             return None
         return Placement(hit[0], hit[1], postcode, approximate=True)
 
@@ -436,8 +519,12 @@ class _Run:
             if org is None:
                 c.fail("organisation", _("is verplicht"))
             else:
-                c.fail("organisation", did_you_mean(_("onbekende organisatie %(value)s", value=shown(org)),
-                                                    org, [*self.orgs, *self.db_orgs]))
+                c.fail(
+                    "organisation",
+                    did_you_mean(
+                        _("onbekende organisatie %(value)s", value=shown(org)), org, [*self.orgs, *self.db_orgs]
+                    ),
+                )
 
         audience = c.mapping("audience")
         ac = c.nested(audience)
@@ -453,8 +540,11 @@ class _Run:
         if cost_type is None and not rules.cost_required:
             cost_type = ""
         elif not isinstance(cost_type, str) or cost_type not in voc.COST:
-            message = (_("is verplicht") if cost_type is None
-                       else did_you_mean(_("onbekende code %(value)s", value=shown(cost_type)), cost_type, voc.COST))
+            message = (
+                _("is verplicht")
+                if cost_type is None
+                else did_you_mean(_("onbekende code %(value)s", value=shown(cost_type)), cost_type, voc.COST)
+            )
             c.fail_in(cost, "type", "cost.type", message + " " + _("(een van: %(codes)s)", codes=", ".join(voc.COST)))
         status = rec.get("status", "active")
         if not isinstance(status, str) or status not in voc.STATUS:
@@ -471,12 +561,17 @@ class _Run:
         known_locations = [lk for lk in loc_keys if lk in self.locations or lk in self.db_locations]
         for lk in loc_keys:
             if lk not in self.locations and lk not in self.db_locations and ("location", str(lk)) not in self.broken:
-                c.fail("locations", did_you_mean(_("onbekende locatie %(value)s", value=shown(lk)),
-                                                 lk, [*self.locations, *self.db_locations]))
+                c.fail(
+                    "locations",
+                    did_you_mean(
+                        _("onbekende locatie %(value)s", value=shown(lk)), lk, [*self.locations, *self.db_locations]
+                    ),
+                )
 
         required = rules.required_codes
         svc = {
-            "key": key, "organisation": org,
+            "key": key,
+            "organisation": org,
             "texts": {f: {} for f in TRANSLATABLE_SERVICE_FIELDS},
             "kinds": c.codes("kinds", self.kinds, required="kinds" in required),
             "domains": c.codes("domains", voc.DOMAINS, required="domains" in required),
@@ -488,7 +583,10 @@ class _Run:
             "needs": c.codes("needs", self.needs, required="needs" in required),
             "serves": self._serves(c),
             "locations": list(dict.fromkeys(known_locations)),
-            "min_age": min_age, "max_age": max_age, "cost_type": cost_type, "status": status,
+            "min_age": min_age,
+            "max_age": max_age,
+            "cost_type": cost_type,
+            "status": status,
             "waiting_weeks": c.integer(waiting, "weeks", "waiting.weeks", 0, 520),
             "waiting_updated": c.day(waiting, "updated", "waiting.updated", required=bool(waiting)),
             "verified_at": c.day(verified, "at", "verified.at", required=False),
@@ -522,12 +620,13 @@ class _Run:
             if loadable is None:
                 loadable = municipality_names()
             if code in loadable:
-                seen = self.missing_areas.setdefault(code, [c.where_at(c.line_for("serves")),
-                                                            c.line_for("serves"), 0])
+                seen = self.missing_areas.setdefault(code, [c.where_at(c.line_for("serves")), c.line_for("serves"), 0])
                 seen[2] += 1
             else:
-                c.fail("serves", did_you_mean(_("onbekende gebiedscode %(value)s", value=shown(code)),
-                                              code, self.area_codes))
+                c.fail(
+                    "serves",
+                    did_you_mean(_("onbekende gebiedscode %(value)s", value=shown(code)), code, self.area_codes),
+                )
         return [v for v in value if v in self.area_codes]
 
     # after all records --------------------------------------------------
@@ -550,17 +649,33 @@ class _Run:
             ref = queries.neighbourhood_ref_at(self.session, placement.lon, placement.lat)
             loc["neighbourhood_id"] = ref[0] if ref else None
             if claimed and claimed in self.area_codes and (ref is None or ref[1] != claimed):
-                c.fail("buurt", _("het punt (lon %(lon)s, lat %(lat)s) ligt in %(found)s, niet in %(claimed)s",
-                                  lon=placement.lon, lat=placement.lat, claimed=claimed,
-                                  found=ref[1] if ref else _("geen bekende buurt")))
+                c.fail(
+                    "buurt",
+                    _(
+                        "het punt (lon %(lon)s, lat %(lat)s) ligt in %(found)s, niet in %(claimed)s",
+                        lon=placement.lon,
+                        lat=placement.lat,
+                        claimed=claimed,
+                        found=ref[1] if ref else _("geen bekende buurt"),
+                    ),
+                )
 
     def report_missing_areas(self) -> None:
         for code, (where, line, count) in sorted(self.missing_areas.items()):
-            self.problems.add(where, "serves", ngettext(
-                "gebied %(code)s is nog niet geladen (%(num)d dienst werkt er). Laad de gemeente eerst: %(command)s",
-                "gebied %(code)s is nog niet geladen (%(num)d diensten werken er). Laad de gemeente eerst: "
-                "%(command)s", count, code=code,
-                command=f"flask --app socialmap areas import-municipalities --codes {code}"), line)
+            self.problems.add(
+                where,
+                "serves",
+                ngettext(
+                    "gebied %(code)s is nog niet geladen (%(num)d dienst werkt er). Laad de gemeente eerst: "
+                    "%(command)s",
+                    "gebied %(code)s is nog niet geladen (%(num)d diensten werken er). Laad de gemeente eerst: "
+                    "%(command)s",
+                    count,
+                    code=code,
+                    command=f"flask --app socialmap areas import-municipalities --codes {code}",
+                ),
+                line,
+            )
 
 
 def _check_contacts(c, contacts) -> list[dict]:
@@ -580,13 +695,24 @@ def _check_contacts(c, contacts) -> list[dict]:
         c.unknown_fields(contact, CONTACT_FIELDS, label)
         audience = contact.get("audience", "public")
         if not isinstance(audience, str) or audience not in voc.CONTACT_AUDIENCE:
-            c.fail_in(contact, "audience", f"{label}.audience",
-                      did_you_mean(_("onbekende doelgroep %(value)s (public of professional)", value=shown(audience)),
-                                audience, voc.CONTACT_AUDIENCE))
-        entry = {"label": cc.translated("label", required=True, max_len=200),
-                 "hours": cc.translated("hours", max_len=200),
-                 "phone": cc.text("phone", max_len=50), "email": cc.text("email", max_len=200),
-                 "url": cc.text("url", max_len=300), "audience": audience}
+            c.fail_in(
+                contact,
+                "audience",
+                f"{label}.audience",
+                did_you_mean(
+                    _("onbekende doelgroep %(value)s (public of professional)", value=shown(audience)),
+                    audience,
+                    voc.CONTACT_AUDIENCE,
+                ),
+            )
+        entry = {
+            "label": cc.translated("label", required=True, max_len=200),
+            "hours": cc.translated("hours", max_len=200),
+            "phone": cc.text("phone", max_len=50),
+            "email": cc.text("email", max_len=200),
+            "url": cc.text("url", max_len=300),
+            "audience": audience,
+        }
         if not (entry["phone"] or entry["email"] or entry["url"]):
             c.fail_in(contact, None, label, _("een telefoonnummer, e-mailadres of url is nodig"))
         checked.append(entry)
@@ -608,8 +734,12 @@ def _check_schedule(c, schedule) -> dict:
     def span(entry, label):
         opens, closes = c.clock(entry, "opens", f"{label}.opens"), c.clock(entry, "closes", f"{label}.closes")
         if opens and closes and closes <= opens:
-            c.fail_in(entry, "closes", label, _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
-                                                closes=f"{closes:%H:%M}", opens=f"{opens:%H:%M}"))
+            c.fail_in(
+                entry,
+                "closes",
+                label,
+                _("sluit (%(closes)s) voor het opengaat (%(opens)s)", closes=f"{closes:%H:%M}", opens=f"{opens:%H:%M}"),
+            )
         return opens, closes
 
     for i, entry in enumerate(schedule.get("weekly") or []):
@@ -619,24 +749,43 @@ def _check_schedule(c, schedule) -> dict:
             c.unknown_fields(entry, WEEKLY_FIELDS, label)
         if not isinstance(days, list) or not days or any(d not in voc.WEEKDAYS for d in days):
             wrong = [d for d in days if d not in voc.WEEKDAYS] if isinstance(days, list) else days
-            c.fail_in(entry if isinstance(entry, dict) else schedule, "days", f"{label}.days",
-                      _("verwacht een lijst van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
-                        value=shown(wrong)))
+            c.fail_in(
+                entry if isinstance(entry, dict) else schedule,
+                "days",
+                f"{label}.days",
+                _("verwacht een lijst van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS), value=shown(wrong)),
+            )
             continue
         opens, closes = span(entry, label)
         for d in days:
-            out["rules"].append({"kind": "hours", "freq": "weekly", "interval": 1,
-                                 "weekday": voc.WEEKDAYS.index(d), "nth": None, "dtstart": None,
-                                 "opens_at": opens, "closes_at": closes})
+            out["rules"].append(
+                {
+                    "kind": "hours",
+                    "freq": "weekly",
+                    "interval": 1,
+                    "weekday": voc.WEEKDAYS.index(d),
+                    "nth": None,
+                    "dtstart": None,
+                    "opens_at": opens,
+                    "closes_at": closes,
+                }
+            )
     for i, entry in enumerate(schedule.get("meetings") or []):
         label = f"schedule.meetings[{i}]"
         if isinstance(entry, dict):
             c.unknown_fields(entry, MEETING_FIELDS, label)
         if not isinstance(entry, dict) or entry.get("day") not in voc.WEEKDAYS:
             day = entry.get("day") if isinstance(entry, dict) else entry
-            c.fail_in(entry if isinstance(entry, dict) else schedule, "day", f"{label}.day",
-                      did_you_mean(_("verwacht een van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS),
-                                     value=shown(day)), day, voc.WEEKDAYS))
+            c.fail_in(
+                entry if isinstance(entry, dict) else schedule,
+                "day",
+                f"{label}.day",
+                did_you_mean(
+                    _("verwacht een van %(codes)s, niet %(value)s", codes=" ".join(voc.WEEKDAYS), value=shown(day)),
+                    day,
+                    voc.WEEKDAYS,
+                ),
+            )
             continue
         every = str(entry.get("every", "week")).strip()
         rule = {"kind": "meeting", "weekday": voc.WEEKDAYS.index(entry["day"]), "nth": None, "dtstart": None}
@@ -647,13 +796,24 @@ def _check_schedule(c, schedule) -> dict:
         elif every == "month":
             nth = entry.get("nth")
             if nth not in (1, 2, 3, 4, -1):
-                c.fail_in(entry, "nth", f"{label}.nth",
-                          _("verwacht 1, 2, 3, 4 of -1 (de laatste), niet %(value)s", value=shown(nth)))
+                c.fail_in(
+                    entry,
+                    "nth",
+                    f"{label}.nth",
+                    _("verwacht 1, 2, 3, 4 of -1 (de laatste), niet %(value)s", value=shown(nth)),
+                )
             rule.update(freq="monthly", interval=1, nth=nth)
         else:
-            c.fail_in(entry, "every", f"{label}.every",
-                      did_you_mean(_("verwacht 'week', '2 weeks' of 'month', niet %(value)s", value=shown(every)),
-                                   every, ("week", "2 weeks", "month")))
+            c.fail_in(
+                entry,
+                "every",
+                f"{label}.every",
+                did_you_mean(
+                    _("verwacht 'week', '2 weeks' of 'month', niet %(value)s", value=shown(every)),
+                    every,
+                    ("week", "2 weeks", "month"),
+                ),
+            )
             continue
         rule["opens_at"], rule["closes_at"] = span(entry, label)
         out["rules"].append(rule)
@@ -668,14 +828,26 @@ def _check_schedule(c, schedule) -> dict:
         else:
             start, end = c.day(entry, "from", f"{label}.from"), c.day(entry, "until", f"{label}.until")
         if start and end and end < start:
-            c.fail_in(entry, "until", label, _("'until' (%(until)s) ligt voor 'from' (%(start)s)",
-                                               until=end.isoformat(), start=start.isoformat()))
+            c.fail_in(
+                entry,
+                "until",
+                label,
+                _("'until' (%(until)s) ligt voor 'from' (%(start)s)", until=end.isoformat(), start=start.isoformat()),
+            )
         closed = entry.get("closed", "opens" not in entry)
         opens = closes = None
         if not closed:
             opens, closes = span(entry, label)
-        out["exceptions"].append({"start": start, "end": end, "closed": bool(closed), "opens_at": opens,
-                                  "closes_at": closes, "note": c.nested(entry).translated("note", max_len=300)})
+        out["exceptions"].append(
+            {
+                "start": start,
+                "end": end,
+                "closed": bool(closed),
+                "opens_at": opens,
+                "closes_at": closes,
+                "note": c.nested(entry).translated("note", max_len=300),
+            }
+        )
     return out
 
 
@@ -691,9 +863,12 @@ def make_plan(session: Session, checked: Checked, scope: RetireScope | None) -> 
 
 
 def _to_retire(session: Session, checked: Checked, scope: RetireScope) -> list[Retiree]:
-    rows = session.execute(select(Service.id, Service.key, Service.name, Service.is_demo, Organisation.key,
-                                  Organisation.name).join(Organisation)
-                           .where(Service.status != "ended").order_by(Service.key)).all()
+    rows = session.execute(
+        select(Service.id, Service.key, Service.name, Service.is_demo, Organisation.key, Organisation.name)
+        .join(Organisation)
+        .where(Service.status != "ended")
+        .order_by(Service.key)
+    ).all()
     inside: set[int] | None = None
     if scope.kind == "area":
         inside = _serving_only_inside(session, scope.area_code)
@@ -701,9 +876,14 @@ def _to_retire(session: Session, checked: Checked, scope: RetireScope) -> list[R
     for sid, key, name, is_demo, org_key, org_name in rows:
         if key in checked.services:
             continue
-        if (scope.kind == "organisations" and org_key in checked.organisations
-                or scope.kind == "demo" and is_demo
-                or scope.kind == "area" and sid in inside):
+        if (
+            scope.kind == "organisations"
+            and org_key in checked.organisations
+            or scope.kind == "demo"
+            and is_demo
+            or scope.kind == "area"
+            and sid in inside
+        ):
             found.append(Retiree(key, name, org_name))
     return found
 
@@ -732,16 +912,21 @@ def scope_problem(session: Session, scope: RetireScope) -> str | None:
         return None
     if session.scalar(select(func.count()).select_from(AreaUnit).where(AreaUnit.code == scope.area_code)):
         return None
-    return did_you_mean(_("onbekend gebied %(value)s voor --scope (gebruik organisations, demo of een "
-                          "gebiedscode)", value=shown(scope.area_code)), scope.area_code,
-                        ["organisations", "demo", *session.scalars(select(AreaUnit.code))])
+    return did_you_mean(
+        _(
+            "onbekend gebied %(value)s voor --scope (gebruik organisations, demo of een gebiedscode)",
+            value=shown(scope.area_code),
+        ),
+        scope.area_code,
+        ["organisations", "demo", *session.scalars(select(AreaUnit.code))],
+    )
 
 
 def retire_services(session: Session, retirees) -> None:
     """Status ``ended`` for each, through the ORM (so the search index follows); nothing deleted."""
     keys = [r.key for r in retirees]
     for i in range(0, len(keys), 500):
-        for svc in session.scalars(select(Service).where(Service.key.in_(keys[i:i + 500]))):
+        for svc in session.scalars(select(Service).where(Service.key.in_(keys[i : i + 500]))):
             svc.status = "ended"
     session.flush()
 
@@ -781,14 +966,30 @@ def write(session: Session, checked: Checked, demo: bool) -> None:
             setattr(svc, f, value)
         svc.translations = other
         svc.organisation = existing_orgs[data["organisation"]]
-        for attr in ("min_age", "max_age", "cost_type", "status", "waiting_weeks", "waiting_updated",
-                     "verified_at", "verified_by", "review_interval_days", "open_24_7",
-                     "closed_on_public_holidays"):
+        for attr in (
+            "min_age",
+            "max_age",
+            "cost_type",
+            "status",
+            "waiting_weeks",
+            "waiting_updated",
+            "verified_at",
+            "verified_by",
+            "review_interval_days",
+            "open_24_7",
+            "closed_on_public_holidays",
+        ):
             setattr(svc, attr, data[attr])
         svc.is_demo = demo
-        for facet, field_ in (("kind", "kinds"), ("domain", "domains"), ("access", "access"),
-                              ("format", "formats"), ("language", "languages"),
-                              ("accessibility", "accessibility"), ("group", "groups")):
+        for facet, field_ in (
+            ("kind", "kinds"),
+            ("domain", "domains"),
+            ("access", "access"),
+            ("format", "formats"),
+            ("language", "languages"),
+            ("accessibility", "accessibility"),
+            ("group", "groups"),
+        ):
             svc.set_codes(facet, data[field_])
         svc.needs = [checked.needs[n] for n in data["needs"]]
         svc.locations = [existing_locs[lk] for lk in data["locations"]]
@@ -796,16 +997,33 @@ def write(session: Session, checked: Checked, demo: bool) -> None:
         contacts = []
         for i, ct in enumerate(data["contacts"]):
             dutch_ct, other_ct = split_translations({"label": ct["label"], "hours": ct["hours"]})
-            contacts.append(Contact(label=dutch_ct["label"], hours=dutch_ct["hours"], translations=other_ct,
-                                    phone=ct["phone"], email=ct["email"], url=ct["url"],
-                                    audience=ct["audience"], position=i))
+            contacts.append(
+                Contact(
+                    label=dutch_ct["label"],
+                    hours=dutch_ct["hours"],
+                    translations=other_ct,
+                    phone=ct["phone"],
+                    email=ct["email"],
+                    url=ct["url"],
+                    audience=ct["audience"],
+                    position=i,
+                )
+            )
         svc.set_contacts(contacts)
         exceptions = []
         for ex in data["exceptions"]:
             note_nl, note_other = split_translations({"note": ex["note"]})
-            exceptions.append(ScheduleException(
-                start=ex["start"], end=ex["end"], closed=ex["closed"], opens_at=ex["opens_at"],
-                closes_at=ex["closes_at"], note=note_nl["note"], translations=note_other))
+            exceptions.append(
+                ScheduleException(
+                    start=ex["start"],
+                    end=ex["end"],
+                    closed=ex["closed"],
+                    opens_at=ex["opens_at"],
+                    closes_at=ex["closes_at"],
+                    note=note_nl["note"],
+                    translations=note_other,
+                )
+            )
         svc.set_schedule([ScheduleRule(position=i, **r) for i, r in enumerate(data["rules"])], exceptions)
         session.add(svc)
     session.flush()

@@ -5,6 +5,7 @@ them to the shared pipeline (:mod:`.catalogue_records`): check everything, then
 add and update by key in one transaction. Nothing is ever deleted; retiring
 what the files no longer hold needs a scope and a dry run's confirmation code.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,30 +39,53 @@ def read_files(paths: list[Path], problems: Problems) -> Source:
         if doc is None:
             continue
         if not isinstance(doc, dict):
-            problems.add(name, "", _("verwacht de lijsten 'organisations' en 'services', niet %(value)s",
-                                     value=shown(doc, 40)))
+            problems.add(
+                name, "", _("verwacht de lijsten 'organisations' en 'services', niet %(value)s", value=shown(doc, 40))
+            )
             continue
         for key in doc:
             if key not in TOP_LEVEL:
                 line = line_of(doc, key)
-                problems.add(f"{name}:{line}" if line else name, str(key), did_you_mean(
-                    _("onbekende lijst %(value)s; een catalogusbestand heeft alleen 'organisations' en 'services'",
-                      value=shown(key)), str(key), TOP_LEVEL), line)
+                problems.add(
+                    f"{name}:{line}" if line else name,
+                    str(key),
+                    did_you_mean(
+                        _(
+                            "onbekende lijst %(value)s; een catalogusbestand heeft alleen 'organisations' "
+                            "en 'services'",
+                            value=shown(key),
+                        ),
+                        str(key),
+                        TOP_LEVEL,
+                    ),
+                    line,
+                )
         for list_name, into in (("organisations", source.organisations), ("services", source.services)):
             items = doc.get(list_name) or []
             if not isinstance(items, list):
                 line = line_of(doc, list_name)
-                problems.add(f"{name}:{line}" if line else name, list_name,
-                             _("verwacht een lijst, niet %(value)s", value=shown(items, 40)), line)
+                problems.add(
+                    f"{name}:{line}" if line else name,
+                    list_name,
+                    _("verwacht een lijst, niet %(value)s", value=shown(items, 40)),
+                    line,
+                )
                 continue
             into.extend(Item(name, item, line_of(item) or line_of(doc, list_name)) for item in items)
     return source
 
 
 @imports("paths")
-def load_catalogue(session: Session, paths: list[Path], placements_path: Path | None = None, *,
-                   demo: bool = False, retire: RetireScope | None = None, confirm: str | bool | None = None,
-                   dry_run: bool = False) -> LoadReport:
+def load_catalogue(
+    session: Session,
+    paths: list[Path],
+    placements_path: Path | None = None,
+    *,
+    demo: bool = False,
+    retire: RetireScope | None = None,
+    confirm: str | bool | None = None,
+    dry_run: bool = False,
+) -> LoadReport:
     """Check every file, then add and update (unless ``dry_run``). Raises
     ImportFailed listing every problem, or RetireNotConfirmed; then nothing is written.
 
@@ -72,5 +96,4 @@ def load_catalogue(session: Session, paths: list[Path], placements_path: Path | 
     placements: dict[str, Placement] = read_placements(placements_path, problems) if placements_path else {}
     prerequisites(session, source, problems)
     problems.raise_if_any()
-    return load(session, source, placements, rules=STRICT, demo=demo, retire=retire, confirm=confirm,
-                dry_run=dry_run)
+    return load(session, source, placements, rules=STRICT, demo=demo, retire=retire, confirm=confirm, dry_run=dry_run)

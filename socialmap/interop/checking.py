@@ -4,6 +4,7 @@ One :class:`FieldChecker` serves every import (catalogue YAML and CSV,
 referral-route files): translated messages with the bad value, a suggestion
 and the file and line.
 """
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -18,7 +19,7 @@ def parse_day(value) -> date:
 
 
 def parse_clock(value) -> time:
-    """"HH:MM" ("24:00" is the end of the day), or ValueError."""
+    """ "HH:MM" ("24:00" is the end of the day), or ValueError."""
     if isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1 reads 09:00 as 540
         value = f"{value // 60:02d}:{value % 60:02d}"
     try:
@@ -52,8 +53,7 @@ class FieldChecker:
     ``label`` names the record ("dienst svc-a"); ``file`` the file it is in.
     """
 
-    def __init__(self, problems: Problems, label: str, record: dict, file: str | None = None,
-                 line: int | None = None):
+    def __init__(self, problems: Problems, label: str, record: dict, file: str | None = None, line: int | None = None):
         self.problems, self.label, self.record, self.file = problems, label, record, file
         self.line = line if line is not None else line_of(record)
 
@@ -65,7 +65,7 @@ class FieldChecker:
         place = f"{self.file}:{line}" if self.file and line else (self.file or "")
         return f"{place}: {self.label}" if place and self.label else (place or self.label)
 
-    def nested(self, record: dict, label: str | None = None) -> "FieldChecker":
+    def nested(self, record: dict, label: str | None = None) -> FieldChecker:
         """A checker for a mapping inside this record (same file, its own lines)."""
         line = line_of(record) or self.line
         return FieldChecker(self.problems, self.label if label is None else label, record, self.file, line)
@@ -89,8 +89,12 @@ class FieldChecker:
             return
         for key in mapping:
             if key not in allowed:
-                self.fail_in(mapping, key, f"{label}.{key}" if label else str(key),
-                             did_you_mean(_("onbekend veld %(value)s", value=shown(key)), str(key), allowed))
+                self.fail_in(
+                    mapping,
+                    key,
+                    f"{label}.{key}" if label else str(key),
+                    did_you_mean(_("onbekend veld %(value)s", value=shown(key)), str(key), allowed),
+                )
 
     def mapping(self, field_: str) -> dict:
         """A nested mapping (empty when absent); a problem when it is something else."""
@@ -113,8 +117,15 @@ class FieldChecker:
             return None
         value = str(value).strip()
         if max_len and len(value) > max_len:
-            self.fail(field_, _("is %(length)d tekens lang; de grens is %(max)d: %(value)s",
-                                length=len(value), max=max_len, value=shown(value, 60)))
+            self.fail(
+                field_,
+                _(
+                    "is %(length)d tekens lang; de grens is %(max)d: %(value)s",
+                    length=len(value),
+                    max=max_len,
+                    value=shown(value, 60),
+                ),
+            )
         return value
 
     def translated(self, field_: str, required: bool = False, max_len: int | None = None) -> dict[str, str]:
@@ -128,14 +139,25 @@ class FieldChecker:
             return {}
         for lang, text in value.items():
             if max_len and len(text.strip()) > max_len:
-                self.fail_in(value, lang, f"{field_}.{lang}", _("is %(length)d tekens lang; de grens is %(max)d: "
-                                                                "%(value)s", length=len(text.strip()), max=max_len,
-                                                                value=shown(text.strip(), 60)))
+                self.fail_in(
+                    value,
+                    lang,
+                    f"{field_}.{lang}",
+                    _(
+                        "is %(length)d tekens lang; de grens is %(max)d: %(value)s",
+                        length=len(text.strip()),
+                        max=max_len,
+                        value=shown(text.strip(), 60),
+                    ),
+                )
         for lang in value:
             if lang not in TEXT_LANGUAGES:
-                self.fail_in(value, lang, f"{field_}.{lang}",
-                             did_you_mean(_("onbekende taal %(value)s", value=shown(lang)), str(lang),
-                                          TEXT_LANGUAGES))
+                self.fail_in(
+                    value,
+                    lang,
+                    f"{field_}.{lang}",
+                    did_you_mean(_("onbekende taal %(value)s", value=shown(lang)), str(lang), TEXT_LANGUAGES),
+                )
         if not (value.get("nl") or "").strip():
             if required or value:
                 self.fail(f"{field_}.nl", _("Nederlandse tekst is verplicht"))
@@ -155,8 +177,12 @@ class FieldChecker:
             return []
         for v in value:
             if v not in allowed:
-                self.fail(field_, did_you_mean(_("onbekende code %(value)s", value=shown(v)), v,
-                                               allowed if candidates is None else candidates))
+                self.fail(
+                    field_,
+                    did_you_mean(
+                        _("onbekende code %(value)s", value=shown(v)), v, allowed if candidates is None else candidates
+                    ),
+                )
         return [v for v in value if v in allowed]
 
     def integer(self, mapping: dict, field_: str, label: str, low: int = 0, high: int = 10_000) -> int | None:
@@ -164,8 +190,17 @@ class FieldChecker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail_in(mapping, field_, label, _("verwacht een geheel getal van %(low)d tot %(high)d, "
-                                                   "niet %(value)s", low=low, high=high, value=shown(value)))
+            self.fail_in(
+                mapping,
+                field_,
+                label,
+                _(
+                    "verwacht een geheel getal van %(low)d tot %(high)d, niet %(value)s",
+                    low=low,
+                    high=high,
+                    value=shown(value),
+                ),
+            )
             return None
         return value
 

@@ -8,6 +8,7 @@ exactly what will be written. Only when nothing is wrong in any file are the
 routes written, updating by key. On any problem nothing in the session
 changes and ImportFailed lists every problem with its file and line.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,20 @@ from socialmap.routes import vocabulary as voc
 from socialmap.routes.models import Route, RouteStep, RouteTransition
 from socialmap.routes.operations import route_problems, save_route
 
-ROUTE_KEYS = ("key", "title", "purpose", "scope", "owner", "version", "status", "valid_from", "review_date",
-              "audience", "steps", "transitions")
+ROUTE_KEYS = (
+    "key",
+    "title",
+    "purpose",
+    "scope",
+    "owner",
+    "version",
+    "status",
+    "valid_from",
+    "review_date",
+    "audience",
+    "steps",
+    "transitions",
+)
 STEP_KEYS = ("key", "kind", "entry", "title", "who", "what", "duration", "client_present", "wait_days", "services")
 SERVICES_KEYS = ("kinds", "needs", "domains")
 TRANSITION_KEYS = ("from", "to", "kind", "label", "when", "takes")
@@ -71,11 +84,15 @@ class _Draft:
         if head.startswith("step "):
             record = self.step_records.get(head[5:], record)
         elif head.startswith("transitions["):
-            index = int(head[len("transitions["):].rstrip("]"))
+            index = int(head[len("transitions[") :].rstrip("]"))
             record = self.transition_records[index] if index < len(self.transition_records) else record
         line = line_of(record) or line_of(self.record)
-        return Problem(f"{self.file}:{line}: {problem.where}" if line else f"{self.file}: {problem.where}",
-                       problem.field, problem.message, line)
+        return Problem(
+            f"{self.file}:{line}: {problem.where}" if line else f"{self.file}: {problem.where}",
+            problem.field,
+            problem.message,
+            line,
+        )
 
 
 @imports("paths")
@@ -101,8 +118,12 @@ def load_routes(session: Session, paths: list[Path], demo: bool = False, retire_
         if draft is None:
             continue
         if draft.route.key in drafts:
-            problems.add(f"{name}: route {draft.route.key}", "key",
-                         _("staat ook in %(file)s", file=drafts[draft.route.key].file), line_of(draft.record, "key"))
+            problems.add(
+                f"{name}: route {draft.route.key}",
+                "key",
+                _("staat ook in %(file)s", file=drafts[draft.route.key].file),
+                line_of(draft.record, "key"),
+            )
         drafts[draft.route.key] = draft
     if not problems:  # the rules, once, on each route as it will be written
         for draft in drafts.values():
@@ -116,8 +137,9 @@ class _References:
 
     def __init__(self, session: Session):
         self.session = session
-        self.areas = {a.code: a for a in session.scalars(
-            select(AreaUnit).where(AreaUnit.level.in_(tuple(voc.SCOPE_LEVELS))))}
+        self.areas = {
+            a.code: a for a in session.scalars(select(AreaUnit).where(AreaUnit.level.in_(tuple(voc.SCOPE_LEVELS))))
+        }
         self._organisations: dict[str, Organisation | None] = {}
 
     def organisation(self, key: str) -> Organisation | None:
@@ -136,21 +158,30 @@ def _read_route(problems: Problems, file: str, item: dict, refs: _References) ->
     c.unknown_fields(item, ROUTE_KEYS)
     audience = c.mapping("audience")
     c.unknown_fields(audience, ("min_age", "max_age"), "audience")
-    texts = {"title": c.translated("title", required=True, max_len=200), "purpose": c.translated("purpose",
-                                                                                                  required=True)}
+    texts = {
+        "title": c.translated("title", required=True, max_len=200),
+        "purpose": c.translated("purpose", required=True),
+    }
     dutch, other = split_translations(texts)
-    route = Route(key=key, title=dutch["title"], purpose=dutch["purpose"], translations=other,
-                  version=c.text("version", required=True, max_len=20), status=c.text("status", required=True),
-                  valid_from=c.day(item, "valid_from", "valid_from"),
-                  review_date=c.day(item, "review_date", "review_date"),
-                  min_age=c.integer(audience, "min_age", "audience.min_age", 0, 120),
-                  max_age=c.integer(audience, "max_age", "audience.max_age", 0, 120))
+    route = Route(
+        key=key,
+        title=dutch["title"],
+        purpose=dutch["purpose"],
+        translations=other,
+        version=c.text("version", required=True, max_len=20),
+        status=c.text("status", required=True),
+        valid_from=c.day(item, "valid_from", "valid_from"),
+        review_date=c.day(item, "review_date", "review_date"),
+        min_age=c.integer(audience, "min_age", "audience.min_age", 0, 120),
+        max_age=c.integer(audience, "max_age", "audience.max_age", 0, 120),
+    )
     scope, owner = c.text("scope", required=True), c.text("owner", required=True)
     if scope:
         route.scope = refs.areas.get(scope)
         if route.scope is None:
-            c.fail("scope", did_you_mean(_("onbekende regio of gemeente %(value)s", value=shown(scope)),
-                                         scope, refs.areas))
+            c.fail(
+                "scope", did_you_mean(_("onbekende regio of gemeente %(value)s", value=shown(scope)), scope, refs.areas)
+            )
     if owner:
         route.owner = refs.organisation(owner)
         if route.owner is None:
@@ -178,8 +209,7 @@ def _read_route(problems: Problems, file: str, item: dict, refs: _References) ->
         if transition is not None:
             transition.position = len(route.transitions)
             route.transitions.append(transition)
-    return _Draft(route, file, item, step_records,
-                  [t if isinstance(t, dict) else {} for t in transitions])
+    return _Draft(route, file, item, step_records, [t if isinstance(t, dict) else {} for t in transitions])
 
 
 def _code_list(c: FieldChecker, mapping: dict, key: str, label: str) -> list[str]:
@@ -199,8 +229,12 @@ def _read_step(route: FieldChecker, i: int, raw) -> RouteStep | None:
         return None
     key = raw.get("key")
     if not isinstance(key, str) or not KEY.match(key):
-        route.fail_in(raw, "key", f"steps[{i}].key",
-                      _("ongeldige sleutel %(value)s (kleine letters, cijfers, streepjes)", value=shown(key)))
+        route.fail_in(
+            raw,
+            "key",
+            f"steps[{i}].key",
+            _("ongeldige sleutel %(value)s (kleine letters, cijfers, streepjes)", value=shown(key)),
+        )
         return None
     c = route.nested(raw, f"{route.label}: " + _("stap %(key)s", key=key))
     c.unknown_fields(raw, STEP_KEYS)
@@ -208,16 +242,29 @@ def _read_step(route: FieldChecker, i: int, raw) -> RouteStep | None:
     c.unknown_fields(services, SERVICES_KEYS, "services")
     present = raw.get("client_present", True)
     present = {True: "yes", False: "no"}.get(present, present)
-    dutch, other = split_translations({"title": c.translated("title", required=True, max_len=200),
-                                       "performer": c.translated("who"), "activity": c.translated("what"),
-                                       "duration": c.translated("duration", max_len=200)})
-    return RouteStep(key=key, kind=c.text("kind", required=True), is_entry=raw.get("entry") is True,
-                     title=dutch["title"], performer=dutch["performer"], activity=dutch["activity"],
-                     duration=dutch["duration"], translations=other, client_present=present,
-                     wait_days=c.integer(raw, "wait_days", "wait_days", 0, 3650),
-                     service_kinds=_code_list(c, services, "kinds", "services.kinds"),
-                     service_needs=_code_list(c, services, "needs", "services.needs"),
-                     service_domains=_code_list(c, services, "domains", "services.domains"))
+    dutch, other = split_translations(
+        {
+            "title": c.translated("title", required=True, max_len=200),
+            "performer": c.translated("who"),
+            "activity": c.translated("what"),
+            "duration": c.translated("duration", max_len=200),
+        }
+    )
+    return RouteStep(
+        key=key,
+        kind=c.text("kind", required=True),
+        is_entry=raw.get("entry") is True,
+        title=dutch["title"],
+        performer=dutch["performer"],
+        activity=dutch["activity"],
+        duration=dutch["duration"],
+        translations=other,
+        client_present=present,
+        wait_days=c.integer(raw, "wait_days", "wait_days", 0, 3650),
+        service_kinds=_code_list(c, services, "kinds", "services.kinds"),
+        service_needs=_code_list(c, services, "needs", "services.needs"),
+        service_domains=_code_list(c, services, "domains", "services.domains"),
+    )
 
 
 def _read_transition(route: FieldChecker, i: int, raw, steps: dict[str, RouteStep]) -> RouteTransition | None:
@@ -237,34 +284,49 @@ def _read_transition(route: FieldChecker, i: int, raw, steps: dict[str, RouteSte
     c.unknown_fields(age, ("min", "max"), "when.age")
     flags = when.get("flags") or {}
     if not isinstance(flags, dict):
-        c.fail_in(when, "flags", "when.flags",
-                  _("verwacht {required: ..., favoured: ..., excluded: ...}, niet %(value)s", value=shown(flags)))
+        c.fail_in(
+            when,
+            "flags",
+            "when.flags",
+            _("verwacht {required: ..., favoured: ..., excluded: ...}, niet %(value)s", value=shown(flags)),
+        )
         flags = {}
     c.unknown_fields(flags, FLAG_KEYS, "when.flags")
     ends = {}
     for end in ("from", "to"):
         ends[end] = steps.get(raw.get(end))
         if ends[end] is None:
-            c.fail(end, did_you_mean(_("onbekende stap %(value)s", value=shown(raw.get(end))),
-                                     raw.get(end), steps))
+            c.fail(end, did_you_mean(_("onbekende stap %(value)s", value=shown(raw.get(end))), raw.get(end), steps))
     takes_texts = FieldChecker(c.problems, c.label, takes, c.file, line_of(takes) or c.line)
-    dutch, other = split_translations({"label": c.translated("label", max_len=300),
-                                       "note": takes_texts.translated("note"),
-                                       "instructions": takes_texts.translated("instructions")})
+    dutch, other = split_translations(
+        {
+            "label": c.translated("label", max_len=300),
+            "note": takes_texts.translated("note"),
+            "instructions": takes_texts.translated("instructions"),
+        }
+    )
     if ends["from"] is None or ends["to"] is None:
         return None
     return RouteTransition(
-        from_step=ends["from"], to_step=ends["to"], kind=c.text("kind", required=True), label=dutch["label"],
-        note=dutch["note"], instructions=dutch["instructions"], translations=other,
+        from_step=ends["from"],
+        to_step=ends["to"],
+        kind=c.text("kind", required=True),
+        label=dutch["label"],
+        note=dutch["note"],
+        instructions=dutch["instructions"],
+        translations=other,
         needs=_code_list(c, when, "needs", "when.needs"),
-        min_age=c.integer(age, "min", "when.age.min", 0, 120), max_age=c.integer(age, "max", "when.age.max", 0, 120),
+        min_age=c.integer(age, "min", "when.age.min", 0, 120),
+        max_age=c.integer(age, "max", "when.age.max", 0, 120),
         urgencies=_code_list(c, when, "urgency", "when.urgency") or list(voc.DEFAULT_URGENCIES),
         flags_required=_code_list(c, flags, "required", "when.flags.required"),
         flags_favoured=_code_list(c, flags, "favoured", "when.flags.favoured"),
         flags_excluded=_code_list(c, flags, "excluded", "when.flags.excluded"),
         weight=c.integer(when, "weight", "when.weight", -100, 100) or 0,
-        referral_letter=takes.get("referral_letter") is True, client_consent=takes.get("consent", True) is not False,
-        appointment_by=takes.get("appointment_by", "client"))
+        referral_letter=takes.get("referral_letter") is True,
+        client_consent=takes.get("consent", True) is not False,
+        appointment_by=takes.get("appointment_by", "client"),
+    )
 
 
 def _write(session: Session, drafts: dict[str, _Draft], demo: bool, retire_missing: bool) -> LoadReport:
@@ -276,8 +338,19 @@ def _write(session: Session, drafts: dict[str, _Draft], demo: bool, retire_missi
     for key, draft in drafts.items():
         new = draft.route
         route = existing.get(key) or Route(key=key)
-        for attr in ("title", "purpose", "translations", "scope", "owner", "version", "status", "valid_from",
-                     "review_date", "min_age", "max_age"):
+        for attr in (
+            "title",
+            "purpose",
+            "translations",
+            "scope",
+            "owner",
+            "version",
+            "status",
+            "valid_from",
+            "review_date",
+            "min_age",
+            "max_age",
+        ):
             setattr(route, attr, getattr(new, attr))
         route.is_demo = demo
         content = list(new.steps), list(new.transitions)

@@ -1,4 +1,5 @@
 """Load the needs taxonomy (data/taxonomy/needs.yaml) into the database."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,8 +65,9 @@ def load_needs(session: Session, path: Path) -> int:
             lang: {k: v for k, v in (("label", label.get(lang)), ("description", description.get(lang))) if v}
             for lang in sorted((set(label) | set(description)) - {"nl"})
         }
-        need.synonyms = {lang: [str(w).strip().lower() for w in words]
-                         for lang, words in (term.get("synonyms") or {}).items()}
+        need.synonyms = {
+            lang: [str(w).strip().lower() for w in words] for lang, words in (term.get("synonyms") or {}).items()
+        }
         need.position = position
         need.parent = existing.get(term.get("parent")) if term.get("parent") else None
         existing[code] = need

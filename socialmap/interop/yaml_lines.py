@@ -5,6 +5,7 @@ on and the line of each of its keys. A key written twice in one mapping
 (which PyYAML would silently resolve to the last value) is a problem naming
 the line of the first.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -54,8 +55,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Marked:
             hash(key)
         except TypeError:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark, "found an unhashable key",
-                key_node.start_mark) from None
+                "while constructing a mapping", node.start_mark, "found an unhashable key", key_node.start_mark
+            ) from None
         line = key_node.start_mark.line + 1
         if key in result.key_lines:
             loader.duplicates.append((str(key), line, result.key_lines[key]))
@@ -93,13 +94,21 @@ def read_yaml(path: Path, problems: Problems):
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         where = f"{name}:{line}" if line else name
-        problems.add(where, "", _("geen geldige YAML: %(error)s",
-                                  error=getattr(exc, "problem", None) or str(exc)), line)
+        problems.add(
+            where, "", _("geen geldige YAML: %(error)s", error=getattr(exc, "problem", None) or str(exc)), line
+        )
         return None
     finally:
         loader.dispose()
     for key, line, first in loader.duplicates:
-        problems.add(f"{name}:{line}", key, _("veld %(field)s staat twee keer in dezelfde mapping; "
-                                              "de eerste keer op regel %(first)d",
-                                              field=shown(key), first=first), line)
+        problems.add(
+            f"{name}:{line}",
+            key,
+            _(
+                "veld %(field)s staat twee keer in dezelfde mapping; de eerste keer op regel %(first)d",
+                field=shown(key),
+                first=first,
+            ),
+            line,
+        )
     return doc

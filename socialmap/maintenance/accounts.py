@@ -5,6 +5,7 @@ flush, never commit; each names what is wrong with its input (Invalid).
 There is no sign-up: an admin makes an account, and the person sets the
 password through a one-time invitation link that expires.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,10 @@ def _invalid(field: str, message: str) -> Invalid:
 def create_account(session: Session, username: str, display_name: str, email: str | None = None) -> Account:
     name = (username or "").strip().lower()
     if not USERNAME.match(name):
-        raise _invalid("username", _("gebruik 2 tot 80 kleine letters, cijfers, punten, streepjes: %(value)s",
-                                     value=shown(username)))
+        raise _invalid(
+            "username",
+            _("gebruik 2 tot 80 kleine letters, cijfers, punten, streepjes: %(value)s", value=shown(username)),
+        )
     if find_account(session, name) is not None:
         raise _invalid("username", _("er is al een account %(value)s", value=shown(name)))
     if not (display_name or "").strip():
@@ -63,8 +66,10 @@ def _scope(session: Session, role: str, area_code: str | None, organisation_key:
         if area is None:
             raise _invalid("area", _("onbekend gebied %(value)s", value=shown(area_code)))
         if area.level not in SCOPE_LEVELS:
-            raise _invalid("area", _("een coördinator werkt voor een regio of gemeente, niet voor %(value)s",
-                                     value=shown(area_code)))
+            raise _invalid(
+                "area",
+                _("een coördinator werkt voor een regio of gemeente, niet voor %(value)s", value=shown(area_code)),
+            )
     if organisation_key:
         organisation = session.scalar(select(Organisation).where(Organisation.key == organisation_key))
         if organisation is None:
@@ -78,11 +83,23 @@ def _scope(session: Session, role: str, area_code: str | None, organisation_key:
     return area, organisation
 
 
-def grant(session: Session, account: Account, role: str, area_code: str | None = None,
-          organisation_key: str | None = None, by: str | None = None) -> Grant:
+def grant(
+    session: Session,
+    account: Account,
+    role: str,
+    area_code: str | None = None,
+    organisation_key: str | None = None,
+    by: str | None = None,
+) -> Grant:
     if role not in ROLES:
-        raise _invalid("role", did_you_mean(_("onbekende rol %(value)s; kies een van: %(codes)s",
-                                              value=shown(role), codes=", ".join(ROLES)), role, ROLES))
+        raise _invalid(
+            "role",
+            did_you_mean(
+                _("onbekende rol %(value)s; kies een van: %(codes)s", value=shown(role), codes=", ".join(ROLES)),
+                role,
+                ROLES,
+            ),
+        )
     area, organisation = _scope(session, role, area_code, organisation_key)
     for g in account.grants:
         if g.role == role and g.area is area and g.organisation is organisation:
@@ -93,12 +110,17 @@ def grant(session: Session, account: Account, role: str, area_code: str | None =
     return new
 
 
-def revoke(session: Session, account: Account, role: str, area_code: str | None = None,
-           organisation_key: str | None = None) -> int:
+def revoke(
+    session: Session, account: Account, role: str, area_code: str | None = None, organisation_key: str | None = None
+) -> int:
     """Remove the matching grants; how many were removed."""
-    matching = [g for g in account.grants if g.role == role
-                and (area_code is None or (g.area is not None and g.area.code == area_code))
-                and (organisation_key is None or (g.organisation is not None and g.organisation.key == organisation_key))]
+    matching = [
+        g
+        for g in account.grants
+        if g.role == role
+        and (area_code is None or (g.area is not None and g.area.code == area_code))
+        and (organisation_key is None or (g.organisation is not None and g.organisation.key == organisation_key))
+    ]
     for g in matching:
         account.grants.remove(g)
     session.flush()
@@ -107,12 +129,14 @@ def revoke(session: Session, account: Account, role: str, area_code: str | None 
 
 def invite(session: Session, account: Account, by: str | None = None, days: int = INVITATION_DAYS) -> str:
     """A new one-time token for setting the password (earlier unused ones stop working)."""
-    for old in session.scalars(select(Invitation).where(Invitation.account_id == account.id,
-                                                        Invitation.used_at.is_(None))):
+    for old in session.scalars(
+        select(Invitation).where(Invitation.account_id == account.id, Invitation.used_at.is_(None))
+    ):
         old.used_at = _now()
     token = secrets.token_urlsafe(32)
-    session.add(Invitation(account=account, token_hash=_digest(token), expires_at=_now() + timedelta(days=days),
-                           created_by=by))
+    session.add(
+        Invitation(account=account, token_hash=_digest(token), expires_at=_now() + timedelta(days=days), created_by=by)
+    )
     session.flush()
     return token
 

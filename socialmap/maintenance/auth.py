@@ -11,6 +11,7 @@
   attempts (Flask-Limiter), and after ``LOGIN_MAX_FAILURES`` failures in a row
   the account locks until an admin unlocks it.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from socialmap.problems import _
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)  # stored naive, in UTC
+
 
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so both answers take as long.

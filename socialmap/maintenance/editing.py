@@ -8,6 +8,7 @@ that cannot be read), :func:`merge` combines an editor's values with the
 ones stored since the editor opened the form, and :func:`as_changes` turns
 the difference into keyword arguments of ``catalogue.operations.update_service``.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,20 @@ EVERY = ("week", "2 weeks", "month")
 EXTRA_ROWS = 2  # empty rows offered for a new contact or opening hours
 
 # Field names as the form and the history show them.
-FIELDS = (*TEXTS, *(f"{f}_en" for f in ENGLISH), "status", "waiting_weeks", "waiting_updated", "review_interval_days",
-          "contacts", "hours", "meetings", "exceptions", "serves", "locations")
+FIELDS = (
+    *TEXTS,
+    *(f"{f}_en" for f in ENGLISH),
+    "status",
+    "waiting_weeks",
+    "waiting_updated",
+    "review_interval_days",
+    "contacts",
+    "hours",
+    "meetings",
+    "exceptions",
+    "serves",
+    "locations",
+)
 
 
 def service_values(service: Service) -> dict:
@@ -45,22 +58,45 @@ def service_values(service: Service) -> dict:
     values["waiting_weeks"] = "" if service.waiting_weeks is None else str(service.waiting_weeks)
     values["waiting_updated"] = service.waiting_updated.isoformat() if service.waiting_updated else ""
     values["review_interval_days"] = str(service.review_interval_days)
-    values["contacts"] = [{"label": c.label or "", "phone": c.phone or "", "email": c.email or "",
-                           "url": c.url or "", "hours": c.hours or "", "audience": c.audience}
-                          for c in service.contacts]
-    values["hours"] = [{"day": voc.WEEKDAYS[r.weekday], "opens": f"{r.opens_at:%H:%M}",
-                        "closes": _closing(r.closes_at)}
-                       for r in service.schedule_rules if r.kind == "hours"]
-    values["meetings"] = [{"day": voc.WEEKDAYS[r.weekday],
-                           "every": "month" if r.freq == "monthly" else "2 weeks" if r.interval == 2 else "week",
-                           "nth": "" if r.nth is None else str(r.nth),
-                           "from": r.dtstart.isoformat() if r.dtstart else "",
-                           "opens": f"{r.opens_at:%H:%M}", "closes": _closing(r.closes_at)}
-                          for r in service.schedule_rules if r.kind != "hours"]
-    values["exceptions"] = [{"start": e.start.isoformat(), "end": e.end.isoformat(), "closed": "on" if e.closed else "",
-                             "opens": f"{e.opens_at:%H:%M}" if e.opens_at else "",
-                             "closes": _closing(e.closes_at) if e.closes_at else "", "note": e.note or ""}
-                            for e in service.schedule_exceptions]
+    values["contacts"] = [
+        {
+            "label": c.label or "",
+            "phone": c.phone or "",
+            "email": c.email or "",
+            "url": c.url or "",
+            "hours": c.hours or "",
+            "audience": c.audience,
+        }
+        for c in service.contacts
+    ]
+    values["hours"] = [
+        {"day": voc.WEEKDAYS[r.weekday], "opens": f"{r.opens_at:%H:%M}", "closes": _closing(r.closes_at)}
+        for r in service.schedule_rules
+        if r.kind == "hours"
+    ]
+    values["meetings"] = [
+        {
+            "day": voc.WEEKDAYS[r.weekday],
+            "every": "month" if r.freq == "monthly" else "2 weeks" if r.interval == 2 else "week",
+            "nth": "" if r.nth is None else str(r.nth),
+            "from": r.dtstart.isoformat() if r.dtstart else "",
+            "opens": f"{r.opens_at:%H:%M}",
+            "closes": _closing(r.closes_at),
+        }
+        for r in service.schedule_rules
+        if r.kind != "hours"
+    ]
+    values["exceptions"] = [
+        {
+            "start": e.start.isoformat(),
+            "end": e.end.isoformat(),
+            "closed": "on" if e.closed else "",
+            "opens": f"{e.opens_at:%H:%M}" if e.opens_at else "",
+            "closes": _closing(e.closes_at) if e.closes_at else "",
+            "note": e.note or "",
+        }
+        for e in service.schedule_exceptions
+    ]
     values["serves"] = sorted(a.code for a in service.areas_served)
     values["locations"] = sorted(loc.key for loc in service.locations)
     return values
@@ -75,8 +111,13 @@ def form_rows(form: MultiDict, prefix: str, fields, *, defaults=(), checks=(), n
     order. A row with nothing but ``defaults`` (choices that always have a value)
     and checkboxes is an empty row the form offered, and is left out. With
     ``numbered`` each row keeps its number (``row``) to name its fields in problems."""
-    numbers = sorted({int(k.split("-")[1]) for k in form if k.startswith(prefix + "-")
-                      and k.count("-") == 2 and k.split("-")[1].isdigit()})
+    numbers = sorted(
+        {
+            int(k.split("-")[1])
+            for k in form
+            if k.startswith(prefix + "-") and k.count("-") == 2 and k.split("-")[1].isdigit()
+        }
+    )
     rows = []
     for n in numbers:
         row = {f: (form.get(f"{prefix}-{n}-{f}") or "").strip() for f in fields}
@@ -161,8 +202,10 @@ def read_form(form: MultiDict, allowed_areas: set[str], allowed_locations: set[s
 
 def read_waiting(form: MultiDict, fail) -> dict:
     """The waiting time and the date it applied on (a time always has its date)."""
-    values = {"waiting_weeks": (form.get("waiting_weeks") or "").strip(),
-              "waiting_updated": (form.get("waiting_updated") or "").strip()}
+    values = {
+        "waiting_weeks": (form.get("waiting_weeks") or "").strip(),
+        "waiting_updated": (form.get("waiting_updated") or "").strip(),
+    }
     if values["waiting_weeks"] and not (values["waiting_weeks"].isdigit() and int(values["waiting_weeks"]) <= 520):
         fail("waiting_weeks", _("vul een aantal weken in (0 tot 520), of laat het leeg als het onbekend is"))
     if values["waiting_updated"]:
@@ -205,8 +248,10 @@ def read_hours(form: MultiDict, fail) -> list[dict]:
 def _check_times(fail, prefix: str, row: dict) -> None:
     try:
         if _clock(row["closes"]) <= _clock(row["opens"]):
-            fail(f"{prefix}-closes", _("sluit (%(closes)s) voor het opengaat (%(opens)s)",
-                                       closes=row["closes"], opens=row["opens"]))
+            fail(
+                f"{prefix}-closes",
+                _("sluit (%(closes)s) voor het opengaat (%(opens)s)", closes=row["closes"], opens=row["opens"]),
+            )
     except ValueError:
         fail(f"{prefix}-opens", _("vul tijden in als UU:MM, bijvoorbeeld 09:00 en 17:00"))
 
@@ -275,20 +320,39 @@ def as_changes(values: dict, stored: dict) -> dict:
         elif f == "waiting_updated":
             changes[f] = date.fromisoformat(values[f]) if values[f] else None
         elif f == "hours":
-            changes[f] = [{"weekday": voc.WEEKDAYS.index(h["day"]), "opens_at": _clock(h["opens"]),
-                           "closes_at": _clock(h["closes"])} for h in values[f]]
+            changes[f] = [
+                {
+                    "weekday": voc.WEEKDAYS.index(h["day"]),
+                    "opens_at": _clock(h["opens"]),
+                    "closes_at": _clock(h["closes"]),
+                }
+                for h in values[f]
+            ]
         elif f == "meetings":
-            changes[f] = [{"weekday": voc.WEEKDAYS.index(m["day"]),
-                           "freq": "monthly" if m["every"] == "month" else "weekly",
-                           "interval": 2 if m["every"] == "2 weeks" else 1,
-                           "nth": int(m["nth"]) if m["nth"] else None,
-                           "dtstart": date.fromisoformat(m["from"]) if m["from"] else None,
-                           "opens_at": _clock(m["opens"]), "closes_at": _clock(m["closes"])} for m in values[f]]
+            changes[f] = [
+                {
+                    "weekday": voc.WEEKDAYS.index(m["day"]),
+                    "freq": "monthly" if m["every"] == "month" else "weekly",
+                    "interval": 2 if m["every"] == "2 weeks" else 1,
+                    "nth": int(m["nth"]) if m["nth"] else None,
+                    "dtstart": date.fromisoformat(m["from"]) if m["from"] else None,
+                    "opens_at": _clock(m["opens"]),
+                    "closes_at": _clock(m["closes"]),
+                }
+                for m in values[f]
+            ]
         elif f == "exceptions":
-            changes[f] = [{"start": date.fromisoformat(e["start"]), "end": date.fromisoformat(e["end"]),
-                           "closed": bool(e["closed"]), "opens_at": _clock(e["opens"]) if e["opens"] else None,
-                           "closes_at": _clock(e["closes"]) if e["closes"] else None, "note": e["note"] or None}
-                          for e in values[f]]
+            changes[f] = [
+                {
+                    "start": date.fromisoformat(e["start"]),
+                    "end": date.fromisoformat(e["end"]),
+                    "closed": bool(e["closed"]),
+                    "opens_at": _clock(e["opens"]) if e["opens"] else None,
+                    "closes_at": _clock(e["closes"]) if e["closes"] else None,
+                    "note": e["note"] or None,
+                }
+                for e in values[f]
+            ]
         elif f == "contacts":
             changes[f] = [{k: (v or None) if k != "audience" else v for k, v in c.items()} for c in values[f]]
         else:
@@ -299,13 +363,17 @@ def as_changes(values: dict, stored: dict) -> dict:
 def blank_rows(values: dict) -> dict:
     """The values with empty rows added for a new contact or opening hours."""
     shown_values = dict(values)
-    shown_values["contacts"] = list(values["contacts"]) + [
-        {"label": "", "phone": "", "email": "", "url": "", "hours": "", "audience": "public"}] * EXTRA_ROWS
+    shown_values["contacts"] = (
+        list(values["contacts"])
+        + [{"label": "", "phone": "", "email": "", "url": "", "hours": "", "audience": "public"}] * EXTRA_ROWS
+    )
     shown_values["hours"] = list(values["hours"]) + [{"day": "", "opens": "", "closes": ""}] * EXTRA_ROWS
     shown_values["meetings"] = list(values["meetings"]) + [
-        {"day": "", "every": "week", "nth": "", "from": "", "opens": "", "closes": ""}]
+        {"day": "", "every": "week", "nth": "", "from": "", "opens": "", "closes": ""}
+    ]
     shown_values["exceptions"] = list(values["exceptions"]) + [
-        {"start": "", "end": "", "closed": "on", "opens": "", "closes": "", "note": ""}]
+        {"start": "", "end": "", "closed": "on", "opens": "", "closes": "", "note": ""}
+    ]
     return shown_values
 
 
@@ -319,10 +387,17 @@ LOCATION_FIELDS = (*LOCATION_TEXT, "lon", "lat", "postcode_centre")
 def location_values(location: Location) -> dict:
     """The editable values of ``location`` in the form's shape."""
     point = geo.from_db(location.geom)
-    return {"name": location.name or "", "street": location.street, "house_number": location.house_number,
-            "postcode": location.postcode or "", "city": location.city,
-            "lon": f"{point.x:.6f}" if point is not None else "", "lat": f"{point.y:.6f}" if point is not None else "",
-            "postcode_centre": False, "status": location.status}
+    return {
+        "name": location.name or "",
+        "street": location.street,
+        "house_number": location.house_number,
+        "postcode": location.postcode or "",
+        "city": location.city,
+        "lon": f"{point.x:.6f}" if point is not None else "",
+        "lat": f"{point.y:.6f}" if point is not None else "",
+        "postcode_centre": False,
+        "status": location.status,
+    }
 
 
 def read_location_form(form: MultiDict) -> dict:
@@ -344,6 +419,7 @@ def location_changes(values: dict, stored: dict) -> dict:
         try:
             changes["point"] = (float(values["lon"].replace(",", ".")), float(values["lat"].replace(",", ".")))
         except ValueError:
-            raise InvalidChange("lat", _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")) \
-                from None
+            raise InvalidChange(
+                "lat", _("vul de coördinaten in als getallen, bijvoorbeeld 4.9041 en 52.3676")
+            ) from None
     return changes

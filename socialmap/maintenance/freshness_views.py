@@ -7,6 +7,7 @@
   services are long unchecked; a table per wijk of the share of current entries;
 * ``/beheer/actualiteit/wijken.geojson``: the same shares per wijk for the map.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,12 +34,28 @@ from socialmap.routes.validation import stale_only
 
 
 def _rows(account) -> list[overview.Row]:
-    services = [s for s in db.session.scalars(select(Service).where(Service.status != "ended").options(
-        selectinload(Service.areas_served), selectinload(Service.organisation), selectinload(Service.locations),
-        selectinload(Service.contacts), selectinload(Service.schedule_rules)))
-        if permissions.may_edit_service(db.session, account, s)]
-    return overview.rows_for(db.session, services, datetime.now(UTC).date(),
-                             Thresholds.from_config(current_app.config), current_app.config.get("DEMO_AS_OF"))
+    services = [
+        s
+        for s in db.session.scalars(
+            select(Service)
+            .where(Service.status != "ended")
+            .options(
+                selectinload(Service.areas_served),
+                selectinload(Service.organisation),
+                selectinload(Service.locations),
+                selectinload(Service.contacts),
+                selectinload(Service.schedule_rules),
+            )
+        )
+        if permissions.may_edit_service(db.session, account, s)
+    ]
+    return overview.rows_for(
+        db.session,
+        services,
+        datetime.now(UTC).date(),
+        Thresholds.from_config(current_app.config),
+        current_app.config.get("DEMO_AS_OF"),
+    )
 
 
 @bp.get("/actualiteit")
@@ -52,40 +69,83 @@ def freshness():
     category, organisation = args.get("category", ""), args.get("organisation", "")
     stage, district = args.get("stage", ""), args.get("wijk", "")
     tree = area_tree(db.session)
-    organisations = sorted({(r.service.organisation.key, r.service.organisation.name) for r in rows},
-                           key=lambda o: o[1].lower())
-    shown = [r for r in rows if (not category or category in r.categories)
-             and (not organisation or r.service.organisation.key == organisation)
-             and (not stage or r.service.freshness_stage == stage)
-             and (not district or tree.id_of.get(district) in overview.districts_of(r.service, tree))]
+    organisations = sorted(
+        {(r.service.organisation.key, r.service.organisation.name) for r in rows}, key=lambda o: o[1].lower()
+    )
+    shown = [
+        r
+        for r in rows
+        if (not category or category in r.categories)
+        and (not organisation or r.service.organisation.key == organisation)
+        and (not stage or r.service.freshness_stage == stage)
+        and (not district or tree.id_of.get(district) in overview.districts_of(r.service, tree))
+    ]
     shown = overview.sort_rows(shown, args.get("sort", "stage"))
     if args.get("format") == "csv":
         return _csv(shown)
     shares = overview.share_current_per_district(rows, tree)
-    per_district = sorted(((tree.code[d], tree.name[d], fresh, total) for d, (fresh, total) in shares.items()),
-                          key=lambda x: (x[2] / x[3], x[1]))
-    routes = [r for r in db.session.scalars(select(Route).where(Route.status == "published"))
-              if permissions.may_edit_route(db.session, account, r)]
+    per_district = sorted(
+        ((tree.code[d], tree.name[d], fresh, total) for d, (fresh, total) in shares.items()),
+        key=lambda x: (x[2] / x[3], x[1]),
+    )
+    routes = [
+        r
+        for r in db.session.scalars(select(Route).where(Route.status == "published"))
+        if permissions.may_edit_route(db.session, account, r)
+    ]
     stale_steps = [gap for route in routes for gap in stale_only(db.session, route, tree)]
-    return render_template("maintenance/freshness.html", rows=shown, total=len(rows), counts=counts, stages=stages,
-                           categories=overview.CATEGORIES, stage_codes=STAGES, stage_labels=STAGE_LABELS,
-                           organisations=organisations, per_district=per_district, stale_steps=stale_steps,
-                           routes={r.key: r for r in routes}, args=args, sorts=overview.SORTS,
-                           csv_args={k: v for k, v in args.items() if k != "format"})
+    return render_template(
+        "maintenance/freshness.html",
+        rows=shown,
+        total=len(rows),
+        counts=counts,
+        stages=stages,
+        categories=overview.CATEGORIES,
+        stage_codes=STAGES,
+        stage_labels=STAGE_LABELS,
+        organisations=organisations,
+        per_district=per_district,
+        stale_steps=stale_steps,
+        routes={r.key: r for r in routes},
+        args=args,
+        sorts=overview.SORTS,
+        csv_args={k: v for k, v in args.items() if k != "format"},
+    )
 
 
 def _csv(rows: list[overview.Row]) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["key", "name", "organisation", "stage", "last_checked", "review_date", "waiting_weeks",
-                     "waiting_updated", "open_suggestions", "attention"])
+    writer.writerow(
+        [
+            "key",
+            "name",
+            "organisation",
+            "stage",
+            "last_checked",
+            "review_date",
+            "waiting_weeks",
+            "waiting_updated",
+            "open_suggestions",
+            "attention",
+        ]
+    )
     for r in rows:
         s = r.service
-        writer.writerow([s.key, s.name, s.organisation.name, s.freshness_stage,
-                         r.checked.isoformat() if r.checked else "", r.review.isoformat() if r.review else "",
-                         "" if s.waiting_weeks is None else s.waiting_weeks,
-                         s.waiting_updated.isoformat() if s.waiting_updated else "", r.suggestions,
-                         " ".join(sorted(r.categories))])
+        writer.writerow(
+            [
+                s.key,
+                s.name,
+                s.organisation.name,
+                s.freshness_stage,
+                r.checked.isoformat() if r.checked else "",
+                r.review.isoformat() if r.review else "",
+                "" if s.waiting_weeks is None else s.waiting_weeks,
+                s.waiting_updated.isoformat() if s.waiting_updated else "",
+                r.suggestions,
+                " ".join(sorted(r.categories)),
+            ]
+        )
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=actualiteit.csv"
     return response
@@ -104,9 +164,19 @@ def freshness_map():
         if shape is None:
             continue
         fresh, total = shares[area.id]
-        features.append({"type": "Feature", "properties": {"code": area.code, "name": area.name, "current": fresh,
-                                                           "total": total, "share": round(fresh / total, 3)},
-                         "geometry": geo.shape_to_geojson(shape.simplify(0.0001, preserve_topology=True))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": area.code,
+                    "name": area.name,
+                    "current": fresh,
+                    "total": total,
+                    "share": round(fresh / total, 3),
+                },
+                "geometry": geo.shape_to_geojson(shape.simplify(0.0001, preserve_topology=True)),
+            }
+        )
     response = jsonify({"type": "FeatureCollection", "features": features})
     response.cache_control.private = True
     return response

@@ -7,6 +7,7 @@ audited operation, with a note naming the change it reverts. It is refused,
 with the reason, when the field no longer holds the value the change left
 (a later change touched it), or when the change is not one of a field.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,10 +34,17 @@ PAGE_SIZE = 100
 def entry_history(session: Session, entity: str, entity_id: int, limit: int = 500) -> list[AuditEntry]:
     """An entry's changes and those of its parts (``entity`` is its table:
     service, location, referral_route), newest first."""
-    query = select(AuditEntry).where(or_(
-        (AuditEntry.entity == entity) & (AuditEntry.entity_id == entity_id),
-        (AuditEntry.parent == entity) & (AuditEntry.parent_id == entity_id),
-    )).order_by(AuditEntry.id.desc()).limit(limit)
+    query = (
+        select(AuditEntry)
+        .where(
+            or_(
+                (AuditEntry.entity == entity) & (AuditEntry.entity_id == entity_id),
+                (AuditEntry.parent == entity) & (AuditEntry.parent_id == entity_id),
+            )
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(query))
 
 
@@ -84,14 +92,14 @@ def revert_problem(session: Session, entry: AuditEntry) -> str | None:
     """Why ``entry`` cannot be reverted, or None."""
     model, fields, _operation = REVERTERS.get(entry.entity, (None, (), None))
     if model is None or entry.action != "update" or entry.field not in fields:
-        return _("Alleen een wijziging van één veld van een dienst, organisatie of locatie kan worden "
-                 "teruggedraaid.")
+        return _("Alleen een wijziging van één veld van een dienst, organisatie of locatie kan worden teruggedraaid.")
     target = session.get(model, entry.entity_id)
     if target is None:
         return _("Het item bestaat niet meer.")
     if plain(getattr(target, entry.field)) != entry.after:
-        return _("Het veld is daarna nog eens gewijzigd; draai eerst die latere wijziging terug of pas het "
-                 "veld zelf aan.")
+        return _(
+            "Het veld is daarna nog eens gewijzigd; draai eerst die latere wijziging terug of pas het veld zelf aan."
+        )
     return None
 
 
@@ -105,17 +113,30 @@ def restore_before(session: Session, service: Service, entry: AuditEntry, actor:
     they were just before ``entry``: for each, the value before its first change
     since. One audited change; the fields set back are returned. Its parts
     (contacts, hours, areas) keep their current values: revert those one by one."""
-    since = session.scalars(select(AuditEntry).where(
-        AuditEntry.entity == "service", AuditEntry.entity_id == service.id, AuditEntry.action == "update",
-        AuditEntry.field.in_(REVERTIBLE), AuditEntry.id >= entry.id).order_by(AuditEntry.id)).all()
+    since = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.entity == "service",
+            AuditEntry.entity_id == service.id,
+            AuditEntry.action == "update",
+            AuditEntry.field.in_(REVERTIBLE),
+            AuditEntry.id >= entry.id,
+        )
+        .order_by(AuditEntry.id)
+    ).all()
     earlier: dict[str, object] = {}
     for row in since:
         earlier.setdefault(row.field, row.before)
     changes = {f: _value(Service, f, v) for f, v in earlier.items() if plain(getattr(service, f)) != v}
     if changes:
         at = entry.at.strftime("%Y-%m-%d %H:%M")
-        update_service(session, service, actor, note=_("teruggezet naar de stand van voor %(at)s (wijziging "
-                                                       "%(id)d)", at=at, id=entry.id), **changes)
+        update_service(
+            session,
+            service,
+            actor,
+            note=_("teruggezet naar de stand van voor %(at)s (wijziging %(id)d)", at=at, id=entry.id),
+            **changes,
+        )
     return sorted(changes)
 
 
@@ -128,6 +149,11 @@ def revert(session: Session, entry: AuditEntry, actor: str):
         raise RevertRefused(problem)
     model, _fields, operation = REVERTERS[entry.entity]
     target = session.get(model, entry.entity_id)
-    operation(session, target, actor, note=_("terugdraaien van wijziging %(id)d", id=entry.id),
-              **{entry.field: _value(model, entry.field, entry.before)})
+    operation(
+        session,
+        target,
+        actor,
+        note=_("terugdraaien van wijziging %(id)d", id=entry.id),
+        **{entry.field: _value(model, entry.field, entry.before)},
+    )
     return target

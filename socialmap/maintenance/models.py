@@ -11,6 +11,7 @@ only from its grants, each a role with a scope:
 Passwords are stored only as argon2 hashes. ``session_token`` is part of every
 signed-in session's id: changing it signs the account out everywhere.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -44,8 +45,9 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    grants: Mapped[list[Grant]] = relationship(back_populates="account", cascade="all, delete-orphan",
-                                               order_by="Grant.id")
+    grants: Mapped[list[Grant]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", order_by="Grant.id"
+    )
 
     # Flask-Login's user interface.
     @property

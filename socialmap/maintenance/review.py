@@ -9,6 +9,7 @@ with a note naming the proposal and its author. A field that changed since the
 editor saw it is not applied blindly: it is refused with the reason. Nobody
 reviews their own proposal.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -34,6 +35,7 @@ def _now() -> datetime:
 @dataclass(frozen=True)
 class Kind:
     """What review needs to know of one kind of entry."""
+
     model: type
     values: Callable  # entry -> its values in the form's shape
     may_edit: Callable  # (session, account, entry) -> bool
@@ -50,10 +52,10 @@ def _apply_location(session: Session, location: Location, actor: str, note: str,
 
 
 KINDS = {
-    "service": Kind(Service, editing.service_values, permissions.may_edit_service, _apply_service,
-                    lambda s: s.name),
-    "location": Kind(Location, editing.location_values, permissions.may_edit_location, _apply_location,
-                     lambda loc: loc.address),
+    "service": Kind(Service, editing.service_values, permissions.may_edit_service, _apply_service, lambda s: s.name),
+    "location": Kind(
+        Location, editing.location_values, permissions.may_edit_location, _apply_location, lambda loc: loc.address
+    ),
 }
 
 
@@ -88,13 +90,21 @@ def needs_review(session: Session, account: Account, entry: Service | Location) 
     return not may_review(session, account, entry) and not trusted
 
 
-def propose(session: Session, entry: Service | Location, actor: str, base: dict, values: dict,
-            note: str | None = None) -> ProposedChange:
+def propose(
+    session: Session, entry: Service | Location, actor: str, base: dict, values: dict, note: str | None = None
+) -> ProposedChange:
     """Keep the fields where ``values`` differ from ``base`` (what the editor saw) as an open proposal."""
     changed = {f: values[f] for f in base if f in values and values[f] != base[f]}
-    proposal = ProposedChange(entity=_entity_of(entry), entity_id=entry.id, entity_key=entry.key,
-                              proposed_by=actor, base={f: base[f] for f in changed}, changes=changed, note=note,
-                              status="open")
+    proposal = ProposedChange(
+        entity=_entity_of(entry),
+        entity_id=entry.id,
+        entity_key=entry.key,
+        proposed_by=actor,
+        base={f: base[f] for f in changed},
+        changes=changed,
+        note=note,
+        status="open",
+    )
     session.add(proposal)
     session.flush()
     return proposal
@@ -115,8 +125,9 @@ def entry_of(session: Session, proposal: ProposedChange):
 def open_proposals(session: Session, account: Account) -> list[Open]:
     """The open proposals this account may review, oldest first."""
     found = []
-    for proposal in session.scalars(select(ProposedChange).where(ProposedChange.status == "open")
-                                    .order_by(ProposedChange.id)):
+    for proposal in session.scalars(
+        select(ProposedChange).where(ProposedChange.status == "open").order_by(ProposedChange.id)
+    ):
         entry = entry_of(session, proposal)
         if entry is not None and may_review(session, account, entry):
             kind = KINDS[proposal.entity]
@@ -136,16 +147,30 @@ class ReviewRefused(Exception):
 
 # A form field of a service and the section of the entry a reviewer's
 # acceptance counts as checked (freshness.provenance).
-FIELD_SECTIONS = {"hours": "hours", "meetings": "hours", "exceptions": "hours", "contacts": "contacts",
-                  "cost_note": "access", "conditions": "access", "waiting_weeks": "waiting",
-                  "waiting_updated": "waiting", "locations": "location"}
+FIELD_SECTIONS = {
+    "hours": "hours",
+    "meetings": "hours",
+    "exceptions": "hours",
+    "contacts": "contacts",
+    "cost_note": "access",
+    "conditions": "access",
+    "waiting_weeks": "waiting",
+    "waiting_updated": "waiting",
+    "locations": "location",
+}
 # A public report's fields that say what is wrong in words; the reviewer makes
 # the change in the form (they are marked handled, never applied as they are).
 REPORTED = "report:"
 
 
-def decide(session: Session, proposal: ProposedChange, reviewer: Account, accept: set[str],
-           note: str | None = None, edits: dict | None = None) -> Decision:
+def decide(
+    session: Session,
+    proposal: ProposedChange,
+    reviewer: Account,
+    accept: set[str],
+    note: str | None = None,
+    edits: dict | None = None,
+) -> Decision:
     """Accept the fields in ``accept`` (none: reject the proposal) and close it.
     ``edits``: a reviewer's own value for an accepted text field (edit before
     accepting). Accepted fields of a service count as checked, and a reporter
@@ -182,8 +207,14 @@ def decide(session: Session, proposal: ProposedChange, reviewer: Account, accept
     proposal.status = "accepted" if applied or handled else "rejected"
     proposal.decided_by, proposal.decided_at, proposal.decision_note = reviewer.actor, _now(), note
     if proposal.contact:
-        mail.queue(session, proposal.contact, _("Uw melding over %(name)s", name=kind.name(entry)),
-                   _outcome(proposal, kind.name(entry), applied or handled), "outcome", by=reviewer.actor)
+        mail.queue(
+            session,
+            proposal.contact,
+            _("Uw melding over %(name)s", name=kind.name(entry)),
+            _outcome(proposal, kind.name(entry), applied or handled),
+            "outcome",
+            by=reviewer.actor,
+        )
         proposal.contact = None  # given only to hear the outcome: not kept after it
     session.flush()
     return Decision(applied + handled, refused)

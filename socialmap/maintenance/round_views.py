@@ -6,6 +6,7 @@ blueprint, so the authorization matrix covers them):
 * ``/beheer/uitgaand``: messages the account caused, sent or waiting (without
   SMTP settings a coordinator passes them on by hand).
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -25,16 +26,28 @@ from socialmap.maintenance.views import _coordinator_only, bp
 from socialmap.problems import Invalid, _, ngettext
 from socialmap.transaction import write_request
 
-SELECTION_LABELS = {"overdue": _l("controle te laat (en ouder)"), "due": _l("binnenkort te controleren en te laat"),
-                    "organisation": _l("één organisatie (vul de sleutel in)"),
-                    "kind": _l("één soort hulp (vul de code in)"),
-                    "area": _l("één gebied (vul de code van wijk, stadsdeel of gemeente in)"), "all": _l("alles")}
+SELECTION_LABELS = {
+    "overdue": _l("controle te laat (en ouder)"),
+    "due": _l("binnenkort te controleren en te laat"),
+    "organisation": _l("één organisatie (vul de sleutel in)"),
+    "kind": _l("één soort hulp (vul de code in)"),
+    "area": _l("één gebied (vul de code van wijk, stadsdeel of gemeente in)"),
+    "all": _l("alles"),
+}
 
 
 def _editable_services(account) -> list[Service]:
-    services = db.session.scalars(select(Service).where(Service.status != "ended").options(
-        selectinload(Service.areas_served), selectinload(Service.organisation), selectinload(Service.facets),
-        selectinload(Service.locations), selectinload(Service.contacts)))
+    services = db.session.scalars(
+        select(Service)
+        .where(Service.status != "ended")
+        .options(
+            selectinload(Service.areas_served),
+            selectinload(Service.organisation),
+            selectinload(Service.facets),
+            selectinload(Service.locations),
+            selectinload(Service.contacts),
+        )
+    )
     return [s for s in services if permissions.may_edit_service(db.session, account, s)]
 
 
@@ -55,9 +68,12 @@ def _round_in_reach(round_id: int) -> UpdateRound:
 @write_request
 def update_rounds():
     account = _coordinator_only()
-    values = {"title": (request.form.get("title") or "").strip(), "which": request.form.get("which", "overdue"),
-              "value": (request.form.get("value") or "").strip(),
-              "days": (request.form.get("days") or str(current_app.config["ROUND_LINK_DAYS"])).strip()}
+    values = {
+        "title": (request.form.get("title") or "").strip(),
+        "which": request.form.get("which", "overdue"),
+        "value": (request.form.get("value") or "").strip(),
+        "days": (request.form.get("days") or str(current_app.config["ROUND_LINK_DAYS"])).strip(),
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         if values["which"] not in rounds.SELECTIONS:
@@ -67,28 +83,50 @@ def update_rounds():
         if not values["days"].isdigit():
             errors["days"] = _("vul een aantal dagen in")
         if not errors:
-            services = rounds.select_services(db.session, _editable_services(account), values["which"],
-                                              values["value"])
+            services = rounds.select_services(db.session, _editable_services(account), values["which"], values["value"])
             try:
-                started = rounds.start_round(db.session, account.actor, values["title"], services,
-                                             current_app.config["PUBLIC_URL"], int(values["days"]),
-                                             int(current_app.config["ROUND_REMIND_AFTER_DAYS"]),
-                                             {"which": values["which"], "value": values["value"]})
+                started = rounds.start_round(
+                    db.session,
+                    account.actor,
+                    values["title"],
+                    services,
+                    current_app.config["PUBLIC_URL"],
+                    int(values["days"]),
+                    int(current_app.config["ROUND_REMIND_AFTER_DAYS"]),
+                    {"which": values["which"], "value": values["value"]},
+                )
             except Invalid as exc:
                 db.session.rollback()
                 errors = exc.errors
             else:
-                flash(ngettext("De ronde is gestart: %(num)d organisatie krijgt een link.",
-                               "De ronde is gestart: %(num)d organisaties krijgen een link.", len(started.links)))
+                flash(
+                    ngettext(
+                        "De ronde is gestart: %(num)d organisatie krijgt een link.",
+                        "De ronde is gestart: %(num)d organisaties krijgen een link.",
+                        len(started.links),
+                    )
+                )
                 if started.without_address:
-                    flash(_("Geen e-mailadres bekend van: %(names)s. Vul het in bij de organisatie of bel ze.",
-                            names=", ".join(started.without_address)), "error")
+                    flash(
+                        _(
+                            "Geen e-mailadres bekend van: %(names)s. Vul het in bij de organisatie of bel ze.",
+                            names=", ".join(started.without_address),
+                        ),
+                        "error",
+                    )
                 return redirect(url_for("maintenance.update_round", round_id=started.round.id))
-    found = [r for r in db.session.scalars(select(UpdateRound).order_by(UpdateRound.id.desc()))
-             if account.is_admin or r.created_by == account.actor]
-    return render_template("maintenance/rounds.html", rounds=[(r, rounds.round_progress(db.session, r)[0])
-                                                              for r in found],
-                           values=values, errors=errors, selections=SELECTION_LABELS), 400 if errors else 200
+    found = [
+        r
+        for r in db.session.scalars(select(UpdateRound).order_by(UpdateRound.id.desc()))
+        if account.is_admin or r.created_by == account.actor
+    ]
+    return render_template(
+        "maintenance/rounds.html",
+        rounds=[(r, rounds.round_progress(db.session, r)[0]) for r in found],
+        values=values,
+        errors=errors,
+        selections=SELECTION_LABELS,
+    ), 400 if errors else 200
 
 
 @bp.route("/rondes/<int:round_id>", methods=["GET", "POST"])
@@ -125,5 +163,8 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)
     if not account.is_admin:
         query = query.where(OutboxMessage.created_by == account.actor)
-    return render_template("maintenance/outbox.html", messages=db.session.scalars(query).all(),
-                           smtp=bool(current_app.config.get("SMTP_HOST")))
+    return render_template(
+        "maintenance/outbox.html",
+        messages=db.session.scalars(query).all(),
+        smtp=bool(current_app.config.get("SMTP_HOST")),
+    )

@@ -7,6 +7,7 @@ act; every write goes through the catalogue operations inside one request
 transaction (``write_request``). Forms carry a CSRF token (Flask-WTF's
 ``CSRFProtect`` guards every POST of the app).
 """
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
@@ -48,13 +49,20 @@ SERVED_LEVELS = ("region", "municipality", "borough", "district")
 
 @bp.context_processor
 def _helpers():
-    return {"field_label": presenters.field_label, "show_value": presenters.show_value,
-            "change_label": presenters.change_label, "entity_label": presenters.entity_label,
-            "role_label": presenters.role_label, "role_name": presenters.role_name,
-            "actor_label": presenters.actor_label,
-            "shown_change": presenters.shown_change, "local_time": presenters.local_time,
-            "may_see_log": permissions.may_see_region_log(_account()), "rvoc": route_voc,
-            "may_manage_accounts": permissions.may_manage_accounts(_account())}
+    return {
+        "field_label": presenters.field_label,
+        "show_value": presenters.show_value,
+        "change_label": presenters.change_label,
+        "entity_label": presenters.entity_label,
+        "role_label": presenters.role_label,
+        "role_name": presenters.role_name,
+        "actor_label": presenters.actor_label,
+        "shown_change": presenters.shown_change,
+        "local_time": presenters.local_time,
+        "may_see_log": permissions.may_see_region_log(_account()),
+        "rvoc": route_voc,
+        "may_manage_accounts": permissions.may_manage_accounts(_account()),
+    }
 
 
 def _account() -> Account | None:
@@ -62,6 +70,7 @@ def _account() -> Account | None:
 
 
 # --- signing in and out ---------------------------------------------------------
+
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
@@ -79,11 +88,14 @@ def login():
         if account is not None:
             auth.sign_in(account)
             return redirect(_safe_next(request.args.get("next")) or url_for("maintenance.dashboard"))
-        error = _("De gebruikersnaam of het wachtwoord klopt niet, of het account is geblokkeerd. Na %(n)d "
-                  "mislukte pogingen wordt een account geblokkeerd; een beheerder kan het weer openen.",
-                  n=int(_config("LOGIN_MAX_FAILURES")))
-    return render_template("maintenance/login.html", error=error,
-                           username=request.form.get("username", "")), 200 if error is None else 401
+        error = _(
+            "De gebruikersnaam of het wachtwoord klopt niet, of het account is geblokkeerd. Na %(n)d "
+            "mislukte pogingen wordt een account geblokkeerd; een beheerder kan het weer openen.",
+            n=int(_config("LOGIN_MAX_FAILURES")),
+        )
+    return render_template(
+        "maintenance/login.html", error=error, username=request.form.get("username", "")
+    ), 200 if error is None else 401
 
 
 def _config(name: str):
@@ -127,19 +139,22 @@ def invitation():
     errors = {}
     if request.method == "POST":
         try:
-            account = accounts.accept(db.session, found, request.form.get("password", ""),
-                                      request.form.get("repeated", ""))
+            account = accounts.accept(
+                db.session, found, request.form.get("password", ""), request.form.get("repeated", "")
+            )
         except Invalid as exc:
             errors = exc.errors
         else:
             auth.sign_in(account)
             flash(_("Uw wachtwoord is ingesteld. U bent ingelogd."))
             return redirect(url_for("maintenance.dashboard"))
-    return render_template("maintenance/invitation.html", invitation=found, token=token, errors=errors,
-                           min_length=auth.MIN_PASSWORD_LENGTH), 400 if errors else 200
+    return render_template(
+        "maintenance/invitation.html", invitation=found, token=token, errors=errors, min_length=auth.MIN_PASSWORD_LENGTH
+    ), 400 if errors else 200
 
 
 # --- the entries an account may edit ---------------------------------------------
+
 
 @bp.get("/")
 @login_required
@@ -154,19 +169,34 @@ def dashboard():
         tree = area_tree(db.session)
         inside = {a for s in scopes for a in (tree.ids_under(s) | {s})}
         organisations = {g.organisation_id for g in account.grants if g.organisation_id is not None}
-        query = query.where(Service.id.in_(select(service_area.c.service_id).where(
-            service_area.c.area_id.in_(inside or {-1}))) | Service.organisation_id.in_(organisations or {-1}))
+        query = query.where(
+            Service.id.in_(select(service_area.c.service_id).where(service_area.c.area_id.in_(inside or {-1})))
+            | Service.organisation_id.in_(organisations or {-1})
+        )
     if text:
         query = query.where(func.lower(Service.name).contains(text.lower()))
-    found = [s for s in db.session.scalars(query.order_by(Service.name).limit(400))
-             if permissions.may_edit_service(db.session, account, s)]
-    routes = [r for r in db.session.scalars(select(Route).order_by(Route.title))
-              if permissions.may_edit_route(db.session, account, r)]
-    return render_template("maintenance/dashboard.html", services=found[:200], more=len(found) > 200,
-                           text=text, may_edit=True, routes=routes)
+    found = [
+        s
+        for s in db.session.scalars(query.order_by(Service.name).limit(400))
+        if permissions.may_edit_service(db.session, account, s)
+    ]
+    routes = [
+        r
+        for r in db.session.scalars(select(Route).order_by(Route.title))
+        if permissions.may_edit_route(db.session, account, r)
+    ]
+    return render_template(
+        "maintenance/dashboard.html",
+        services=found[:200],
+        more=len(found) > 200,
+        text=text,
+        may_edit=True,
+        routes=routes,
+    )
 
 
 # --- a new service -------------------------------------------------------------------
+
 
 def _organisation_choices(account: Account) -> list[Organisation]:
     """Organisations a coordinator may add a service to: those with a service or
@@ -204,9 +234,13 @@ def new_service():
     organisations = _organisation_choices(account)
     areas = _scope_areas(account)
     form = request.form
-    values = {"organisation": form.get("organisation", ""), "name": (form.get("name") or "").strip(),
-              "summary": (form.get("summary") or "").strip(), "domains": form.getlist("domains"),
-              "serves": form.getlist("serves")}
+    values = {
+        "organisation": form.get("organisation", ""),
+        "name": (form.get("name") or "").strip(),
+        "summary": (form.get("summary") or "").strip(),
+        "domains": form.getlist("domains"),
+        "serves": form.getlist("serves"),
+    }
     errors, similar = {}, []
     if request.method == "POST":
         organisation = next((o for o in organisations if o.key == values["organisation"]), None)
@@ -217,21 +251,34 @@ def new_service():
         similar = operations.similar_services(db.session, values["name"])
         if not errors and (not similar or form.get("not_a_duplicate") == "on"):
             try:
-                service = operations.create_service(db.session, organisation, account.actor, name=values["name"],
-                                                    summary=values["summary"], domains=values["domains"],
-                                                    serves=values["serves"],
-                                                    note=(form.get("note") or "").strip()[:500] or None)
+                service = operations.create_service(
+                    db.session,
+                    organisation,
+                    account.actor,
+                    name=values["name"],
+                    summary=values["summary"],
+                    domains=values["domains"],
+                    serves=values["serves"],
+                    note=(form.get("note") or "").strip()[:500] or None,
+                )
             except Invalid as exc:
                 errors = exc.errors
             else:
                 flash(_("De dienst is gemaakt. Vul nu contact, openingstijden en locaties aan."))
                 return redirect(url_for("maintenance.edit_service", key=service.key))
-    return render_template("maintenance/new_service.html", organisations=organisations, areas=areas,
-                           values=values, errors=errors, similar=similar,
-                           domains=voc.DOMAINS), 400 if errors else 200
+    return render_template(
+        "maintenance/new_service.html",
+        organisations=organisations,
+        areas=areas,
+        values=values,
+        errors=errors,
+        similar=similar,
+        domains=voc.DOMAINS,
+    ), 400 if errors else 200
 
 
 # --- the service form -------------------------------------------------------------
+
 
 def _editable_service(key: str) -> Service:
     service = db.session.scalar(select(Service).where(Service.key == key))
@@ -276,27 +323,49 @@ def _area_groups(service: Service, areas: list[AreaUnit], chosen: list[str]) -> 
 
 
 def _location_choices(service: Service) -> list[Location]:
-    query = select(Location).where(Location.organisation_id == service.organisation_id,
-                                   Location.status != "retired").order_by(Location.key)
+    query = (
+        select(Location)
+        .where(Location.organisation_id == service.organisation_id, Location.status != "retired")
+        .order_by(Location.key)
+    )
     found = {loc.key: loc for loc in db.session.scalars(query)}
     for loc in service.locations:
         found.setdefault(loc.key, loc)
     return sorted(found.values(), key=lambda loc: loc.key)
 
 
-def _render_form(service: Service, values: dict, base: dict, version: int, errors: dict | None = None,
-                 conflicts=(), status: int = 200):
+def _render_form(
+    service: Service,
+    values: dict,
+    base: dict,
+    version: int,
+    errors: dict | None = None,
+    conflicts=(),
+    status: int = 200,
+):
     areas = _area_choices(service)
     return render_template(
-        "maintenance/service_form.html", service=service, values=editing.blank_rows(values),
+        "maintenance/service_form.html",
+        service=service,
+        values=editing.blank_rows(values),
         area_groups=_area_groups(service, areas, values["serves"]),
         map_cluster=service_map_clusters(len(service.locations)),
-        base=editing.encode_base(base), version=version, errors=errors or {}, conflicts=list(conflicts),
-        locations=_location_choices(service), weekdays=voc.WEEKDAYS,
-        checks=section_checks(db.session, [service])[service.id], sections=applicable(service),
-        section_labels=SECTION_LABELS, how_labels=HOW_LABELS, check_choices=CHECK_CHOICES,
+        base=editing.encode_base(base),
+        version=version,
+        errors=errors or {},
+        conflicts=list(conflicts),
+        locations=_location_choices(service),
+        weekdays=voc.WEEKDAYS,
+        checks=section_checks(db.session, [service])[service.id],
+        sections=applicable(service),
+        section_labels=SECTION_LABELS,
+        how_labels=HOW_LABELS,
+        check_choices=CHECK_CHOICES,
         stage_labels=STAGE_LABELS,
-        weekday_labels=voc.WEEKDAY_LABELS, statuses=voc.STATUS, audiences=voc.CONTACT_AUDIENCE), status
+        weekday_labels=voc.WEEKDAY_LABELS,
+        statuses=voc.STATUS,
+        audiences=voc.CONTACT_AUDIENCE,
+    ), status
 
 
 @bp.get("/diensten/<key>/gebieden.geojson")
@@ -312,9 +381,13 @@ def area_shapes(key: str):
         shape = geo.from_db(area.geom) if area.level == "district" and area.geom is not None else None
         if shape is not None:
             within = [tree.code[a] for a in tree.ancestor_ids(area.id) if a != area.id]
-            features.append({"type": "Feature", "properties": {"code": area.code, "name": area.name,
-                                                               "within": within},
-                             "geometry": geo.shape_to_geojson(shape.simplify(0.0001, preserve_topology=True))})
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"code": area.code, "name": area.name, "within": within},
+                    "geometry": geo.shape_to_geojson(shape.simplify(0.0001, preserve_topology=True)),
+                }
+            )
     response = jsonify({"type": "FeatureCollection", "features": features})
     response.cache_control.private = True
     return response
@@ -343,8 +416,14 @@ def save_service(key: str):
     base = editing.decode_base(request.form.get("base")) or stored
     version = request.form.get("version", "")
     if read.problems:
-        return _render_form(service, read.values, base, int(version) if version.isdigit() else service.row_version,
-                            errors=Invalid(read.problems).errors, status=400)
+        return _render_form(
+            service,
+            read.values,
+            base,
+            int(version) if version.isdigit() else service.row_version,
+            errors=Invalid(read.problems).errors,
+            status=400,
+        )
     values, conflicts = _merge_if_stale(version, service.row_version, read.values, stored, editing.FIELDS)
     if conflicts:
         return _render_form(service, values, stored, service.row_version, conflicts=conflicts, status=409)
@@ -353,18 +432,33 @@ def save_service(key: str):
         flash(_("Er was niets gewijzigd."))
         return redirect(url_for("maintenance.edit_service", key=key))
     if review.needs_review(db.session, current_user, service):
-        review.propose(db.session, service, current_user.actor, stored, values,
-                       (request.form.get("note") or "").strip()[:500] or None)
-        flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de "
-                "kaart."))
+        review.propose(
+            db.session,
+            service,
+            current_user.actor,
+            stored,
+            values,
+            (request.form.get("note") or "").strip()[:500] or None,
+        )
+        flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de kaart."))
         return redirect(url_for("maintenance.edit_service", key=key))
     try:
-        update_service(db.session, service, current_user.actor, note=(request.form.get("note") or "").strip()[:500]
-                       or None, **changes)
+        update_service(
+            db.session,
+            service,
+            current_user.actor,
+            note=(request.form.get("note") or "").strip()[:500] or None,
+            **changes,
+        )
         if "review_interval_days" in changes:  # a new interval moves the review date: the stage follows now
-            refresh_stages(db.session, datetime.now(UTC).date(), [service],
-                           thresholds=Thresholds.from_config(current_app.config), actor=current_user.actor,
-                           demo_today=staging_day(True, date.today(), current_app.config.get("DEMO_AS_OF")))
+            refresh_stages(
+                db.session,
+                datetime.now(UTC).date(),
+                [service],
+                thresholds=Thresholds.from_config(current_app.config),
+                actor=current_user.actor,
+                demo_today=staging_day(True, date.today(), current_app.config.get("DEMO_AS_OF")),
+            )
     except Invalid as exc:
         return _render_form(service, read.values, base, service.row_version, errors=exc.errors, status=400)
     flash(_("Opgeslagen. De wijziging staat binnen enkele seconden in de zoekresultaten."))
@@ -391,23 +485,34 @@ def _merge_if_stale(version: str, current: int, mine: dict, stored: dict, fields
 @login_required
 @write_request
 def verify_service(key: str):
-    """"Checked, nothing changed": the whole service or some sections, with how."""
+    """ "Checked, nothing changed": the whole service or some sections, with how."""
     service = _editable_service(key)
     sections = request.form.getlist("section") or ["all"]
     try:
-        verify(db.session, service, current_user.actor, request.form.get("how", ""), sections,
-               (request.form.get("note") or "").strip()[:500] or None,
-               thresholds=Thresholds.from_config(current_app.config))
+        verify(
+            db.session,
+            service,
+            current_user.actor,
+            request.form.get("how", ""),
+            sections,
+            (request.form.get("note") or "").strip()[:500] or None,
+            thresholds=Thresholds.from_config(current_app.config),
+        )
     except Invalid as exc:
         db.session.rollback()
         flash(_("Niet vastgelegd: %(why)s", why="; ".join(exc.errors.values())), "error")
     else:
-        flash(_("Vastgelegd als gecontroleerd: %(what)s.",
-                what=", ".join(str(SECTION_LABELS.get(s, s)) for s in sections)))
+        flash(
+            _(
+                "Vastgelegd als gecontroleerd: %(what)s.",
+                what=", ".join(str(SECTION_LABELS.get(s, s)) for s in sections),
+            )
+        )
     return redirect(url_for("maintenance.edit_service", key=key) + "#verify")
 
 
 # --- referral routes ---------------------------------------------------------------
+
 
 def _editable_route(key: str) -> Route:
     route = db.session.scalar(select(Route).where(Route.key == key))
@@ -418,25 +523,42 @@ def _editable_route(key: str) -> Route:
     return route
 
 
-def _render_route_form(route: Route, values: dict, version: int, errors: dict | None = None,
-                       conflicts=(), status: int = 200, base: dict | None = None):
+def _render_route_form(
+    route: Route,
+    values: dict,
+    version: int,
+    errors: dict | None = None,
+    conflicts=(),
+    status: int = 200,
+    base: dict | None = None,
+):
     shown_values = dict(values)
-    blank_step = {f: "" for f in route_editing.STEP_FIELDS}
+    blank_step = dict.fromkeys(route_editing.STEP_FIELDS, "")
     blank_step["client_present"] = "yes"
-    blank_transition = {f: "" for f in route_editing.TRANSITION_FIELDS}
+    blank_transition = dict.fromkeys(route_editing.TRANSITION_FIELDS, "")
     blank_transition.update(kind="referral", weight="0", appointment_by="client", referral_letter=False, consent=True)
     shown_values["steps"] = [dict(s, row=s.get("row", i)) for i, s in enumerate(values["steps"])]
-    shown_values["steps"] += [dict(blank_step, row=len(shown_values["steps"]) + n)
-                              for n in range(route_editing.EXTRA_ROWS)]
+    shown_values["steps"] += [
+        dict(blank_step, row=len(shown_values["steps"]) + n) for n in range(route_editing.EXTRA_ROWS)
+    ]
     shown_values["transitions"] = [dict(t, row=t.get("row", i)) for i, t in enumerate(values["transitions"])]
-    shown_values["transitions"] += [dict(blank_transition, row=len(shown_values["transitions"]) + n)
-                                    for n in range(route_editing.EXTRA_ROWS)]
+    shown_values["transitions"] += [
+        dict(blank_transition, row=len(shown_values["transitions"]) + n) for n in range(route_editing.EXTRA_ROWS)
+    ]
     kinds = [(code, str(pick(kind["label"]))) for code, kind in step_kinds().items()]
     steps = [("", "—")] + [(s["key"], s["key"]) for s in values["steps"] if s.get("key")]
-    return render_template("maintenance/route_form.html", route=route, values=shown_values, version=version,
-                           errors=errors or {}, conflicts=list(conflicts), kind_choices=kinds,
-                           step_choices=steps, rvoc=route_voc,
-                           base=editing.encode_base(base or route_editing.route_values(route))), status
+    return render_template(
+        "maintenance/route_form.html",
+        route=route,
+        values=shown_values,
+        version=version,
+        errors=errors or {},
+        conflicts=list(conflicts),
+        kind_choices=kinds,
+        step_choices=steps,
+        rvoc=route_voc,
+        base=editing.encode_base(base or route_editing.route_values(route)),
+    ), status
 
 
 @bp.get("/verwijsroutes/<key>")
@@ -456,17 +578,26 @@ def save_route_form(key: str):
     read = route_editing.read_form(request.form)
     version = request.form.get("row_version", "")
     if read.problems:
-        return _render_route_form(route, read.values, int(version) if version.isdigit() else route.row_version,
-                                  errors=Invalid(read.problems).errors, status=400,
-                                  base=editing.decode_base(request.form.get("base")))
+        return _render_route_form(
+            route,
+            read.values,
+            int(version) if version.isdigit() else route.row_version,
+            errors=Invalid(read.problems).errors,
+            status=400,
+            base=editing.decode_base(request.form.get("base")),
+        )
     stored = route_editing.route_values(route)
     values, conflicts = _merge_if_stale(version, route.row_version, read.values, stored, route_editing.ROUTE_FIELDS)
     keys = {s["key"] for s in values["steps"]}
-    if not conflicts and (values["entry"] not in keys or any(
-            t["from"] not in keys or t["to"] not in keys for t in values["transitions"])):
+    if not conflicts and (
+        values["entry"] not in keys or any(t["from"] not in keys or t["to"] not in keys for t in values["transitions"])
+    ):
         # Merged steps and transitions that no longer fit together: the editor chooses.
-        conflicts = [editing.Conflict(f, read.values[f], stored[f]) for f in ("steps", "transitions", "entry")
-                     if read.values[f] != stored[f]]
+        conflicts = [
+            editing.Conflict(f, read.values[f], stored[f])
+            for f in ("steps", "transitions", "entry")
+            if read.values[f] != stored[f]
+        ]
     if conflicts:
         return _render_route_form(route, values, route.row_version, conflicts=conflicts, status=409)
     values = route_editing.numbered(values)
@@ -522,14 +653,16 @@ def new_organisation():
         if not similar or request.form.get("not_a_duplicate") == "on":
             try:
                 organisation = operations.create_organisation(
-                    db.session, account.actor, (request.form.get("note") or "").strip()[:500] or None, **values)
+                    db.session, account.actor, (request.form.get("note") or "").strip()[:500] or None, **values
+                )
             except Invalid as exc:
                 errors = exc.errors
             else:
                 flash(_("De organisatie is gemaakt. Voeg nu een locatie of een dienst toe."))
                 return redirect(url_for("maintenance.new_location", organisation=organisation.key))
-    return render_template("maintenance/new_organisation.html", values=values, errors=errors,
-                           similar=similar), 400 if errors else 200
+    return render_template(
+        "maintenance/new_organisation.html", values=values, errors=errors, similar=similar
+    ), 400 if errors else 200
 
 
 @bp.route("/locaties/nieuw", methods=["GET", "POST"])
@@ -540,8 +673,10 @@ def new_location():
     account = _coordinator_only()
     organisations = _organisation_choices(account)
     form = request.values
-    values = {f: (form.get(f) or "").strip() for f in ("organisation", "name", "street", "house_number", "postcode",
-                                                       "city", "lon", "lat")}
+    values = {
+        f: (form.get(f) or "").strip()
+        for f in ("organisation", "name", "street", "house_number", "postcode", "city", "lon", "lat")
+    }
     values["postcode_centre"] = form.get("postcode_centre") == "on"
     created = db.session.scalar(select(Organisation).where(Organisation.key == values["organisation"]))
     if created is not None and created not in organisations and not created.services and not created.locations:
@@ -562,9 +697,14 @@ def new_location():
         if not errors and (not similar or form.get("not_a_duplicate") == "on"):
             try:
                 location = operations.create_location(
-                    db.session, organisation, account.actor, (form.get("note") or "").strip()[:500] or None,
-                    point=point, postcode_centre=values["postcode_centre"],
-                    **{f: values[f] for f in ("name", "street", "house_number", "postcode", "city")})
+                    db.session,
+                    organisation,
+                    account.actor,
+                    (form.get("note") or "").strip()[:500] or None,
+                    point=point,
+                    postcode_centre=values["postcode_centre"],
+                    **{f: values[f] for f in ("name", "street", "house_number", "postcode", "city")},
+                )
             except Invalid as exc:
                 db.session.rollback()
                 errors = exc.errors
@@ -576,8 +716,14 @@ def new_location():
                     flash(_("De locatie is gemaakt. Koppel haar in het formulier van een dienst."))
                     return redirect(url_for("maintenance.edit_location", key=location.key))
         organisations = _organisation_choices(account) if errors else organisations
-    return render_template("maintenance/new_location.html", organisations=organisations, values=values,
-                           errors=errors, similar=similar, map_centre=_map_centre(account)), 400 if errors else 200
+    return render_template(
+        "maintenance/new_location.html",
+        organisations=organisations,
+        values=values,
+        errors=errors,
+        similar=similar,
+        map_centre=_map_centre(account),
+    ), 400 if errors else 200
 
 
 def _organisation_in_reach(key: str) -> Organisation:
@@ -589,12 +735,19 @@ def _organisation_in_reach(key: str) -> Organisation:
     return organisation
 
 
-def _render_organisation_form(organisation: Organisation, values: dict, errors: dict | None = None,
-                              conflicts=(), status: int = 200):
+def _render_organisation_form(
+    organisation: Organisation, values: dict, errors: dict | None = None, conflicts=(), status: int = 200
+):
     stored = {f: getattr(organisation, f) or "" for f in ORGANISATION_FIELDS}
-    return render_template("maintenance/organisation_form.html", organisation=organisation, values=values,
-                           version=organisation.row_version, base=editing.encode_base(stored), errors=errors or {},
-                           conflicts=list(conflicts)), status
+    return render_template(
+        "maintenance/organisation_form.html",
+        organisation=organisation,
+        values=values,
+        version=organisation.row_version,
+        base=editing.encode_base(stored),
+        errors=errors or {},
+        conflicts=list(conflicts),
+    ), status
 
 
 @bp.route("/organisaties/<key>", methods=["GET", "POST"])
@@ -608,14 +761,20 @@ def edit_organisation(key: str):
     if request.method == "GET":
         return _render_organisation_form(organisation, stored)
     mine = {f: (request.form.get(f) or "").strip() for f in ORGANISATION_FIELDS}
-    values, conflicts = _merge_if_stale(request.form.get("row_version", ""), organisation.row_version, mine, stored,
-                                        ORGANISATION_FIELDS)
+    values, conflicts = _merge_if_stale(
+        request.form.get("row_version", ""), organisation.row_version, mine, stored, ORGANISATION_FIELDS
+    )
     if conflicts:
         return _render_organisation_form(organisation, values, conflicts=conflicts, status=409)
     changes = {f: values[f] for f in ORGANISATION_FIELDS if values[f] != stored[f]}
     try:
-        update_organisation(db.session, organisation, current_user.actor,
-                            note=(request.form.get("note") or "").strip()[:500] or None, **changes)
+        update_organisation(
+            db.session,
+            organisation,
+            current_user.actor,
+            note=(request.form.get("note") or "").strip()[:500] or None,
+            **changes,
+        )
     except Invalid as exc:
         db.session.rollback()
         return _render_organisation_form(_organisation_in_reach(key), values, errors=exc.errors, status=400)
@@ -635,14 +794,22 @@ def organisation_status(key: str):
 def _set_status(entry, operation, page: str):
     status = request.form.get("status", "")
     try:
-        operation(db.session, entry, current_user.actor, note=(request.form.get("note") or "").strip()[:500] or None,
-                  status=status)
+        operation(
+            db.session,
+            entry,
+            current_user.actor,
+            note=(request.form.get("note") or "").strip()[:500] or None,
+            status=status,
+        )
     except Invalid as exc:
         db.session.rollback()
         flash(_("Niet gewijzigd: %(why)s", why="; ".join(exc.errors.values())), "error")
     else:
-        flash(_("Opgeheven. Het blijft in de geschiedenis en kan worden teruggezet.") if status == "retired"
-              else _("Teruggezet: het is weer actief."))
+        flash(
+            _("Opgeheven. Het blijft in de geschiedenis en kan worden teruggezet.")
+            if status == "retired"
+            else _("Teruggezet: het is weer actief.")
+        )
     return redirect(url_for(page, key=entry.key))
 
 
@@ -650,11 +817,13 @@ def _set_status(entry, operation, page: str):
 @login_required
 def organisation_history(key: str):
     organisation = _organisation_in_reach(key)
-    return _history_page(organisation.name, "organisation", organisation.id,
-                         url_for("maintenance.edit_organisation", key=key))
+    return _history_page(
+        organisation.name, "organisation", organisation.id, url_for("maintenance.edit_organisation", key=key)
+    )
 
 
 # --- locations -------------------------------------------------------------------
+
 
 def _editable_location(key: str) -> Location:
     location = db.session.scalar(select(Location).where(Location.key == key))
@@ -669,17 +838,26 @@ def _map_centre(account: Account) -> tuple[float, float]:
     """Where a map to pick a point starts: the middle of the editor's first area (lon, lat)."""
     scope = next((g.area for g in account.grants if g.area is not None and g.area.geom is not None), None)
     if scope is None:
-        scope = db.session.scalar(select(AreaUnit).where(AreaUnit.level == "municipality",
-                                                         AreaUnit.geom.is_not(None)).limit(1))
+        scope = db.session.scalar(
+            select(AreaUnit).where(AreaUnit.level == "municipality", AreaUnit.geom.is_not(None)).limit(1)
+        )
     shape = geo.from_db(scope.geom) if scope is not None else None
     return (shape.centroid.x, shape.centroid.y) if shape is not None else (4.9, 52.37)
 
 
-def _render_location_form(location: Location, values: dict, version: int, errors: dict | None = None,
-                          conflicts=(), status: int = 200):
-    return render_template("maintenance/location_form.html", location=location, values=values, version=version,
-                           base=editing.encode_base(editing.location_values(location)), errors=errors or {},
-                           conflicts=list(conflicts), map_centre=_map_centre(_account())), status
+def _render_location_form(
+    location: Location, values: dict, version: int, errors: dict | None = None, conflicts=(), status: int = 200
+):
+    return render_template(
+        "maintenance/location_form.html",
+        location=location,
+        values=values,
+        version=version,
+        base=editing.encode_base(editing.location_values(location)),
+        errors=errors or {},
+        conflicts=list(conflicts),
+        map_centre=_map_centre(_account()),
+    ), status
 
 
 @bp.get("/locaties/<key>")
@@ -698,8 +876,13 @@ def save_location(key: str):
     location = _editable_location(key)
     form = request.form
     stored = editing.location_values(location)
-    values, conflicts = _merge_if_stale(form.get("row_version", ""), location.row_version,
-                                        editing.read_location_form(form), stored, editing.LOCATION_FIELDS)
+    values, conflicts = _merge_if_stale(
+        form.get("row_version", ""),
+        location.row_version,
+        editing.read_location_form(form),
+        stored,
+        editing.LOCATION_FIELDS,
+    )
     if conflicts:
         return _render_location_form(location, values, location.row_version, conflicts=conflicts, status=409)
     note = (form.get("note") or "").strip()[:500] or None
@@ -707,8 +890,7 @@ def save_location(key: str):
         changes = editing.location_changes(values, stored)
         if changes and review.needs_review(db.session, current_user, location):
             review.propose(db.session, location, current_user.actor, stored, values, note)
-            flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de "
-                    "kaart."))
+            flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de kaart."))
             return redirect(url_for("maintenance.edit_location", key=key))
         update_location(db.session, location, current_user.actor, note=note, **changes)
     except Invalid as exc:
@@ -718,9 +900,13 @@ def save_location(key: str):
     if not permissions.may_edit_location(db.session, _account(), location):
         db.session.rollback()
         location = db.session.scalar(select(Location).where(Location.key == key))
-        return _render_location_form(location, values, location.row_version, status=400,
-                                     errors={"lat": _("dit punt ligt buiten het gebied waarvoor u locaties "
-                                                      "kunt bijwerken")})
+        return _render_location_form(
+            location,
+            values,
+            location.row_version,
+            status=400,
+            errors={"lat": _("dit punt ligt buiten het gebied waarvoor u locaties kunt bijwerken")},
+        )
     flash(_("De locatie is opgeslagen.") if changes else _("Er was niets gewijzigd."))
     return redirect(url_for("maintenance.edit_location", key=key))
 
@@ -733,15 +919,21 @@ def location_status(key: str):
     location = _editable_location(key)
     if review.needs_review(db.session, current_user, location):
         stored = editing.location_values(location)
-        review.propose(db.session, location, current_user.actor, stored,
-                       dict(stored, status=request.form.get("status", "")),
-                       (request.form.get("note") or "").strip()[:500] or None)
+        review.propose(
+            db.session,
+            location,
+            current_user.actor,
+            stored,
+            dict(stored, status=request.form.get("status", "")),
+            (request.form.get("note") or "").strip()[:500] or None,
+        )
         flash(_("Uw wijziging is bewaard als voorstel: een coördinator bekijkt het en zet het daarna in de kaart."))
         return redirect(url_for("maintenance.edit_location", key=key))
     return _set_status(location, update_location, "maintenance.edit_location")
 
 
 # --- proposals of organisation editors ---------------------------------------------
+
 
 @bp.get("/voorstellen")
 @login_required
@@ -766,8 +958,9 @@ def decide_proposal(proposal_id: int):
     try:
         prefix = f"edit-{proposal.id}-"
         edits = {k.removeprefix(prefix): v for k, v in request.form.items() if k.startswith(prefix)}
-        decision = review.decide(db.session, proposal, current_user, accept,
-                                 (request.form.get("note") or "").strip()[:500] or None, edits)
+        decision = review.decide(
+            db.session, proposal, current_user, accept, (request.form.get("note") or "").strip()[:500] or None, edits
+        )
     except review.ReviewRefused as exc:
         flash(str(exc), "error")
     except Invalid as exc:
@@ -776,12 +969,16 @@ def decide_proposal(proposal_id: int):
     else:
         for field_, why in decision.refused.items():
             flash(f"{presenters.field_label(field_)}: {why}", "error")
-        flash(_("Overgenomen: %(fields)s.", fields=", ".join(presenters.field_label(f) for f in decision.applied))
-              if decision.applied else _("Het voorstel is afgewezen."))
+        flash(
+            _("Overgenomen: %(fields)s.", fields=", ".join(presenters.field_label(f) for f in decision.applied))
+            if decision.applied
+            else _("Het voorstel is afgewezen.")
+        )
     return redirect(url_for("maintenance.proposals"))
 
 
 # --- accounts (admins) ---------------------------------------------------------------
+
 
 def _admin_only() -> Account:
     account = _account()
@@ -795,8 +992,7 @@ def _admin_only() -> Account:
 def account_list():
     _admin_only()
     found = db.session.scalars(select(Account).order_by(Account.username)).all()
-    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=None,
-                           form={})
+    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=None, form={})
 
 
 @bp.post("/accounts")
@@ -811,20 +1007,40 @@ def account_action():
     link = None
     try:
         if action == "create":
-            account = accounts.create_account(db.session, form.get("username", ""), form.get("name", ""),
-                                              form.get("email") or None)
+            account = accounts.create_account(
+                db.session, form.get("username", ""), form.get("name", ""), form.get("email") or None
+            )
             if form.get("role"):
-                accounts.grant(db.session, account, form["role"], form.get("area") or None,
-                               form.get("organisation") or None, by=admin.actor)
-            link = url_for("maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor),
-                           _external=True)
-            flash(_("Account %(name)s gemaakt. Geef de persoon de link hieronder; die werkt één keer en "
-                    "%(days)d dagen lang.", name=account.username, days=accounts.INVITATION_DAYS))
+                accounts.grant(
+                    db.session,
+                    account,
+                    form["role"],
+                    form.get("area") or None,
+                    form.get("organisation") or None,
+                    by=admin.actor,
+                )
+            link = url_for(
+                "maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor), _external=True
+            )
+            flash(
+                _(
+                    "Account %(name)s gemaakt. Geef de persoon de link hieronder; die werkt één keer en "
+                    "%(days)d dagen lang.",
+                    name=account.username,
+                    days=accounts.INVITATION_DAYS,
+                )
+            )
         else:
             account = accounts.account_named(db.session, form.get("username", ""))
             if action == "grant":
-                accounts.grant(db.session, account, form.get("role", ""), form.get("area") or None,
-                               form.get("organisation") or None, by=admin.actor)
+                accounts.grant(
+                    db.session,
+                    account,
+                    form.get("role", ""),
+                    form.get("area") or None,
+                    form.get("organisation") or None,
+                    by=admin.actor,
+                )
                 flash(_("Rol gegeven aan %(name)s.", name=account.username))
             elif action == "revoke":
                 grant = db.session.get(Grant, int(form.get("grant", "0") or 0))
@@ -833,8 +1049,9 @@ def account_action():
                 account.grants.remove(grant)
                 flash(_("Rol afgenomen van %(name)s.", name=account.username))
             elif action == "invite":
-                link = url_for("maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor),
-                               _external=True)
+                link = url_for(
+                    "maintenance.invitation", t=accounts.invite(db.session, account, by=admin.actor), _external=True
+                )
                 flash(_("Nieuwe link voor %(name)s; de vorige werkt niet meer.", name=account.username))
             elif action == "unlock":
                 auth.unlock(account)
@@ -844,30 +1061,45 @@ def account_action():
     except Invalid as exc:
         db.session.rollback()
         found = db.session.scalars(select(Account).order_by(Account.username)).all()
-        return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors=exc.errors,
-                               link=None, form=form), 400
+        return render_template(
+            "maintenance/accounts.html", accounts=found, roles=ROLES, errors=exc.errors, link=None, form=form
+        ), 400
     if link and account.email:
-        mail.queue(db.session, account.email, _("Uw account voor de sociale kaart"),
-                   _("Goedendag %(name)s,\n\nEr is een account voor u gemaakt op de sociale kaart. Kies uw "
-                     "wachtwoord via deze link (hij werkt één keer, %(days)d dagen lang):\n\n%(link)s\n",
-                     name=account.display_name, days=accounts.INVITATION_DAYS, link=link),
-                   "invitation", by=admin.actor)
-        flash(_("De link is ook gemaild naar %(address)s (of staat klaar bij de uitgaande berichten).",
-                address=account.email))
+        mail.queue(
+            db.session,
+            account.email,
+            _("Uw account voor de sociale kaart"),
+            _(
+                "Goedendag %(name)s,\n\nEr is een account voor u gemaakt op de sociale kaart. Kies uw "
+                "wachtwoord via deze link (hij werkt één keer, %(days)d dagen lang):\n\n%(link)s\n",
+                name=account.display_name,
+                days=accounts.INVITATION_DAYS,
+                link=link,
+            ),
+            "invitation",
+            by=admin.actor,
+        )
+        flash(
+            _(
+                "De link is ook gemaild naar %(address)s (of staat klaar bij de uitgaande berichten).",
+                address=account.email,
+            )
+        )
     db.session.flush()
     found = db.session.scalars(select(Account).order_by(Account.username)).all()
-    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=link,
-                           form={})
+    return render_template("maintenance/accounts.html", accounts=found, roles=ROLES, errors={}, link=link, form={})
 
 
 # --- history and revert ------------------------------------------------------------
+
 
 @bp.get("/diensten/<key>/geschiedenis")
 @login_required
 def service_history(key: str):
     service = _editable_service(key)
-    return _history_page(service.name, "service", service.id, url_for("maintenance.edit_service", key=key),
-                         service_key=key)
+    return _history_page(
+        service.name, "service", service.id, url_for("maintenance.edit_service", key=key), service_key=key
+    )
 
 
 @bp.post("/diensten/<key>/terugzetten/<int:entry_id>")
@@ -877,8 +1109,10 @@ def restore_service(key: str, entry_id: int):
     """The service's own fields as they were just before a change."""
     service = _editable_service(key)
     entry = db.session.get(AuditEntry, entry_id)
-    if entry is None or not ((entry.entity == "service" and entry.entity_id == service.id)
-                             or (entry.parent == "service" and entry.parent_id == service.id)):
+    if entry is None or not (
+        (entry.entity == "service" and entry.entity_id == service.id)
+        or (entry.parent == "service" and entry.parent_id == service.id)
+    ):
         abort(404)
     restored = history.restore_before(db.session, service, entry, current_user.actor)
     if restored:
@@ -892,9 +1126,14 @@ def _history_page(title: str, entity: str, entity_id: int, back: str, **extra):
     """An entry's history (with its parts), newest first, with a revert button
     on each change that can be reverted."""
     entries = history.entry_history(db.session, entity, entity_id)
-    return render_template("maintenance/history.html", title=title, back=back, entries=entries,
-                           revertible={e.id for e in entries if history.revert_problem(db.session, e) is None},
-                           **extra)
+    return render_template(
+        "maintenance/history.html",
+        title=title,
+        back=back,
+        entries=entries,
+        revertible={e.id for e in entries if history.revert_problem(db.session, e) is None},
+        **extra,
+    )
 
 
 @bp.get("/verwijsroutes/<key>/geschiedenis")
@@ -960,15 +1199,33 @@ def region_log():
             return None
 
     page = args.get("page", "1")
-    log_filter = history.LogFilter(actor=(args.get("actor") or "").strip()[:100],
-                                   entity=(args.get("entity") or "").strip()[:50],
-                                   since=day("since"), until=day("until"),
-                                   page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+    log_filter = history.LogFilter(
+        actor=(args.get("actor") or "").strip()[:100],
+        entity=(args.get("entity") or "").strip()[:50],
+        since=day("since"),
+        until=day("until"),
+        page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
+    )
     entries = history.region_log(db.session, log_filter)
-    return render_template("maintenance/log.html", entries=entries[:history.PAGE_SIZE],
-                           more=len(entries) > history.PAGE_SIZE, f=log_filter, errors=errors,
-                           entities=("service", "contact", "schedule_rule", "service_facet", "organisation",
-                                     "location", "referral_route", "route_step", "route_transition",
-                                     "need_term")), 400 if errors else 200
-from socialmap.maintenance import round_views  # noqa: E402,F401  (the round pages, on this blueprint)
-from socialmap.maintenance import freshness_views  # noqa: E402,F401  (the freshness dashboard, on this blueprint)
+    return render_template(
+        "maintenance/log.html",
+        entries=entries[: history.PAGE_SIZE],
+        more=len(entries) > history.PAGE_SIZE,
+        f=log_filter,
+        errors=errors,
+        entities=(
+            "service",
+            "contact",
+            "schedule_rule",
+            "service_facet",
+            "organisation",
+            "location",
+            "referral_route",
+            "route_step",
+            "route_transition",
+            "need_term",
+        ),
+    ), 400 if errors else 200
+
+
+from socialmap.maintenance import freshness_views, round_views  # noqa: E402, F401  (their pages, on this blueprint)

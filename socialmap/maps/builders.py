@@ -14,6 +14,7 @@ Choices that matter for people:
 * the scroll wheel does not zoom (scrolling the page must not get stuck in
   the map) and on touch screens one finger scrolls the page, not the map.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -128,19 +129,26 @@ def popup_html(point: MapPoint) -> Markup:
 
 
 def _base_map(tiles: Tiles, centre: Sequence[float], zoom: int = 13) -> folium.Map:
-    m = folium.Map(location=list(centre), zoom_start=zoom, tiles=None, control_scale=True,
-                   scroll_wheel_zoom=False, dragging=JsCode("!L.Browser.mobile"), tap=False,
-                   max_zoom=tiles.max_zoom)
-    folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=tiles.max_zoom,
-                     max_native_zoom=tiles.max_zoom).add_to(m)
+    m = folium.Map(
+        location=list(centre),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        scroll_wheel_zoom=False,
+        dragging=JsCode("!L.Browser.mobile"),
+        tap=False,
+        max_zoom=tiles.max_zoom,
+    )
+    folium.TileLayer(
+        tiles=tiles.url, attr=tiles.attribution, max_zoom=tiles.max_zoom, max_native_zoom=tiles.max_zoom
+    ).add_to(m)
     return m
 
 
 def _add_points(parent, points: Iterable[MapPoint], bounds: _Bounds) -> int:
     count = 0
     for p in points:
-        marker = folium.Marker([p.lat, p.lon], alt=str(p.title), title=str(p.title),
-                               riseOnHover=True)
+        marker = folium.Marker([p.lat, p.lon], alt=str(p.title), title=str(p.title), riseOnHover=True)
         marker.add_child(_Popup(popup_html(p)))
         marker.add_to(parent)
         bounds.add(p.lon, p.lat)
@@ -149,8 +157,7 @@ def _add_points(parent, points: Iterable[MapPoint], bounds: _Bounds) -> int:
 
 
 def _cluster() -> MarkerCluster:
-    return MarkerCluster(options={"showCoverageOnHover": False, "maxClusterRadius": 50,
-                                  "spiderfyOnMaxZoom": True})
+    return MarkerCluster(options={"showCoverageOnHover": False, "maxClusterRadius": 50, "spiderfyOnMaxZoom": True})
 
 
 def _outline_style(role: str) -> dict:
@@ -161,20 +168,26 @@ def _outline_style(role: str) -> dict:
 
 def _add_outline(m: folium.Map, outline: Outline, bounds: _Bounds) -> None:
     style = _outline_style(outline.role)
-    folium.GeoJson({"type": "Feature", "geometry": outline.geometry, "properties": {"name": outline.name}},
-                   name=outline.name, style_function=lambda _feature, s=style: s,
-                   interactive=False, control=False).add_to(m)
+    folium.GeoJson(
+        {"type": "Feature", "geometry": outline.geometry, "properties": {"name": outline.name}},
+        name=outline.name,
+        style_function=lambda _feature, s=style: s,
+        interactive=False,
+        control=False,
+    ).add_to(m)
     bounds.add_box(*shape(outline.geometry).bounds)
 
 
 def _add_here(m: folium.Map, here: Here, bounds: _Bounds) -> None:
     if here.radius_m:
-        circle = folium.Circle([here.lat, here.lon], radius=here.radius_m, color=HERE, weight=1,
-                               dash_array="4 6", fill=False)
+        circle = folium.Circle(
+            [here.lat, here.lon], radius=here.radius_m, color=HERE, weight=1, dash_array="4 6", fill=False
+        )
         circle.options["interactive"] = False
         circle.add_to(m)
-    dot = folium.CircleMarker([here.lat, here.lon], radius=8, color="#ffffff", weight=3, fill=True,
-                              fill_color=HERE, fill_opacity=1)
+    dot = folium.CircleMarker(
+        [here.lat, here.lon], radius=8, color="#ffffff", weight=3, fill=True, fill_color=HERE, fill_opacity=1
+    )
     dot.options["interactive"] = False
     dot.add_to(m)
     bounds.add(here.lon, here.lat)
@@ -236,4 +249,3 @@ def neighbourhood_map(outline: Outline, points: Sequence[MapPoint], tiles: Tiles
         cluster.add_to(m)
     _fit(m, bounds, max_zoom=16)
     return m
-

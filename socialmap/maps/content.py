@@ -1,5 +1,6 @@
 """What goes on a map, from the catalogue and from search hits, in the
 visitor's language: the plain data the builders take."""
+
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -47,8 +48,9 @@ def hit_points(hits) -> list[MapPoint]:
             lines = [hit.organisation, address]
             if hit.distance_m is not None and hit.nearest and hit.nearest[3] == location_key:
                 lines.append(search_presenters.distance_text(hit.distance_m))
-            points.append(MapPoint(lon, lat, hit.name, link, tuple(lines),
-                                   hit.name_lang if hit.name_lang != locale else None))
+            points.append(
+                MapPoint(lon, lat, hit.name, link, tuple(lines), hit.name_lang if hit.name_lang != locale else None)
+            )
     return points
 
 
@@ -59,9 +61,16 @@ def service_points(services: list[Service], link: bool = True) -> list[MapPoint]
         name = localized(svc, "name")
         for loc in svc.locations:
             pt = from_db(loc.geom)
-            points.append(MapPoint(pt.x, pt.y, str(name), url_for("catalogue.service", key=svc.key) if link else None,
-                                   tuple(x for x in (loc.name, loc.address) if x),
-                                   name.lang if name.lang != current_locale() else None))
+            points.append(
+                MapPoint(
+                    pt.x,
+                    pt.y,
+                    str(name),
+                    url_for("catalogue.service", key=svc.key) if link else None,
+                    tuple(x for x in (loc.name, loc.address) if x),
+                    name.lang if name.lang != current_locale() else None,
+                )
+            )
     return points
 
 

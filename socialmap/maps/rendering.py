@@ -7,6 +7,7 @@ keep ``script-src 'self'`` and ``style-src 'self'``. The map's ``<div>`` and
 its size come from our templates and ``site.css``; Leaflet and the cluster
 plugin are served by the app (:mod:`socialmap.maps.views`).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,18 @@ LOCAL_ASSETS: dict[str, tuple[str, str]] = {
     "markerclustercss": ("markercluster", "MarkerCluster.css"),
     "markerclusterdefaultcss": ("markercluster", "MarkerCluster.Default.css"),
 }
-UNUSED_ASSETS = frozenset({"jquery", "bootstrap", "awesome_markers", "bootstrap_css", "glyphicons_css",
-                           "awesome_markers_font_css", "awesome_markers_css", "awesome_rotate_css"})
+UNUSED_ASSETS = frozenset(
+    {
+        "jquery",
+        "bootstrap",
+        "awesome_markers",
+        "bootstrap_css",
+        "glyphicons_css",
+        "awesome_markers_font_css",
+        "awesome_markers_css",
+        "awesome_rotate_css",
+    }
+)
 
 
 class UnservedAsset(LookupError):

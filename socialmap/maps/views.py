@@ -7,6 +7,7 @@
 * ``/kaart/leeg/<z>/<x>/<y>.png``: a plain tile, for running without a tile
   server (``SOCIALMAP_TILE_URL=/kaart/leeg/{z}/{x}/{y}.png``) and in tests.
 """
+
 from __future__ import annotations
 
 import struct
@@ -73,12 +74,12 @@ def _script(m, name: str) -> Response:
 def results_script():
     """The results map: every result of the search (not only the page shown)."""
     try:
-        found = run_search(db.session, request.args, current_locale(), name_areas=False, page=1,
-                           per_page=MAP_RESULTS, explain=False).response
+        found = run_search(
+            db.session, request.args, current_locale(), name_areas=False, page=1, per_page=MAP_RESULTS, explain=False
+        ).response
     except ParamError:
         abort(400)
-    m = builders.results_map(content.hit_points(found.hits), content.tiles(),
-                             content.here(found.place, found.radius_m))
+    m = builders.results_map(content.hit_points(found.hits), content.tiles(), content.here(found.place, found.radius_m))
     return _script(m, "results")
 
 
@@ -87,8 +88,7 @@ def service_script(key: str):
     svc = queries.service_detail(db.session, key)
     if svc is None:
         abort(404)
-    m = builders.service_map(content.service_points([svc], link=False), content.served_outlines(svc),
-                             content.tiles())
+    m = builders.service_map(content.service_points([svc], link=False), content.served_outlines(svc), content.tiles())
     return _script(m, "service")
 
 
@@ -98,10 +98,10 @@ def neighbourhood_script(code: str):
     if area is None or area.level != "neighbourhood" or area.geom is None:
         abort(404)
     # The same services as the page lists: none only for professionals.
-    services = [s for s in queries.services_serving(db.session, area, options=queries.LISTING)
-                if not is_professional_only(s)]
-    m = builders.neighbourhood_map(content.outline(area, "buurt"), content.service_points(services),
-                                   content.tiles())
+    services = [
+        s for s in queries.services_serving(db.session, area, options=queries.LISTING) if not is_professional_only(s)
+    ]
+    m = builders.neighbourhood_map(content.outline(area, "buurt"), content.service_points(services), content.tiles())
     return _script(m, "buurt")
 
 
@@ -110,8 +110,12 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     row = b"\x00" + bytes(rgb) * width
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 BLANK_TILE = _png(256, 256, (238, 241, 243))

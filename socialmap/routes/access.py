@@ -3,6 +3,7 @@ instructions, professional contacts): a signed-in account with any role
 (:mod:`socialmap.maintenance`). Anonymous visitors never do. Views and
 templates ask only this function.
 """
+
 from __future__ import annotations
 
 from flask_login import current_user

@@ -10,6 +10,7 @@ need in the person's own words), ``postcode`` / ``buurt`` / ``place`` (a
 ``urgency`` (routine, soon, urgent, crisis) and ``flags`` (codes, repeated or
 comma-separated).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -147,8 +148,14 @@ def parse(session: Session, source) -> Parsed:
         errors["needs"] = _("Kies minstens één hulpvraag, of beschrijf die in eigen woorden.")
     if errors:
         raise CriteriaError(errors)
-    criteria = Criteria(needs=needs, understood=tuple(understood), age=age, urgency=urgency,
-                        flags=frozenset(f for f in flags if f in voc.FLAGS), crisis_words=crisis_words)
+    criteria = Criteria(
+        needs=needs,
+        understood=tuple(understood),
+        age=age,
+        urgency=urgency,
+        flags=frozenset(f for f in flags if f in voc.FLAGS),
+        crisis_words=crisis_words,
+    )
     return Parsed(criteria, origin, label, text, crisis_words, urgency_chosen)
 
 
@@ -160,8 +167,9 @@ def resolve_place(session: Session, text: str) -> tuple[Origin | None, str, str 
     place = places.resolve(session, text)
     if place is None:
         return None, "", _("Onbekende postcode of buurt: %(text)s.", text=text)
-    code = place.neighbourhood_code or _without_buurten(session, place.municipality_code
-                                                        if place.kind == "postcode" else place.area_code)
+    code = place.neighbourhood_code or _without_buurten(
+        session, place.municipality_code if place.kind == "postcode" else place.area_code
+    )
     if code is None:
         if place.kind == "postcode":
             return None, "", _("Postcode %(text)s ligt buiten de regio van deze kaart.", text=text)
@@ -190,6 +198,7 @@ def _without_buurten(session: Session, code: str | None) -> str | None:
     """``code`` when it is a municipality loaded without buurten, else None."""
     if not code or not code.startswith("GM"):
         return None
-    has_buurten = session.scalar(select(AreaUnit.id).where(
-        AreaUnit.level == "neighbourhood", AreaUnit.code.startswith("BU" + code[2:])).limit(1))
+    has_buurten = session.scalar(
+        select(AreaUnit.id).where(AreaUnit.level == "neighbourhood", AreaUnit.code.startswith("BU" + code[2:])).limit(1)
+    )
     return None if has_buurten is not None else code

@@ -8,6 +8,7 @@ transitions run along "return lanes" under the steps and enter a step from
 its left, dashed and in another colour -- so kind never depends on colour
 alone. The page puts a text alternative beside it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,8 +32,15 @@ STYLE = {  # transition kind -> (stroke width, dash pattern)
     "step_down": (2, "10 4 2 4"),
     "return": (2, "7 5"),
 }
-CATEGORY_FILL = {"gp": "#e7f0f7", "care": "#eef6ee", "consultation": "#f4f0fa", "social": "#fdf3e3",
-                 "peer": "#fbeef3", "self": "#eef5f5", "crisis": "#fde8e8"}
+CATEGORY_FILL = {
+    "gp": "#e7f0f7",
+    "care": "#eef6ee",
+    "consultation": "#f4f0fa",
+    "social": "#fdf3e3",
+    "peer": "#fbeef3",
+    "self": "#eef5f5",
+    "crisis": "#fde8e8",
+}
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,11 @@ def layout(route) -> tuple[dict[str, Box], dict[str, int], float, float]:
         preds[b].append(a)
     rank: dict[str, float] = {}
     for c in sorted(columns):
+
         def weight(key: str) -> float:
             known = [rank[p] for p in preds[key] if p in rank]
             return sum(known) / len(known) if known else order[key]
+
         columns[c].sort(key=lambda k: (weight(k), order[k]))
         for i, key in enumerate(columns[c]):
             rank[key] = i
@@ -88,8 +98,12 @@ def _edge(t, d: str, arrow: bool = False) -> str:
     sw, dash = STYLE.get(t.kind, (2, ""))
     colour = "#6b2c91" if t.is_return else "#1b1f23"
     marker = (' marker-end="url(#arrow-back)"' if t.is_return else ' marker-end="url(#arrow)"') if arrow else ""
-    return (f'<path class="edge edge-{t.kind}" d="{d}" fill="none" stroke="{colour}" stroke-width="{sw}"'
-            + (f' stroke-dasharray="{dash}"' if dash else "") + marker + "/>")
+    return (
+        f'<path class="edge edge-{t.kind}" d="{d}" fill="none" stroke="{colour}" stroke-width="{sw}"'
+        + (f' stroke-dasharray="{dash}"' if dash else "")
+        + marker
+        + "/>"
+    )
 
 
 def _curve(x1: float, y1: float, x2: float, y2: float) -> str:
@@ -131,8 +145,11 @@ def render(route, text_of, kind_label, present_label, title: str, desc_id: str) 
     """
     boxes, column, width, steps_height = layout(route)
     lanes_top = steps_height + 6
-    height = lanes_top + len({t.to_step.key for t in route.transitions
-                              if column[t.to_step.key] <= column[t.from_step.key]}) * LANE_GAP + 10
+    height = (
+        lanes_top
+        + len({t.to_step.key for t in route.transitions if column[t.to_step.key] <= column[t.from_step.key]}) * LANE_GAP
+        + 10
+    )
     total_h = height
     e = escape
     out = [
@@ -204,18 +221,26 @@ def render(route, text_of, kind_label, present_label, title: str, desc_id: str) 
         fill = CATEGORY_FILL.get(category, "#ffffff")
         border = 3 if s.is_entry else 1.5
         out.append(f'<g class="step step-{e(category)}" id="diagram-{e(s.key)}">')
-        out.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{NODE_W}" height="{NODE_H}" rx="8" '
-                   f'fill="{fill}" stroke="#1b1f23" stroke-width="{border}"/>')
+        out.append(
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{NODE_W}" height="{NODE_H}" rx="8" '
+            f'fill="{fill}" stroke="#1b1f23" stroke-width="{border}"/>'
+        )
         note = present_label(s)
         kind_text = _wrap(kind_label(s), 31, 1)[0] if kind_label(s) else ""
-        out.append(f'<text x="{box.x + 10:.1f}" y="{box.y + 17:.1f}" class="step-kind" font-size="11" '
-                   f'fill="#3d4650">{e(kind_text)}</text>')
+        out.append(
+            f'<text x="{box.x + 10:.1f}" y="{box.y + 17:.1f}" class="step-kind" font-size="11" '
+            f'fill="#3d4650">{e(kind_text)}</text>'
+        )
         for j, line in enumerate(_wrap(str(text_of(s, "title")), 19)):
-            out.append(f'<text x="{box.x + 10:.1f}" y="{box.y + 37 + j * 17:.1f}" font-size="14.5" '
-                       f'font-weight="700" fill="#1b1f23">{e(line)}</text>')
+            out.append(
+                f'<text x="{box.x + 10:.1f}" y="{box.y + 37 + j * 17:.1f}" font-size="14.5" '
+                f'font-weight="700" fill="#1b1f23">{e(line)}</text>'
+            )
         if note:
-            out.append(f'<text x="{box.x + 10:.1f}" y="{box.y + NODE_H - 9:.1f}" font-size="11.5" '
-                       f'fill="#3d4650" font-style="italic">{e(note)}</text>')
+            out.append(
+                f'<text x="{box.x + 10:.1f}" y="{box.y + NODE_H - 9:.1f}" font-size="11.5" '
+                f'fill="#3d4650" font-style="italic">{e(note)}</text>'
+            )
         out.append('</g>')
     out.append('</svg>')
     return Markup("\n".join(out))
@@ -225,6 +250,9 @@ def legend_sample(kind: str) -> Markup:
     """A short line drawn like transitions of ``kind``, for the legend under the diagram."""
     sw, dash = STYLE.get(kind, (2, ""))
     colour = "#6b2c91" if kind == "return" else "#1b1f23"
-    return Markup(f'<svg class="legend-sample" width="40" height="12" viewBox="0 0 40 12" aria-hidden="true">'
-                  f'<line x1="0" y1="6" x2="40" y2="6" stroke="{colour}" stroke-width="{sw}"'
-                  + (f' stroke-dasharray="{dash}"' if dash else "") + '/></svg>')
+    return Markup(
+        f'<svg class="legend-sample" width="40" height="12" viewBox="0 0 40 12" aria-hidden="true">'
+        f'<line x1="0" y1="6" x2="40" y2="6" stroke="{colour}" stroke-width="{sw}"'
+        + (f' stroke-dasharray="{dash}"' if dash else "")
+        + '/></svg>'
+    )

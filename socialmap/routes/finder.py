@@ -38,8 +38,11 @@ municipality is not this buurt's crisis route.
 
 Nothing here writes, logs or keeps the criteria.
 """
+
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -275,8 +278,15 @@ def _covering(need: str, codes: list[str]) -> str:
     return next((c for c in codes if need_covers(c, need)), "")
 
 
-def find(session: Session, criteria: Criteria, origin: Origin, today: date | None = None,
-         limit: int | None = None, around: Locality | None = None, routes: list[Route] | None = None) -> Result:
+def find(
+    session: Session,
+    criteria: Criteria,
+    origin: Origin,
+    today: date | None = None,
+    limit: int | None = None,
+    around: Locality | None = None,
+    routes: list[Route] | None = None,
+) -> Result:
     """Every fitting option of the routes in force for the buurt, best first.
     ``around`` (the origin's locality) and ``routes`` (those in force) when already at hand."""
     around = around or locality(session, origin)
@@ -301,22 +311,29 @@ def find(session: Session, criteria: Criteria, origin: Origin, today: date | Non
             if not option.has_local_service:
                 option.score -= 15
             option.follow_ups = _follow_ups(route, t.to_step, criteria, around)
-            option.returns = return_legs(route, t.to_step, around, criteria.age,
-                                         [f.transition.to_step for f in option.follow_ups if f.recommended][:2])
+            option.returns = return_legs(
+                route,
+                t.to_step,
+                around,
+                criteria.age,
+                [f.transition.to_step for f in option.follow_ups if f.recommended][:2],
+            )
             options.append(option)
     options.sort(key=lambda o: (not o.crisis_first, -o.score, o.route.key, o.transition.position))
     return Result(criteria, origin, options[:limit] if limit else options, routes_here)
 
 
-def local_services(step: RouteStep, around: Locality, age: int | None = None,
-                   needs: tuple[str, ...] = ()) -> list[LocalService]:
+def local_services(
+    step: RouteStep, around: Locality, age: int | None = None, needs: tuple[str, ...] = ()
+) -> list[LocalService]:
     """The services serving the buurt that can carry out ``step`` for a person of
     ``age``: never one whose age range leaves that age out. With no age given,
     the route's own ages stand in: a service for none of them is left out, and
     the general ones (taking every age the route is agreed for) come before
     those for only some of them. Active ones first, long-unchecked ones
-    (demoted) after the checked ones, then those helping with more of ``needs``, then the general ones, then by distance (phone and
-    online services after those with an address)."""
+    (demoted) after the checked ones, then those helping with more of
+    ``needs``, then the general ones, then by distance (phone and online
+    services after those with an address)."""
     found = []
     met: dict[int, int] = {}
     partial: set[int] = set()  # services taking only some of the route's ages
@@ -327,15 +344,26 @@ def local_services(step: RouteStep, around: Locality, age: int | None = None,
             continue
         if age is None and not takes_all_ages_of(svc, step.route):
             partial.add(svc.id)
-        nearest = min(((around.distances[loc.id], loc) for loc in svc.locations if loc.id in around.distances),
-                      default=(None, None), key=lambda pair: pair[0])
-        over = (svc.waiting_weeks is not None and step.wait_days is not None
-                and svc.waiting_weeks * 7 > step.wait_days)
+        nearest = min(
+            ((around.distances[loc.id], loc) for loc in svc.locations if loc.id in around.distances),
+            default=(None, None),
+            key=lambda pair: pair[0],
+        )
+        over = svc.waiting_weeks is not None and step.wait_days is not None and svc.waiting_weeks * 7 > step.wait_days
         found.append(LocalService(svc, None if nearest[0] is None else int(round(nearest[0])), nearest[1], over))
         met[svc.id] = len(needs_meeting(needs, [n.code for n in svc.needs])) if needs else 0
-    found.sort(key=lambda s: (not s.active, s.demoted, -met[s.service.id], s.service.id in partial,
-                              s.distance_m is None,
-                              s.distance_m or 0, s.service.waiting_weeks or 0, s.service.name))
+    found.sort(
+        key=lambda s: (
+            not s.active,
+            s.demoted,
+            -met[s.service.id],
+            s.service.id in partial,
+            s.distance_m is None,
+            s.distance_m or 0,
+            s.service.waiting_weeks or 0,
+            s.service.name,
+        )
+    )
     return found
 
 
@@ -354,26 +382,33 @@ def _follow_ups(route: Route, step: RouteStep, c: Criteria, around: Locality) ->
     return _cover_first(found, c.needs)
 
 
+def _gain(f: FollowUp, covered: frozenset[str]) -> tuple[int, int, int]:
+    """How much a follow-up adds: needs not yet met, then the route's weight and order."""
+    met = {r.code for r in f.reasons if r.kind == "need"}
+    return (len(met - covered), f.transition.weight, -f.transition.position)
+
+
 def _cover_first(follow_ups: list[FollowUp], needs: tuple[str, ...]) -> list[FollowUp]:
     """Recommended follow-ups in the order that covers the needs soonest (each next
     one adds the most needs not yet met, the route's weight breaking ties), then the rest."""
     left = [f for f in follow_ups if f.recommended]
-    ordered, covered = [], set()
+    ordered: list[FollowUp] = []
+    covered: set[str] = set()
     while left:
-        def gain(f: FollowUp) -> tuple[int, int, int]:
-            met = {r.code for r in f.reasons if r.kind == "need"}
-            return (len(met - covered), f.transition.weight, -f.transition.position)
-        best = max(left, key=gain)
+        best = max(left, key=functools.partial(_gain, covered=frozenset(covered)))
         ordered.append(best)
         covered |= {r.code for r in best.reasons if r.kind == "need"}
         left.remove(best)
-    rest = sorted((f for f in follow_ups if not f.recommended),
-                  key=lambda f: (-len(f.reasons), -f.transition.weight, f.transition.position))
+    rest = sorted(
+        (f for f in follow_ups if not f.recommended),
+        key=lambda f: (-len(f.reasons), -f.transition.weight, f.transition.position),
+    )
     return ordered + rest
 
 
-def return_legs(route: Route, step: RouteStep, around: Locality, age: int | None = None,
-                also_from: list[RouteStep] = ()) -> list[ReturnLeg]:
+def return_legs(
+    route: Route, step: RouteStep, around: Locality, age: int | None = None, also_from: Sequence[RouteStep] = ()
+) -> list[ReturnLeg]:
     """The way back: return transitions from ``step`` (and from the recommended
     follow-ups), each with the local services of where it leads (not for the GP)."""
     legs, seen = [], set()
@@ -391,11 +426,22 @@ def serving_services(session: Session, buurt: AreaUnit) -> list[Service]:
     """The services serving ``buurt`` (not ended), with what the finder reads of
     them loaded in a few queries instead of a few per service."""
     ids = [svc.id for svc in catalogue_queries.services_serving(session, buurt)]
-    return list(session.scalars(
-        select(Service).where(Service.id.in_(ids)).order_by(Service.name).options(
-            selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.locations),
-            selectinload(Service.contacts), selectinload(Service.organisation),
-            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))))
+    return list(
+        session.scalars(
+            select(Service)
+            .where(Service.id.in_(ids))
+            .order_by(Service.name)
+            .options(
+                selectinload(Service.facets),
+                selectinload(Service.needs),
+                selectinload(Service.locations),
+                selectinload(Service.contacts),
+                selectinload(Service.organisation),
+                selectinload(Service.schedule_rules),
+                selectinload(Service.schedule_exceptions),
+            )
+        )
+    )
 
 
 def locality(session: Session, origin: Origin) -> Locality:
@@ -404,13 +450,16 @@ def locality(session: Session, origin: Origin) -> Locality:
 
 def distances_from(session: Session, origin: Origin) -> dict[int, float]:
     """Metres from the origin to every location within reach (one indexed query)."""
-    return {loc.id: d for loc, d in catalogue_queries.locations_within(
-        session, origin.lon, origin.lat, DISTANCE_LIMIT_M)}
+    return {
+        loc.id: d for loc, d in catalogue_queries.locations_within(session, origin.lon, origin.lat, DISTANCE_LIMIT_M)
+    }
 
 
 def origin_of_area(area: AreaUnit) -> Origin:
     """The area's own centre (a point inside it)."""
     shape = geo.from_db(area.geom)
+    if shape is None:
+        raise ValueError(f"area {area.code} has no geometry")
     point = shape.representative_point()
     return Origin(area, point.x, point.y)
 
@@ -433,8 +482,15 @@ class CardPlan:
     returns: list[ReturnLeg]
 
 
-def card_plan(session: Session, route: Route, step: RouteStep, origin: Origin, age: int | None = None,
-              service_key: str = "", also: tuple[str, ...] = ()) -> CardPlan:
+def card_plan(
+    session: Session,
+    route: Route,
+    step: RouteStep,
+    origin: Origin,
+    age: int | None = None,
+    service_key: str = "",
+    also: tuple[str, ...] = (),
+) -> CardPlan:
     """The card for ``step`` near ``origin`` for a person of ``age``: the service
     named by ``service_key`` (it must carry out the step there, for that age:
     else ``Invalid`` on ``service``), or the first active one; the follow-up
@@ -444,8 +500,15 @@ def card_plan(session: Session, route: Route, step: RouteStep, origin: Origin, a
     if service_key:
         chosen = next((s for s in services if s.service.key == service_key), None)
         if chosen is None:
-            raise Invalid([Problem("", "service", _(
-                "service: deze dienst voert deze stap niet uit in deze buurt of niet voor deze leeftijd."))])
+            raise Invalid(
+                [
+                    Problem(
+                        "",
+                        "service",
+                        _("service: deze dienst voert deze stap niet uit in deze buurt of niet voor deze leeftijd."),
+                    )
+                ]
+            )
     else:
         chosen = next((s for s in services if s.active), services[0]) if services else None
     incoming = next((t for t in route.transitions if t.to_step is step and not t.is_return), None)

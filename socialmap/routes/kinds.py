@@ -5,6 +5,7 @@ add its own. Each kind says whether it is a *care* step (it needs a way back)
 and whether it is a *home* (a place a route may end: the GP, the social
 domain, a resource group).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -24,7 +25,11 @@ def step_kinds(path: str | None = None) -> dict[str, dict]:
         doc = yaml.safe_load(fh)
     kinds = {}
     for item in doc["step_kinds"]:
-        kinds[item["code"]] = {"label": item["label"], "category": item.get("category", "care"),
-                               "care": bool(item.get("care", False)), "home": bool(item.get("home", False)),
-                               "description": item.get("description") or {}}
+        kinds[item["code"]] = {
+            "label": item["label"],
+            "category": item.get("category", "care"),
+            "care": bool(item.get("care", False)),
+            "home": bool(item.get("home", False)),
+            "description": item.get("description") or {},
+        }
     return kinds

@@ -4,6 +4,7 @@ Need codes are hierarchical (``fin`` > ``fin.worries``): a criterion or a
 step naming ``fin`` covers every money need, and a service that helps with
 ``fin`` in general helps with ``fin.worries`` too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -12,6 +12,7 @@ Texts are Dutch in plain columns, other languages in ``translations``
 kinds, flags, urgencies) are stored as JSON lists of stable codes and checked
 on every save (see :mod:`socialmap.routes.validation`).
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -52,9 +53,11 @@ class Route(Versioned, Base):
     scope: Mapped[AreaUnit] = relationship()
     owner: Mapped[Organisation] = relationship()
     steps: Mapped[list[RouteStep]] = relationship(
-        back_populates="route", cascade="all, delete-orphan", order_by="RouteStep.position")
+        back_populates="route", cascade="all, delete-orphan", order_by="RouteStep.position"
+    )
     transitions: Mapped[list[RouteTransition]] = relationship(
-        back_populates="route", cascade="all, delete-orphan", order_by="RouteTransition.position")
+        back_populates="route", cascade="all, delete-orphan", order_by="RouteTransition.position"
+    )
 
     @property
     def entry(self) -> RouteStep | None:
@@ -99,8 +102,9 @@ class Route(Versioned, Base):
         for t in transitions:
             t.from_step = as_kept.get(id(t.from_step), t.from_step)
             t.to_step = as_kept.get(id(t.to_step), t.to_step)
-        kept_transitions = keeping_equal(stored_transitions, transitions,
-                                         extra=lambda t: (t.from_step.key, t.to_step.key))
+        kept_transitions = keeping_equal(
+            stored_transitions, transitions, extra=lambda t: (t.from_step.key, t.to_step.key)
+        )
         for new, kept in zip(transitions, kept_transitions):
             if kept is not new:
                 if kept.from_step is not new.from_step:

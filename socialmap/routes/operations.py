@@ -7,6 +7,7 @@ New steps and transitions are given with ``Route.set_content`` and written
 The route file loader (:mod:`socialmap.interop.routes_yaml`) checks a file's
 shape, builds the route as models and leaves every rule to this module.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -60,8 +61,12 @@ def _route_problems(session: Session, route: Route) -> list[Problem]:
         if low is not None and high is not None and low > high:
             fail(field_, _("de minimumleeftijd %(low)d ligt boven de maximumleeftijd %(high)d", low=low, high=high))
 
-    one_of("status", route.status, voc.ROUTE_STATUS,
-           lambda value, codes: _("%(value)s is geen status; kies een van: %(codes)s", value=value, codes=codes))
+    one_of(
+        "status",
+        route.status,
+        voc.ROUTE_STATUS,
+        lambda value, codes: _("%(value)s is geen status; kies een van: %(codes)s", value=value, codes=codes),
+    )
     if route.scope is None or route.scope.level not in voc.SCOPE_LEVELS:
         fail("scope", _("moet een regio of een gemeente zijn"))
     if route.owner is None:
@@ -77,16 +82,21 @@ def _route_problems(session: Session, route: Route) -> list[Problem]:
         if step.key in seen:
             fail(f"{label}.key", _("twee stappen hebben de sleutel %(value)s", value=shown(step.key)))
         seen.add(step.key)
-        one_of(f"{label}.kind", step.kind, kinds,
-               lambda value, codes: _("onbekende soort stap %(value)s", value=value))
+        one_of(f"{label}.kind", step.kind, kinds, lambda value, codes: _("onbekende soort stap %(value)s", value=value))
         one_of(f"{label}.client_present", step.client_present, voc.CLIENT_PRESENT, choose)
         known(f"{label}.services.kinds", step.service_kinds, known_service_kinds)
         known(f"{label}.services.needs", step.service_needs, needs)
         known(f"{label}.services.domains", step.service_domains, catalogue_voc.DOMAINS)
     for i, t in enumerate(route.transitions):
         label = f"transitions[{i}]"
-        one_of(f"{label}.kind", t.kind, voc.TRANSITION_KINDS, lambda value, codes: _(
-            "%(value)s is geen soort overgang; kies een van: %(codes)s", value=value, codes=codes))
+        one_of(
+            f"{label}.kind",
+            t.kind,
+            voc.TRANSITION_KINDS,
+            lambda value, codes: _(
+                "%(value)s is geen soort overgang; kies een van: %(codes)s", value=value, codes=codes
+            ),
+        )
         one_of(f"{label}.appointment_by", t.appointment_by, voc.APPOINTMENT_BY, choose)
         known(f"{label}.when.needs", t.needs, needs)
         known(f"{label}.when.urgency", t.urgencies, voc.URGENCY)
@@ -94,8 +104,7 @@ def _route_problems(session: Session, route: Route) -> list[Problem]:
             known(f"{label}.when.flags.{name}", getattr(t, f"flags_{name}"), voc.FLAGS)
         both = sorted(set(t.flags_required or []) & set(t.flags_excluded or []))
         if both:
-            fail(f"{label}.when.flags", _("%(flags)s staat zowel bij required als bij excluded",
-                                          flags=", ".join(both)))
+            fail(f"{label}.when.flags", _("%(flags)s staat zowel bij required als bij excluded", flags=", ".join(both)))
         ages(f"{label}.when.age", t.min_age, t.max_age)
         if t.from_step not in route.steps or t.to_step not in route.steps:
             fail(label, _("verbindt een stap van een andere route"))

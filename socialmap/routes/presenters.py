@@ -1,4 +1,5 @@
 """Turning route and finder values into words for people (in the current locale)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -47,8 +48,9 @@ def reason_text(reason, need_labels: dict[str, str]) -> str:
     if reason.kind == "need":
         label = need_labels.get(reason.code, reason.code)
         if reason.via and reason.via != reason.code:
-            return _("Hulpvraag: %(need)s (valt onder %(via)s)", need=label,
-                     via=need_labels.get(reason.via, reason.via))
+            return _(
+                "Hulpvraag: %(need)s (valt onder %(via)s)", need=label, via=need_labels.get(reason.via, reason.via)
+            )
         return _("Hulpvraag: %(need)s", need=label)
     if reason.kind == "flag":
         return _("Situatie: %(flag)s", flag=voc.FLAGS.get(reason.code, reason.code))
@@ -79,9 +81,15 @@ def hours_lines(service) -> list[str]:
             j += 1
         if spans:
             when = ", ".join(f"{catalogue_presenters.hhmm(o)}–{catalogue_presenters.hhmm(c)}" for o, c in spans)
-            days = (catalogue_presenters.weekday_name(day) if i == j else
-                    _("%(first)s t/m %(last)s", first=catalogue_presenters.weekday_name(day),
-                      last=catalogue_presenters.weekday_name(table[j][0])))
+            days = (
+                catalogue_presenters.weekday_name(day)
+                if i == j
+                else _(
+                    "%(first)s t/m %(last)s",
+                    first=catalogue_presenters.weekday_name(day),
+                    last=catalogue_presenters.weekday_name(table[j][0]),
+                )
+            )
             lines.append(f"{days}: {when}")
         i = j + 1
     lines += [catalogue_presenters.describe_rule(r) for r in service.schedule_rules if r.kind == "meeting"]

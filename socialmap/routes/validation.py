@@ -15,6 +15,7 @@ Structure (a route that breaks one cannot be saved):
 Coverage (reported, never blocking): a published route whose step has no
 active service in some neighbourhood of its scope, per neighbourhood.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict, deque
@@ -54,8 +55,10 @@ class Graph:
             name=f"route {route.key}",
             steps={s.key: s.kind for s in route.steps},
             entries=[s.key for s in route.steps if s.is_entry],
-            edges=[Edge(t.from_step.key, t.to_step.key, t.kind, f"transitions[{i}]")
-                   for i, t in enumerate(route.transitions)],
+            edges=[
+                Edge(t.from_step.key, t.to_step.key, t.kind, f"transitions[{i}]")
+                for i, t in enumerate(route.transitions)
+            ],
         )
 
     def out(self, key: str, returns: bool = True) -> list[Edge]:
@@ -70,8 +73,11 @@ def structural_problems(graph: Graph, kinds: dict[str, dict]) -> list[Problem]:
         problems.append(Problem(graph.name, field_, message))
 
     if len(graph.entries) != 1:
-        fail("steps", _("moet precies één beginstap hebben, heeft er %(n)d", n=len(graph.entries))
-             + (f" ({', '.join(graph.entries)})" if graph.entries else ""))
+        fail(
+            "steps",
+            _("moet precies één beginstap hebben, heeft er %(n)d", n=len(graph.entries))
+            + (f" ({', '.join(graph.entries)})" if graph.entries else ""),
+        )
     for e in graph.edges:
         for end in (e.source, e.target):
             if end not in graph.steps:
@@ -99,8 +105,10 @@ def structural_problems(graph: Graph, kinds: dict[str, dict]) -> list[Problem]:
             fail(_("stap %(key)s", key=key), _("is een doodlopend eind: geen weg leidt naar een thuisstap"))
     for key, kind in graph.steps.items():
         if kinds.get(kind, {}).get("care") and key not in homes and not _has_return_path(graph, key, homes):
-            fail(_("stap %(key)s", key=key),
-                 _("is een zorgstap (%(kind)s) zonder terugweg naar een thuisstap", kind=kind))
+            fail(
+                _("stap %(key)s", key=key),
+                _("is een zorgstap (%(kind)s) zonder terugweg naar een thuisstap", kind=kind),
+            )
     cycle = _cycle_without_return(graph)
     if cycle:
         fail("transitions", _("kringloop zonder terugverwijzing: %(steps)s", steps=" -> ".join(cycle)))
@@ -145,7 +153,7 @@ def _cycle_without_return(graph: Graph) -> list[str] | None:
         stack.append(key)
         for e in graph.out(key, returns=False):
             if state.get(e.target) == 1:
-                return stack[stack.index(e.target):] + [e.target]
+                return stack[stack.index(e.target) :] + [e.target]
             if e.target not in state:
                 found = visit(e.target)
                 if found:
@@ -164,6 +172,7 @@ def _cycle_without_return(graph: Graph) -> list[str] | None:
 
 # --- coverage: does the catalogue carry every step in every neighbourhood? -----
 
+
 @dataclass(frozen=True)
 class Gap:
     """A step of a published route without an active service in these buurten."""
@@ -174,8 +183,7 @@ class Gap:
     buurten: tuple[tuple[str, str], ...]  # (code, name), sorted by code
 
     def __str__(self) -> str:
-        return (f"route {self.route_key}: step {self.step_key}: no active service in "
-                f"{len(self.buurten)} buurt(en)")
+        return f"route {self.route_key}: step {self.step_key}: no active service in {len(self.buurten)} buurt(en)"
 
     def per_wijk(self) -> list[str]:
         """One line per wijk (CBS: the buurt code's first eight characters) listing its buurten."""
@@ -190,8 +198,11 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
     active service that fits the step (and the route's ages) serves."""
     tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
-    services = session.scalars(select(Service).where(Service.status == "active").options(
-        selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))).all()
+    services = session.scalars(
+        select(Service)
+        .where(Service.status == "active")
+        .options(selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))
+    ).all()
     gaps = []
     for step in route.steps:
         if not step.resolves_services:
@@ -214,8 +225,11 @@ def stale_only(session: Session, route, tree: AreaTree | None = None) -> list[Ga
     service at all are :func:`coverage_gaps`."""
     tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
-    services = session.scalars(select(Service).where(Service.status == "active").options(
-        selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))).all()
+    services = session.scalars(
+        select(Service)
+        .where(Service.status == "active")
+        .options(selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))
+    ).all()
     fresh = [s for s in services if s.freshness_stage not in STALE]
     found = []
     for step in route.steps:

@@ -8,6 +8,7 @@ route card (a one-page print view in a language chosen per card). API:
 live with the rest of the JSON API in :mod:`socialmap.api.routes`.
 Nothing about the patient is stored or logged.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,8 +36,12 @@ CARD_LANGUAGES = ("nl", "en")
 
 @bp.context_processor
 def _helpers():
-    return {"rp": presenters, "rvoc": voc, "professional": access.viewer_is_professional(),
-            "legend_sample": diagram.legend_sample}
+    return {
+        "rp": presenters,
+        "rvoc": voc,
+        "professional": access.viewer_is_professional(),
+        "legend_sample": diagram.legend_sample,
+    }
 
 
 def _visible_route(key: str) -> Route:
@@ -56,17 +61,22 @@ def _place_from(values) -> finder.Origin | None:
 
 
 def _diagram(route: Route) -> Markup:
-    return diagram.render(route, localized, presenters.step_kind_label, presenters.client_present_note,
-                          title=_("Schema van de route %(title)s", title=localized(route, "title")),
-                          desc_id=f"route-{route.key}-text")
+    return diagram.render(
+        route,
+        localized,
+        presenters.step_kind_label,
+        presenters.client_present_note,
+        title=_("Schema van de route %(title)s", title=localized(route, "title")),
+        desc_id=f"route-{route.key}-text",
+    )
 
 
 # --- pages -------------------------------------------------------------------
 
+
 @bp.get("/verwijsroutes")
 def index():
-    routes = [r for r in queries.all_routes(db.session)
-              if r.status == "published" or access.viewer_is_professional()]
+    routes = [r for r in queries.all_routes(db.session) if r.status == "published" or access.viewer_is_professional()]
     return render_template("routes/index.html", routes=routes, today=date.today())
 
 
@@ -75,8 +85,9 @@ def route_page(key: str):
     route = _visible_route(key)
     origin = _place_from(request.args)
     per_step = finder.services_per_step(db.session, route, origin) if origin is not None else {}
-    return render_template("routes/route.html", route=route, origin=origin, per_step=per_step,
-                           diagram=_diagram(route), today=date.today())
+    return render_template(
+        "routes/route.html", route=route, origin=origin, per_step=per_step, diagram=_diagram(route), today=date.today()
+    )
 
 
 @bp.route("/verwijzen", methods=["GET", "POST"])
@@ -91,9 +102,16 @@ def finder_page():
         else:
             result = finder.find(db.session, parsed.criteria, parsed.origin)
     status = 400 if errors else 200
-    response = render_template("routes/finder.html", errors=errors, result=result, parsed=parsed,
-                               form=request.form, needs=catalogue_queries.need_tree(db.session),
-                               need_labels=catalogue_queries.need_labels(db.session, current_locale()), card_languages=CARD_LANGUAGES)
+    response = render_template(
+        "routes/finder.html",
+        errors=errors,
+        result=result,
+        parsed=parsed,
+        form=request.form,
+        needs=catalogue_queries.need_tree(db.session),
+        need_labels=catalogue_queries.need_labels(db.session, current_locale()),
+        card_languages=CARD_LANGUAGES,
+    )
     return response, status, {"Cache-Control": "no-store"}
 
 
@@ -116,20 +134,51 @@ def card(key: str):
     if origin is None:
         raise bad_request(_("buurt: kies de buurt waar de cliënt woont."))
     try:
-        plan = finder.card_plan(db.session, route, step, origin, _card_age(request.form),
-                                (values.get("service") or "").strip(), tuple(k for k in values.getlist("also") if k))
+        plan = finder.card_plan(
+            db.session,
+            route,
+            step,
+            origin,
+            _card_age(request.form),
+            (values.get("service") or "").strip(),
+            tuple(k for k in values.getlist("also") if k),
+        )
     except Invalid as exc:
         raise bad_request(exc.problems[0].message) from None
     chosen, follow = plan.chosen, plan.follow
-    live_url = url_for("routes.route_page", key=route.key, buurt=origin.area.code, lang=lang,
-                       _external=True, _anchor=f"stap-{step.key}")
+    live_url = url_for(
+        "routes.route_page",
+        key=route.key,
+        buurt=origin.area.code,
+        lang=lang,
+        _external=True,
+        _anchor=f"stap-{step.key}",
+    )
     with force_locale(lang):
         card_html = render_template(
-            "routes/_card.html", route=route, step=step, chosen=chosen, incoming=plan.incoming, follow=follow,
-            returns=plan.returns, origin=origin, live_url=live_url, qr=_qr(live_url), card_lang=lang,
-            card_map=_card_map(origin, chosen, follow), today=date.today(), rp=presenters, rvoc=voc)
-    return render_template("routes/card.html", route=route, step=step, card_html=Markup(card_html),
-                           card_lang=lang, origin=origin), 200, {"Cache-Control": "no-store"}
+            "routes/_card.html",
+            route=route,
+            step=step,
+            chosen=chosen,
+            incoming=plan.incoming,
+            follow=follow,
+            returns=plan.returns,
+            origin=origin,
+            live_url=live_url,
+            qr=_qr(live_url),
+            card_lang=lang,
+            card_map=_card_map(origin, chosen, follow),
+            today=date.today(),
+            rp=presenters,
+            rvoc=voc,
+        )
+    return (
+        render_template(
+            "routes/card.html", route=route, step=step, card_html=Markup(card_html), card_lang=lang, origin=origin
+        ),
+        200,
+        {"Cache-Control": "no-store"},
+    )
 
 
 def _card_age(form) -> int | None:
@@ -154,5 +203,11 @@ def _card_map(origin, chosen, follow) -> Markup:
         if local is not None and local.location is not None:
             point = geo.from_db(local.location.geom)
             pins.append((str(number), point.x, point.y))
-    return cardmap.render(db.session, origin.area, pins, label=_("Kaartje: uw buurt en waar u heen gaat"),
-                          home_label=origin.area.name, scale_label=lambda m: presenters.distance_text(m))
+    return cardmap.render(
+        db.session,
+        origin.area,
+        pins,
+        label=_("Kaartje: uw buurt en waar u heen gaat"),
+        home_label=origin.area.name,
+        scale_label=lambda m: presenters.distance_text(m),
+    )

@@ -1,5 +1,6 @@
 """Controlled lists of referral routes: codes (part of the data format, never
 rename one) with interface labels marked for translation."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -8,6 +8,7 @@ crisis or danger ("acute"), or of losing someone to suicide ("bereaved").
 Pure Python: no database, no network; everything is compiled at import.
 See docs/crisis.md for what is recognised and the data file format.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,6 +31,7 @@ NATIONAL_FILE = DATA_DIR / "crisis" / "national.yaml"
 @dataclass(frozen=True)
 class CrisisSignal:
     """What the words speak of, and the words (as typed) that said it."""
+
     kind: str
     words: tuple[str, ...]
 
@@ -48,10 +50,10 @@ _APOSTROPHES = "'’`´"
 
 
 class _Token(NamedTuple):
-    text: str          # as typed
-    norm: str          # lower case, accents folded, apostrophes dropped
-    kind: str | None   # the kind this word alone signals
-    death: bool        # names a death by suicide ("zelfmoord", "suïcide")
+    text: str  # as typed
+    norm: str  # lower case, accents folded, apostrophes dropped
+    kind: str | None  # the kind this word alone signals
+    death: bool  # names a death by suicide ("zelfmoord", "suïcide")
 
 
 @lru_cache(maxsize=8192)
@@ -62,27 +64,66 @@ def _fold(word: str) -> str:
 
 # Word parts that name suicide or self-harm inside a word: "zelfmoordgedachten",
 # "suïcidaal", "jongerensuïcide", "doodswens".
-_SUICIDE_PARTS = ("zelfmoord", "zelfdoding", "zelfdood", "suicid", "doodsgedacht", "doodswens",
-                  "zelfbeschadig", "zelfverwond", "zelfmutil", "automutil", "levensmoe", "selfharm",
-                  "selfmoord")
+_SUICIDE_PARTS = (
+    "zelfmoord",
+    "zelfdoding",
+    "zelfdood",
+    "suicid",
+    "doodsgedacht",
+    "doodswens",
+    "zelfbeschadig",
+    "zelfverwond",
+    "zelfmutil",
+    "automutil",
+    "levensmoe",
+    "selfharm",
+    "selfmoord",
+)
 # ...but these words with such a part speak of something else.
 _NOT_SUICIDE_PARTS = ("aanslag", "terror", "commando", "missie", "actie", "squad")
-_DEATH_FORMS = frozenset({"zelfmoord", "zelfmoorden", "zelfdoding", "zelfdodingen", "zelfdood",
-                          "suicide", "suicides"})
+_DEATH_FORMS = frozenset({"zelfmoord", "zelfmoorden", "zelfdoding", "zelfdodingen", "zelfdood", "suicide", "suicides"})
 # Real words a typo allowance would otherwise take for a crisis word.
 _LOOK_ALIKES = frozenset({"levensmoed", "zelfbinding", "zelfvoeding", "zelfsturing"})
 
-_ACUTE_WORDS = frozenset({"spoedpsychiatrie", "levensgevaar", "overdosed", "suicidegevaar",
-                          "zelfmoordgevaar"})
-_CRISIS_SERVICE_PARTS = ("dienst", "hulp", "lijn", "team", "nummer", "telefoon", "opname",
-                         "interventie", "zorg", "beoordeling", "chat", "bed")
+_ACUTE_WORDS = frozenset({"spoedpsychiatrie", "levensgevaar", "overdosed", "suicidegevaar", "zelfmoordgevaar"})
+_CRISIS_SERVICE_PARTS = (
+    "dienst",
+    "hulp",
+    "lijn",
+    "team",
+    "nummer",
+    "telefoon",
+    "opname",
+    "interventie",
+    "zorg",
+    "beoordeling",
+    "chat",
+    "bed",
+)
 
 # Typo allowance: whole words compared with these, edits allowed by their length.
 _TYPO_TARGETS = (
-    "zelfmoord", "zelfmoorden", "zelfdoding", "suicide", "suicidal", "suicidaal", "suicidaliteit",
-    "zelfmoordgedachten", "zelfmoordgedachte", "zelfmoordneigingen", "zelfmoordpoging",
-    "zelfmoordplannen", "suicidegedachten", "doodsgedachten", "doodsgedachte", "doodswens",
-    "zelfbeschadiging", "automutilatie", "zelfverwonding", "levensmoe", "selfharm",
+    "zelfmoord",
+    "zelfmoorden",
+    "zelfdoding",
+    "suicide",
+    "suicidal",
+    "suicidaal",
+    "suicidaliteit",
+    "zelfmoordgedachten",
+    "zelfmoordgedachte",
+    "zelfmoordneigingen",
+    "zelfmoordpoging",
+    "zelfmoordplannen",
+    "suicidegedachten",
+    "doodsgedachten",
+    "doodsgedachte",
+    "doodswens",
+    "zelfbeschadiging",
+    "automutilatie",
+    "zelfverwonding",
+    "levensmoe",
+    "selfharm",
 )
 _MIN_TYPO_WORD = 5
 
@@ -94,8 +135,7 @@ def _typo_allowance(length: int) -> int:
 
 _TYPO_BY_LETTER: dict[str, list[tuple[str, int, frozenset[str]]]] = {}
 for _target in _TYPO_TARGETS:
-    _TYPO_BY_LETTER.setdefault(_target[0], []).append(
-        (_target, _typo_allowance(len(_target)), frozenset(_target)))
+    _TYPO_BY_LETTER.setdefault(_target[0], []).append((_target, _typo_allowance(len(_target)), frozenset(_target)))
 
 
 def _within(a: str, b: str, k: int) -> bool:
@@ -131,8 +171,7 @@ def _word_signal(word: str) -> tuple[str | None, bool]:
         if "nabestaand" in word:
             return BEREAVED, False
         return SUICIDAL, word in _DEATH_FORMS
-    if word in _ACUTE_WORDS or (word.startswith("crisis")
-                                and word[6:].startswith(_CRISIS_SERVICE_PARTS)):
+    if word in _ACUTE_WORDS or (word.startswith("crisis") and word[6:].startswith(_CRISIS_SERVICE_PARTS)):
         return ACUTE, False
     if len(word) >= _MIN_TYPO_WORD and word.isalpha():
         letters = frozenset(word)
@@ -173,21 +212,29 @@ def _phrases(text: str) -> list[list[_Token]]:
 MAX_FILLERS = 3
 LOOSE_GAP = 4
 
-_FILLERS = frozenset("""
+_FILLERS = frozenset(
+    """
 echt egt ech gewoon gwn gewoonweg graag liefst het t zo zoo heel erg nu eigenlijk soms al ook
 toch dus nog zelf wel even vaak steeds altijd best helemaal totaal nou maar misschien liever veel
 constant continu lang weer gwoon ik je jij hij zij ze we wij u
 really just so sometimes often actually honestly literally kinda seriously truly even still
 always i
-""".split())
-_BEREAVED_FILLERS = _FILLERS | frozenset("""
+""".split()
+)
+_BEREAVED_FILLERS = _FILLERS | frozenset(
+    """
 de een n mijn mn zijn haar onze ons hun the a an my his her our their
-""".split())
+""".split()
+)
 
-_RELATIVES_NL = ("vader pa papa moeder ma mama broer broertje zus zusje zoon dochter kind kindje "
-                 "partner man vrouw vriend vriendin opa oma oom tante neef nicht collega")
-_RELATIVES_EN = ("father dad mother mum mom brother sister son daughter child husband wife "
-                 "partner friend boyfriend girlfriend uncle aunt cousin grandfather grandmother")
+_RELATIVES_NL = (
+    "vader pa papa moeder ma mama broer broertje zus zusje zoon dochter kind kindje "
+    "partner man vrouw vriend vriendin opa oma oom tante neef nicht collega"
+)
+_RELATIVES_EN = (
+    "father dad mother mum mom brother sister son daughter child husband wife "
+    "partner friend boyfriend girlfriend uncle aunt cousin grandfather grandmother"
+)
 _GROUPS = {
     "wil": "wil|wilt|willen|wl|wiil",
     "nietmeer": "niet+meer|nie+meer|niet+langer|nietmeer|niemeer",
@@ -199,17 +246,17 @@ _GROUPS = {
     "relatives_en": "|".join(f"{w}s" for w in _RELATIVES_EN.split()),  # "my brother's suicide"
     # what may follow "wil dood" / "wil sterven" without it being a wish to die
     "not_dying": "hout|spoor|punt|gewicht|tij|getij|water|kapitaal|kanaal|materiaal|vlees|blad|"
-                 "bladeren|tak|takken|hoek|vak|lopen|spelen|zwijgen|zonde|tijd|gebied|zone|spel|"
-                 "bos|plant|planten|dier|dieren|cel|cellen|huid|in|thuis|bij|op|naast|met|omringd|"
-                 "waardig|rustig|vredig|zonder",
+    "bladeren|tak|takken|hoek|vak|lopen|spelen|zwijgen|zonde|tijd|gebied|zone|spel|"
+    "bos|plant|planten|dier|dieren|cel|cellen|huid|in|thuis|bij|op|naast|met|omringd|"
+    "waardig|rustig|vredig|zonder",
     # what may follow "wil niet meer leven" when it is about where or with whom to live
     "living_where": "in|bij|op|naast|samen|onder|tussen|thuis|with|at|near|here|there|alone|"
-                    "together|on|under|next|abroad|anywhere|somewhere",
+    "together|on|under|next|abroad|anywhere|somewhere",
     "want": "want+to|wanna|wants+to|want+too",
     "dont": "dont|do+not|doesnt|does+not|dnt",
     "crisis_adjective": "diepe|zware|ernstige|acute|psychische|psychiatrische|mentale|emotionele|"
-                        "geestelijke|persoonlijke|suicidale|deep|severe|serious|mental|"
-                        "mental+health|psychiatric|emotional|personal|suicidal",
+    "geestelijke|persoonlijke|suicidale|deep|severe|serious|mental|"
+    "mental+health|psychiatric|emotional|personal|suicidal",
     "ga": "ga|gaat|zal|ga+ik|gaat+hij|gaat+ze",
 }
 
@@ -293,8 +340,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         "hurting|harming|cutting|burning myself|my+self",
         "self harm|harming|injury|injure|injuring|hurt|mutilation",
         "wish i was|were|could+be|had+been dead",
-        "wish i (could) die|was+never+born|had+never+been+born|were+never+born|wasnt+alive"
-        "|wasnt+here",
+        "wish i (could) die|was+never+born|had+never+been+born|were+never+born|wasnt+alive|wasnt+here",
         "better off dead|without+me",
         "no reason (left) to live|go+on|be+alive|keep+going|stay+alive",
         "nothing (left) to live for",
@@ -310,8 +356,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         # an acute crisis
         "in (een|a) ({crisis_adjective}) crisis|crises|crisissituatie|noodsituatie !met|with",
         "^ crisis|crises $",
-        "crisis ggz|psychiatrie|hulp|dienst|lijn|team|nummer|telefoon|line|hotline|number|help"
-        "|service|care",
+        "crisis ggz|psychiatrie|hulp|dienst|lijn|team|nummer|telefoon|line|hotline|number|help|service|care",
         "ggz|psychische|psychiatrische|mentale|emotionele|geestelijke|suicidale|mental+health"
         "|mental|psychiatric|emotional|suicidal crisis|crises|noodsituatie|noodgeval|emergency",
         "acute|acuut|spoedeisende|spoed psychose|psychotisch|psychotische|psychiatrie"
@@ -356,8 +401,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         "|from|by (de|een|zijn|haar|a|the) @death !poging|pogingen|attempt|attempts",
         "de|die @death van mijn|mn|onze|ons|zijn|haar|hun|een",
         "zich|zichzelf van het {leven} beroofd|benomen",
-        "zich|zichzelf (heeft|hebben) opgehangen|verhangen|doodgeschoten|gedood|verdronken"
-        "|van+het+leven+beroofd",
+        "zich|zichzelf (heeft|hebben) opgehangen|verhangen|doodgeschoten|gedood|verdronken|van+het+leven+beroofd",
         "heeft|hebben zich|zichzelf opgehangen|verhangen|doodgeschoten|gedood|verdronken",
         "een|n eind|einde aan zijn|haar|hun {leven} (heeft|hebben) gemaakt|gebreid",
         "maakte|maakten een|n eind|einde aan zijn|haar|hun {leven}",
@@ -379,8 +423,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
 
 
 class _Slot(NamedTuple):
-    words: frozenset[str]                 # one-word alternatives, matched exactly
-    runs: tuple[tuple[str, ...], ...]     # other alternatives: word runs, prefixes, classes
+    words: frozenset[str]  # one-word alternatives, matched exactly
+    runs: tuple[tuple[str, ...], ...]  # other alternatives: word runs, prefixes, classes
     optional: bool
     loose_before: bool
 
@@ -417,8 +461,7 @@ def _compile(kind: str, source: str) -> _Pattern:
         optional = part.startswith("(") and part.endswith(")")
         alternatives = part.strip("()").split("|")
         words = frozenset(a for a in alternatives if "+" not in a and "*" not in a and "@" not in a)
-        runs = tuple(sorted((tuple(a.split("+")) for a in alternatives if a not in words),
-                            key=len, reverse=True))
+        runs = tuple(sorted((tuple(a.split("+")) for a in alternatives if a not in words), key=len, reverse=True))
         slots.append(_Slot(words, runs, optional, loose))
         loose = False
     if not slots or slots[0].optional or slots[0].loose_before:
@@ -440,8 +483,7 @@ def _slot_ends(slot: _Slot, tokens: list[_Token], at: int) -> Iterator[int]:
     if at >= len(tokens):
         return
     for run in slot.runs:
-        if at + len(run) <= len(tokens) and all(
-                _word_matches(word, tokens[at + i]) for i, word in enumerate(run)):
+        if at + len(run) <= len(tokens) and all(_word_matches(word, tokens[at + i]) for i, word in enumerate(run)):
             yield at + len(run)
     if tokens[at].norm in slot.words:
         yield at + 1
@@ -452,8 +494,7 @@ def _gap(pattern: _Pattern, tokens: list[_Token], at: int, loose: bool) -> Itera
     yield at
     limit = LOOSE_GAP if loose else MAX_FILLERS
     position = at
-    while position < len(tokens) and position - at < limit and (
-            loose or tokens[position].norm in pattern.fillers):
+    while position < len(tokens) and position - at < limit and (loose or tokens[position].norm in pattern.fillers):
         position += 1
         yield position
 
@@ -488,9 +529,9 @@ def _match_at(pattern: _Pattern, tokens: list[_Token], at: int) -> int | None:
 
 
 class _Index(NamedTuple):
-    by_word: dict[str, tuple[_Pattern, ...]]      # patterns starting with this word
+    by_word: dict[str, tuple[_Pattern, ...]]  # patterns starting with this word
     by_prefix: tuple[tuple[str, tuple[_Pattern, ...]], ...]  # ...with a word starting so
-    by_death: tuple[_Pattern, ...]                # ...with a word naming a death by suicide
+    by_death: tuple[_Pattern, ...]  # ...with a word naming a death by suicide
 
 
 def _index(patterns: list[_Pattern]) -> _Index:
@@ -507,9 +548,11 @@ def _index(patterns: list[_Pattern]) -> _Index:
                 by_prefix.setdefault(word[:-1], []).append(pattern)
             else:
                 by_word.setdefault(word, []).append(pattern)
-    return _Index({w: tuple(dict.fromkeys(ps)) for w, ps in by_word.items()},
-                  tuple((p, tuple(dict.fromkeys(ps))) for p, ps in by_prefix.items()),
-                  tuple(dict.fromkeys(by_death)))
+    return _Index(
+        {w: tuple(dict.fromkeys(ps)) for w, ps in by_word.items()},
+        tuple((p, tuple(dict.fromkeys(ps))) for p, ps in by_prefix.items()),
+        tuple(dict.fromkeys(by_death)),
+    )
 
 
 _COMPILED = [_compile(kind, source) for kind, sources in _PATTERNS.items() for source in sources]
@@ -558,9 +601,11 @@ def detect(text: str | None) -> CrisisSignal | None:
 
 # --------------------------------------------------------------------------- crisis lines
 
+
 @dataclass(frozen=True)
 class CrisisLine:
     """A crisis line to show: who to call or chat with, and when."""
+
     key: str
     name: dict[str, str]
     text: dict[str, str]
@@ -618,7 +663,7 @@ def _check_value(field: str, value: object) -> str | None:
     return None
 
 
-def _read_entries(path: Path) -> list[tuple[str, dict]]:
+def _read_entries(path: Path) -> list[tuple[str, dict[str, Any]]]:
     """The entries of one file, each with its place for messages; checked field by field."""
     shown = _shown(path)
     try:
@@ -653,7 +698,7 @@ def _read_entries(path: Path) -> list[tuple[str, dict]]:
     return entries
 
 
-def _merge(base: dict | None, entry: dict) -> dict:
+def _merge(base: dict[str, Any] | None, entry: dict[str, Any]) -> dict[str, Any]:
     """A line with an entry's fields laid over it; names and texts per language."""
     merged = dict(base or {})
     for field, value in entry.items():
@@ -664,20 +709,25 @@ def _merge(base: dict | None, entry: dict) -> dict:
     return merged
 
 
-def _line(place: str, fields: dict) -> CrisisLine:
+def _line(place: str, fields: dict[str, Any]) -> CrisisLine:
     for field in _REQUIRED:
         if fields.get(field) is None:
             raise ValueError(f"{place}: {field}: missing (a new line needs {', '.join(_REQUIRED)})")
     for field in ("name", "text"):
         if not fields[field].get("nl"):
             raise ValueError(f"{place}: {field}: the Dutch text (nl) is missing")
-    return CrisisLine(key=fields["key"], name=dict(fields["name"]), text=dict(fields["text"]),
-                      order=fields["order"], **{f: fields.get(f) for f in _OPTIONAL})
+    return CrisisLine(
+        key=fields["key"],
+        name=dict(fields["name"]),
+        text=dict(fields["text"]),
+        order=fields["order"],
+        **{f: fields.get(f) for f in _OPTIONAL},
+    )
 
 
 @lru_cache(maxsize=32)
 def _load(files: tuple[str, ...]) -> tuple[CrisisLine, ...]:
-    lines: dict[str, tuple[str, dict]] = {}
+    lines: dict[str, tuple[str, dict[str, Any]]] = {}
     for file in (str(NATIONAL_FILE), *files):
         for place, entry in _read_entries(Path(file)):
             base = lines.get(entry["key"])

@@ -3,6 +3,7 @@
 catalogue). Used by every page (``web.py``), the search, the route finder and
 the API, so they all say the same thing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,14 +42,13 @@ def crisis_services(session: Session) -> list[Service]:
     """The region's live crisis services for the public: crisis services first,
     then services tagged with the crisis need (e.g. the out-of-hours GP service)."""
     crisis_need = select(service_need.c.service_id).join(NeedTerm).where(NeedTerm.code == CRISIS_NEED)
-    crisis_kind = select(ServiceFacet.service_id).where(ServiceFacet.facet == "kind",
-                                                        ServiceFacet.code == CRISIS_KIND)
+    crisis_kind = select(ServiceFacet.service_id).where(ServiceFacet.facet == "kind", ServiceFacet.code == CRISIS_KIND)
     found = session.scalars(
-        select(Service).where(Service.status == "active",
-                              Service.id.in_(crisis_need) | Service.id.in_(crisis_kind))
-        .options(selectinload(Service.facets), selectinload(Service.contacts),
-                 selectinload(Service.organisation))
-        .order_by(Service.name)).all()
+        select(Service)
+        .where(Service.status == "active", Service.id.in_(crisis_need) | Service.id.in_(crisis_kind))
+        .options(selectinload(Service.facets), selectinload(Service.contacts), selectinload(Service.organisation))
+        .order_by(Service.name)
+    ).all()
     public = [s for s in found if not is_professional_only(s)]
     public.sort(key=lambda s: (CRISIS_KIND not in s.kinds, not s.open_24_7))
     return public[:MAX_SERVICES]
@@ -73,16 +73,28 @@ def as_json(help_: CrisisHelp | None, locale: str) -> dict | None:
         "kind": help_.signal.kind if help_.signal else None,
         "is_crisis": bool(help_.signal and help_.signal.is_crisis),
         "words": list(help_.signal.words) if help_.signal else [],
-        "lines": [{"key": line.key, "name": line.label(locale), "text": line.text_for(locale),
-                   "phone": line.phone, "phone_display": line.phone_display,
-                   "url": line.url, "chat_url": line.chat_url} for line in help_.lines],
+        "lines": [
+            {
+                "key": line.key,
+                "name": line.label(locale),
+                "text": line.text_for(locale),
+                "phone": line.phone,
+                "phone_display": line.phone_display,
+                "url": line.url,
+                "chat_url": line.chat_url,
+            }
+            for line in help_.lines
+        ],
         "services": [_service_json(s, locale) for s in help_.services],
     }
 
 
 def _service_json(service: Service, locale: str) -> dict:
-    return {"key": service.key, "name": str(localized(service, "name", locale)),
-            "summary": str(localized(service, "summary", locale)),
-            "phones": [c.phone for c in service.public_contacts if c.phone],
-            "open_24_7": service.open_24_7,
-            "url": url_for("catalogue.service", key=service.key, _external=True)}
+    return {
+        "key": service.key,
+        "name": str(localized(service, "name", locale)),
+        "summary": str(localized(service, "summary", locale)),
+        "phones": [c.phone for c in service.public_contacts if c.phone],
+        "open_24_7": service.open_24_7,
+        "url": url_for("catalogue.service", key=service.key, _external=True),
+    }

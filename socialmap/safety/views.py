@@ -1,5 +1,6 @@
 """``/hulp-nu``: the crisis lines and the region's crisis services, one click
 from every page (the header links to it), for anyone who needs help now."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template

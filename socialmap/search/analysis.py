@@ -13,6 +13,7 @@ and forms of a verb, meet even where Snowball stems them apart ("lessen" ->
 curated parts, the taxonomy's words and the common Dutch words of wordfreq
 (see docs/search-language.md).
 """
+
 from __future__ import annotations
 
 import re
@@ -45,17 +46,21 @@ NEGATIONS = frozenset({"geen", "niet", "zonder", "nooit", "no", "not", "without"
 SHORT_PARTS = frozenset({"ggz", "poh", "wmo", "dag", "ivf"})
 LINKS = ("s", "en", "e")  # Dutch linking sounds: "werkgelegenheid", "zelfhulpgroep"
 
-DUTCH_STOP = frozenset("""
+DUTCH_STOP = frozenset(
+    """
 de het een en of in op aan van voor met bij naar om te tot uit over door als dan dat die dit
 er is zijn was ben bent wordt worden heb hebt heeft had ik je jij u hij zij ze we wij mijn
 me mij jouw uw zijn haar ons onze hun wat wie waar hoe niet geen wel ook nog al maar want
 zo heel erg veel meer mee hier daar nu
-""".split())
-ENGLISH_STOP = frozenset("""
+""".split()
+)
+ENGLISH_STOP = frozenset(
+    """
 a an the and or in on at of for to with by from about as is are am was be been i you he she
 we they my your his her our their me it its this that what who where how not no do does
 have has had so very much more here there now
-""".split())
+""".split()
+)
 
 _dutch = DutchStemmer()
 _english = EnglishStemmer()
@@ -88,8 +93,9 @@ def lexicon() -> frozenset[str]:
                 texts += words_
             for text in texts:
                 words.update(raw_tokens(str(text)))
-    return frozenset(w for w in words if (len(w) >= MIN_PART or w in SHORT_PARTS) and w.isalpha()
-                     and w not in DUTCH_STOP)
+    return frozenset(
+        w for w in words if (len(w) >= MIN_PART or w in SHORT_PARTS) and w.isalpha() and w not in DUTCH_STOP
+    )
 
 
 def _common_dutch_words() -> set[str]:
@@ -151,7 +157,7 @@ def _split(word: str, depth: int) -> list[str] | None:
         head, tail = word[:cut], word[cut:]
         if not _is_part(head):
             continue
-        candidates = [tail] + [tail[len(link):] for link in LINKS if tail.startswith(link)]
+        candidates = [tail] + [tail[len(link) :] for link in LINKS if tail.startswith(link)]
         for rest in candidates:
             if len(rest) < 3:
                 continue
@@ -226,13 +232,24 @@ class LemmaStemFilter(Filter):
 
 
 def dutch_analyzer():
-    return (RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=DUTCH_STOP, minsize=1) | CompoundFilter() | LemmaStemFilter("nl"))
+    return (
+        RegexTokenizer(TOKEN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=DUTCH_STOP, minsize=1)
+        | CompoundFilter()
+        | LemmaStemFilter("nl")
+    )
 
 
 def english_analyzer():
-    return (RegexTokenizer(TOKEN) | LowercaseFilter() | CharsetFilter(accent_map)
-            | StopFilter(stoplist=ENGLISH_STOP, minsize=1) | LemmaStemFilter("en"))
+    return (
+        RegexTokenizer(TOKEN)
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(stoplist=ENGLISH_STOP, minsize=1)
+        | LemmaStemFilter("en")
+    )
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:

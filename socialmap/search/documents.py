@@ -19,6 +19,7 @@ without asking the database, and which languages other than Dutch it is
 held in (:func:`.languages.held_in`), so a group in another language can rank
 below the general one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,7 +52,7 @@ AGE_MIN, AGE_MAX = 0, 200
 
 def _chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
-        yield ids[i:i + size]
+        yield ids[i : i + size]
 
 
 def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
@@ -61,8 +62,7 @@ def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
     if any(tree.level[a] == "country" for a in area_ids):
         return WIDE
     municipalities = {tree.municipality_of(a) for a in area_ids if tree.level[a] != "region"}
-    if len(municipalities) == 1 and None not in municipalities and \
-            not any(tree.level[a] == "region" for a in area_ids):
+    if len(municipalities) == 1 and None not in municipalities and not any(tree.level[a] == "region" for a in area_ids):
         return municipalities.pop()
     regions = {tree.region_of(a) for a in area_ids}
     if len(regions) == 1 and None not in regions:
@@ -70,14 +70,29 @@ def shard_for(area_ids: Iterable[int], tree: AreaTree) -> str:
     return WIDE
 
 
-def build_documents(session: Session, service_ids: list[int] | None = None,
-                    tree: AreaTree | None = None) -> list[dict]:
+def build_documents(session: Session, service_ids: list[int] | None = None, tree: AreaTree | None = None) -> list[dict]:
     """Documents for the given services (all live services when None)."""
     tree = tree or area_tree(session)
-    query = select(Service.id, Service.key, Service.name, Service.summary, Service.description,
-                   Service.translations, Service.status, Service.cost_type, Service.min_age,
-                   Service.max_age, Service.waiting_weeks, Service.open_24_7, Service.freshness_stage,
-                   Organisation.name).join(Organisation).where(Service.status != "ended")
+    query = (
+        select(
+            Service.id,
+            Service.key,
+            Service.name,
+            Service.summary,
+            Service.description,
+            Service.translations,
+            Service.status,
+            Service.cost_type,
+            Service.min_age,
+            Service.max_age,
+            Service.waiting_weeks,
+            Service.open_24_7,
+            Service.freshness_stage,
+            Organisation.name,
+        )
+        .join(Organisation)
+        .where(Service.status != "ended")
+    )
     rows = []
     if service_ids is None:
         rows = session.execute(query).all()
@@ -98,24 +113,41 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
     locations: dict[int, list] = defaultdict(list)
     need_parent = dict(session.execute(select(NeedTerm.code, NeedTerm.parent_id)).all())
     need_code = dict(session.execute(select(NeedTerm.id, NeedTerm.code)).all())
-    for chunk in ([None] if in_ids else list(_chunks(ids))):
-        def q(stmt, col):
+    for chunk in [None] if in_ids else list(_chunks(ids)):
+
+        def q(stmt, col, chunk=chunk):
             return stmt if chunk is None else stmt.where(where_ids(col, chunk))
-        for sid, facet, code in session.execute(q(select(ServiceFacet.service_id, ServiceFacet.facet,
-                                                         ServiceFacet.code), ServiceFacet.service_id)):
+
+        for sid, facet, code in session.execute(
+            q(select(ServiceFacet.service_id, ServiceFacet.facet, ServiceFacet.code), ServiceFacet.service_id)
+        ):
             facets[sid][facet].append(code)
-        for sid, need_id in session.execute(q(select(service_need.c.service_id, service_need.c.need_id),
-                                              service_need.c.service_id)):
+        for sid, need_id in session.execute(
+            q(select(service_need.c.service_id, service_need.c.need_id), service_need.c.service_id)
+        ):
             needs[sid].append(need_code[need_id])
-        for sid, area_id in session.execute(q(select(service_area.c.service_id, service_area.c.area_id),
-                                              service_area.c.service_id)):
+        for sid, area_id in session.execute(
+            q(select(service_area.c.service_id, service_area.c.area_id), service_area.c.service_id)
+        ):
             areas[sid].append(area_id)
         for sid, key, street, number, postcode, city, geom in session.execute(
-                q(select(service_location.c.service_id, Location.key, Location.street, Location.house_number,
-                         Location.postcode, Location.city, Location.geom)
-                  .join(Location, Location.id == service_location.c.location_id), service_location.c.service_id)):
+            q(
+                select(
+                    service_location.c.service_id,
+                    Location.key,
+                    Location.street,
+                    Location.house_number,
+                    Location.postcode,
+                    Location.city,
+                    Location.geom,
+                ).join(Location, Location.id == service_location.c.location_id),
+                service_location.c.service_id,
+            )
+        ):
             pt = from_db(geom)
-            locations[sid].append([round(pt.x, 6), round(pt.y, 6), f"{street} {number}, {postcode or ''} {city}".replace("  ", " "), key])
+            locations[sid].append(
+                [round(pt.x, 6), round(pt.y, 6), f"{street} {number}, {postcode or ''} {city}".replace("  ", " "), key]
+            )
 
     parent_code = {code: need_code.get(pid) for code, pid in need_parent.items()}
 
@@ -130,33 +162,71 @@ def build_documents(session: Session, service_ids: list[int] | None = None,
 
     matcher = matcher_for(session)
     docs = []
-    for (sid, key, name, summary, description, translations, status, cost, min_age, max_age,
-         waiting, open_24_7, freshness, org_name) in rows:
+    for (
+        sid,
+        key,
+        name,
+        summary,
+        description,
+        translations,
+        status,
+        cost,
+        min_age,
+        max_age,
+        waiting,
+        open_24_7,
+        freshness,
+        org_name,
+    ) in rows:
         en = (translations or {}).get("en") or {}
         f = facets[sid]
         need_codes = sorted(set(needs[sid]))
         with_ancestors = with_ancestors_of(need_codes)
-        named_needs, named_kinds = matcher.named_in_text([
-            ("nl", name), ("nl", summary), ("nl", description), ("nl", org_name),
-            ("en", en.get("name")), ("en", en.get("summary")), ("en", en.get("description"))])
+        named_needs, named_kinds = matcher.named_in_text(
+            [
+                ("nl", name),
+                ("nl", summary),
+                ("nl", description),
+                ("nl", org_name),
+                ("en", en.get("name")),
+                ("en", en.get("summary")),
+                ("en", en.get("description")),
+            ]
+        )
         kind_codes = sorted(f.get("kind", []))
         served = sorted({tree.code[a] for a in areas[sid]})
         doc = {
-            "id": str(sid), "key": key, "shard": shard_for(areas[sid], tree),
-            "name_nl": name, "name_en": en.get("name") or "",
-            "summary_nl": summary or "", "summary_en": en.get("summary") or "",
-            "description_nl": description or "", "description_en": en.get("description") or "",
+            "id": str(sid),
+            "key": key,
+            "shard": shard_for(areas[sid], tree),
+            "name_nl": name,
+            "name_en": en.get("name") or "",
+            "summary_nl": summary or "",
+            "summary_en": en.get("summary") or "",
+            "description_nl": description or "",
+            "description_en": en.get("description") or "",
             "org": org_name,
-            "needs": sorted(with_ancestors), "direct_needs": need_codes, "kinds": kind_codes,
-            "named_needs": sorted(with_ancestors_of(named_needs)), "named_kinds": sorted(named_kinds),
-            "domains": sorted(f.get("domain", [])), "access": sorted(f.get("access", [])),
-            "formats": sorted(f.get("format", [])), "languages": sorted(f.get("language", [])),
+            "needs": sorted(with_ancestors),
+            "direct_needs": need_codes,
+            "kinds": kind_codes,
+            "named_needs": sorted(with_ancestors_of(named_needs)),
+            "named_kinds": sorted(named_kinds),
+            "domains": sorted(f.get("domain", [])),
+            "access": sorted(f.get("access", [])),
+            "formats": sorted(f.get("format", [])),
+            "languages": sorted(f.get("language", [])),
             "held_in": held_in((name, en.get("name")), f.get("language", [])),
-            "groups": sorted(f.get("group", [])), "professionals_only": professionals_only(f.get("group", [])),
-            "cost": cost, "status": status, "freshness": freshness or "current",
-            "min_age": AGE_MIN if min_age is None else min_age, "max_age": AGE_MAX if max_age is None else max_age,
-            "waiting_weeks": -1 if waiting is None else waiting, "open_24_7": bool(open_24_7),
-            "serves": served, "locations": sorted(locations[sid], key=lambda loc: loc[3]),
+            "groups": sorted(f.get("group", [])),
+            "professionals_only": professionals_only(f.get("group", [])),
+            "cost": cost,
+            "status": status,
+            "freshness": freshness or "current",
+            "min_age": AGE_MIN if min_age is None else min_age,
+            "max_age": AGE_MAX if max_age is None else max_age,
+            "waiting_weeks": -1 if waiting is None else waiting,
+            "open_24_7": bool(open_24_7),
+            "serves": served,
+            "locations": sorted(locations[sid], key=lambda loc: loc[3]),
             "has_en": bool(en.get("name")),
         }
         doc["checksum"] = checksum(doc)

@@ -13,6 +13,7 @@ Services for professionals only (:func:`socialmap.catalogue.audience.professiona
 left out unless the request says the viewer is a professional; the web side
 decides that (``params.parse``), the engine only reads ``SearchRequest``.
 """
+
 from __future__ import annotations
 
 import math
@@ -78,8 +79,19 @@ class Filters:
     open_today: bool = False
 
     def active(self) -> bool:
-        return any((self.domains, self.needs, self.open_access, self.free, self.languages, self.formats,
-                    self.age is not None, self.open_now, self.open_today))
+        return any(
+            (
+                self.domains,
+                self.needs,
+                self.open_access,
+                self.free,
+                self.languages,
+                self.formats,
+                self.age is not None,
+                self.open_now,
+                self.open_today,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -120,10 +132,10 @@ class Hit:
     professionals_only: bool = False
     freshness: str = "current"  # the stale stage: "possibly_outdated" and "demoted" are shown
     score: float = 0.0
-    matched_needs: list[str] = field(default_factory=list)   # need labels
-    matched_kinds: list[str] = field(default_factory=list)   # kind codes
-    matched_words: list[str] = field(default_factory=list)   # the person's words found in the text
-    related_words: list[str] = field(default_factory=list)   # words of the asked need's synonyms in the text
+    matched_needs: list[str] = field(default_factory=list)  # need labels
+    matched_kinds: list[str] = field(default_factory=list)  # kind codes
+    matched_words: list[str] = field(default_factory=list)  # the person's words found in the text
+    related_words: list[str] = field(default_factory=list)  # words of the asked need's synonyms in the text
 
 
 @dataclass
@@ -146,13 +158,15 @@ class SearchResponse:
 
 def search(session: Session, index: SearchIndex, request: SearchRequest) -> SearchResponse:
     if not index.current():  # missing, or written by another version: being rebuilt
-        return SearchResponse([], 0, 1, 1, request.per_page, None, request.place, request.radius_m,
-                              [], Counter(), index_missing=True)
+        return SearchResponse(
+            [], 0, 1, 1, request.per_page, None, request.place, request.radius_m, [], Counter(), index_missing=True
+        )
     matcher = matcher_for(session)
     interpretation = matcher.interpret(request.text) if request.text.strip() else None
     shards = _shards(session, index, request)
-    query = (_text_query(request.text, interpretation, index, matcher, shards, request.locale)
-             if interpretation else Every())
+    query = (
+        _text_query(request.text, interpretation, index, matcher, shards, request.locale) if interpretation else Every()
+    )
     if request.crisis:
         # Whatever else the words say, the region's crisis services are candidates.
         query = Or([query, Term("needs", CRISIS_NEED, boost=3.0), Term("kinds", CRISIS_KIND, boost=4.0)])
@@ -185,8 +199,9 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
     if place is not None:
         for c in candidates:
             _locate(c, place)
-        candidates = [c for c in candidates
-                      if c.serves_here or (c.distance_m is not None and c.distance_m <= request.radius_m)]
+        candidates = [
+            c for c in candidates if c.serves_here or (c.distance_m is not None and c.distance_m <= request.radius_m)
+        ]
     if request.filters.open_now or request.filters.open_today:
         candidates, scheduled = _open_filter(session, candidates, request)
     else:
@@ -197,14 +212,24 @@ def search(session: Session, index: SearchIndex, request: SearchRequest) -> Sear
     pages = max(1, math.ceil(total / request.per_page))
     page = min(max(1, request.page), pages)
     start = (page - 1) * request.per_page
-    shown = candidates[start:start + request.per_page]
+    shown = candidates[start : start + request.per_page]
     hits = [_to_hit(index.searcher(c.shard).stored_fields(c.docnum), c, request) for c in shown]
     if request.explain:
         _explain(session, index, hits, shown, interpretation, request)
     domain_counts = Counter(d for c in candidates for d in c.row.domains)
-    return SearchResponse(hits, total, page, pages, request.per_page, interpretation, place,
-                          request.radius_m, shards, domain_counts,
-                          scheduled={h.id: scheduled[h.id] for h in hits if h.id in scheduled})
+    return SearchResponse(
+        hits,
+        total,
+        page,
+        pages,
+        request.per_page,
+        interpretation,
+        place,
+        request.radius_m,
+        shards,
+        domain_counts,
+        scheduled={h.id: scheduled[h.id] for h in hits if h.id in scheduled},
+    )
 
 
 @dataclass
@@ -212,7 +237,7 @@ class Candidate:
     score: float
     shard: str
     docnum: int
-    row: "Row"
+    row: Row
     distance_m: float | None = None
     nearest: list | None = None
     serves_here: bool | None = None
@@ -221,37 +246,36 @@ class Candidate:
 def _locate(c: Candidate, place: Place) -> None:
     row = c.row
     if row.locations:
-        best = None
-        for loc in row.locations:
-            d = geo.haversine_m(place.lon, place.lat, loc[0], loc[1])
-            if best is None or d < best[0]:
-                best = (d, loc)
-        c.distance_m, c.nearest = best
+        c.distance_m, c.nearest = min(
+            ((geo.haversine_m(place.lon, place.lat, loc[0], loc[1]), loc) for loc in row.locations),
+            key=lambda pair: pair[0],
+        )
     codes = place.serving_set
     c.serves_here = not codes.isdisjoint(row.serves) or not place.inner_codes.isdisjoint(row.serves)
 
 
 # How much each kind of match counts, relative to a word of the query found whole.
-PART_BOOST = 0.2        # a part of a query compound found alone ("toeslag" for "huurtoeslag")
+PART_BOOST = 0.2  # a part of a query compound found alone ("toeslag" for "huurtoeslag")
 PART_BOOST_NO_WHOLE = 0.6  # ... when no document holds the whole compound: the parts are the best evidence
 PART_MIN_RARITY = 0.35  # a part held by a large share of the documents is not searched at all
-CORRECTED_BOOST = 0.6   # a typo corrected against the taxonomy's words
-NEAR_BOOST = 0.35       # a near spelling the index holds
-WIDEN_BOOST = 0.3       # a word of the label or synonyms of a need or kind the query names, akin to the query's
+CORRECTED_BOOST = 0.6  # a typo corrected against the taxonomy's words
+NEAR_BOOST = 0.35  # a near spelling the index holds
+WIDEN_BOOST = 0.3  # a word of the label or synonyms of a need or kind the query names, akin to the query's
 WIDEN_FAR_BOOST = 0.15  # ... one that shares nothing with the query's words (a sibling: "astma" for "dementie")
-MAX_WIDEN_TERMS = 6     # synonyms searched per query and language, the strongest first
-RARITY_SHARDS = 3       # shards whose document frequencies weigh the query's terms
+MAX_WIDEN_TERMS = 6  # synonyms searched per query and language, the strongest first
+RARITY_SHARDS = 3  # shards whose document frequencies weigh the query's terms
 CONCEPT_WORD_BOOST = 0.5  # a query word that is part of a phrase naming a need ("leren" in "nederlands leren")
 BROAD_NEED_BOOST = 0.6  # a service tagged with the broader need ("fin" for "fin.debt")
-NAMED_BOOST = 2.0       # a need or kind the service's own text names (not tagged with it)
-PHRASE_BOOST = 1.5      # the query's words close together, in their order
-COST_BOOST = 1.5        # "gratis": free services first
+NAMED_BOOST = 2.0  # a need or kind the service's own text names (not tagged with it)
+PHRASE_BOOST = 1.5  # the query's words close together, in their order
+COST_BOOST = 1.5  # "gratis": free services first
 # Words that ask about cost, read as a cost signal rather than as text.
 COST_WORDS = frozenset({"gratis", "goedkoop", "kosteloos", "kostenloos", "free", "cheap"})
 
 
-def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, matcher, shards: list[str],
-                locale: str = "nl"):
+def _text_query(
+    text: str, interpretation: Interpretation, index: SearchIndex, matcher, shards: list[str], locale: str = "nl"
+):
     """The Whoosh query for a person's words: whole words first, then compound
     parts, typo corrections and the synonyms of the needs the words name, each
     weighted by how specific the word is in the catalogue (a word found in many
@@ -269,8 +293,7 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
     parts = []
     concept = {v for t in interpretation.phrase_words for v in word_stems(t, "nl")}
     # Parts of a query compound that no document holds whole count more.
-    orphan_parts = {stem(p, "nl") for t in words if not set(word_stems(t, "nl")) & known
-                    for p in split_compound(t)}
+    orphan_parts = {stem(p, "nl") for t in words if not set(word_stems(t, "nl")) & known for p in split_compound(t)}
     real_words = {v for t in words if zipf(t) >= REAL_WORD_ZIPF for v in word_stems(t, "nl")}
     for t in nl_terms | corrected:
         if t not in whole and t in nl_terms and rarity(t, "nl") < PART_MIN_RARITY:
@@ -283,8 +306,9 @@ def _text_query(text: str, interpretation: Interpretation, index: SearchIndex, m
         # Words the index does not hold may be typos: match near spellings
         # (never for a word of the language: "dementie" is not "detentie").
         if t not in known and t not in real_words and typo_allowance(t):
-            parts += [Term(f, near, boost=NEAR_BOOST * rarity(near, "nl"))
-                      for near in index.near_terms(t) for f in NL_FIELDS]
+            parts += [
+                Term(f, near, boost=NEAR_BOOST * rarity(near, "nl")) for near in index.near_terms(t) for f in NL_FIELDS
+            ]
     for t in en_terms:
         parts += [Term(f, t, boost=rarity(t, "en")) for f in EN_FIELDS]
     stems = [word_stems(t, "nl")[0] for t in words if t not in DUTCH_STOP]
@@ -338,6 +362,7 @@ def _rarity(index: SearchIndex, shards: list[str]):
             held = sum(index.doc_frequency(shard, fields, term) for shard in shards)
             cache[key] = 1.0 if held == 0 or docs <= 1 else math.log(1 + docs / held) / math.log(1 + docs)
         return cache[key]
+
     return rarity
 
 
@@ -382,25 +407,42 @@ def municipalities_near(session: Session, lon: float, lat: float, metres: float)
     """Municipality codes whose polygon meets the radius's bounding box (spatial index)."""
     d = dialect(session)
     frame = geo.sql_box(*geo.bbox_around(lon, lat, metres), d)
-    return list(session.scalars(select(AreaUnit.code).where(
-        AreaUnit.level == "municipality",
-        geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom))))
+    return list(
+        session.scalars(
+            select(AreaUnit.code).where(
+                AreaUnit.level == "municipality",
+                geo.index_filter("area_unit", "geom", AreaUnit.id, frame, d, AreaUnit.geom),
+            )
+        )
+    )
 
 
 def _to_hit(fields: dict, c: Candidate, request: SearchRequest) -> Hit:
     en = request.locale == "en" and fields.get("name_en")
     summary_en = request.locale == "en" and fields.get("summary_en")
     hit = Hit(
-        id=int(fields["id"]), key=fields["key"],
-        name=fields["name_en"] if en else fields["name_nl"], name_lang="en" if en else "nl",
+        id=int(fields["id"]),
+        key=fields["key"],
+        name=fields["name_en"] if en else fields["name_nl"],
+        name_lang="en" if en else "nl",
         summary=fields["summary_en"] if summary_en else fields["summary_nl"],
         summary_lang="en" if summary_en else "nl",
-        organisation=fields["org"], kinds=fields["kinds"].split(), domains=fields["domains"].split(),
-        access=fields["access"].split(), cost=fields["cost"], status=fields["status"],
+        organisation=fields["org"],
+        kinds=fields["kinds"].split(),
+        domains=fields["domains"].split(),
+        access=fields["access"].split(),
+        cost=fields["cost"],
+        status=fields["status"],
         waiting_weeks=None if fields["waiting_weeks"] < 0 else fields["waiting_weeks"],
-        locations=fields["locations"] or [], serves=fields["serves"].split(), score=c.score,
-        distance_m=c.distance_m, serves_here=c.serves_here, professionals_only=c.row.professionals_only,
-        freshness=c.row.freshness, nearest=c.nearest or ((fields["locations"] or [None])[0]))
+        locations=fields["locations"] or [],
+        serves=fields["serves"].split(),
+        score=c.score,
+        distance_m=c.distance_m,
+        serves_here=c.serves_here,
+        professionals_only=c.row.professionals_only,
+        freshness=c.row.freshness,
+        nearest=c.nearest or ((fields["locations"] or [None])[0]),
+    )
     return hit
 
 
@@ -434,8 +476,9 @@ def _rank(candidates: list[Candidate], request: SearchRequest, interpretation) -
     # An entry nobody has checked for long (freshness stage "demoted") comes after
     # every checked one that matched; the page says why. Crisis services still lead below.
     candidates.sort(key=lambda c: (-c.score, c.row.key))
-    candidates[:] = (nearer_first_among_equals([c for c in candidates if c.row.freshness != "demoted"])
-                     + nearer_first_among_equals([c for c in candidates if c.row.freshness == "demoted"]))
+    candidates[:] = nearer_first_among_equals(
+        [c for c in candidates if c.row.freshness != "demoted"]
+    ) + nearer_first_among_equals([c for c in candidates if c.row.freshness == "demoted"])
     if request.crisis:
         # Safety first: the crisis services before everything else, in their order.
         candidates.sort(key=lambda c: not is_crisis_service(c.row.kinds, c.row.direct_needs))
@@ -462,8 +505,14 @@ def nearer_first_among_equals(ranked: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _explain(session: Session, index: SearchIndex, hits: list[Hit], shown: list[Candidate],
-             interpretation: Interpretation | None, request: SearchRequest) -> None:
+def _explain(
+    session: Session,
+    index: SearchIndex,
+    hits: list[Hit],
+    shown: list[Candidate],
+    interpretation: Interpretation | None,
+    request: SearchRequest,
+) -> None:
     """Why each shown hit is there: the needs (asked in words or as a filter) and
     kinds it answers, and the person's words its text really holds (:mod:`.mentions`)."""
     need_codes = list(interpretation.need_codes) if interpretation is not None else []
@@ -499,27 +548,40 @@ def _service_texts(session: Session, ids: list[int]) -> dict[int, ServiceText]:
     """The texts a service's page shows (both languages), for the hits shown."""
     if not ids:
         return {}
-    rows = session.execute(select(Service.id, Service.name, Service.summary, Service.description,
-                                  Service.translations, Organisation.name)
-                           .join(Organisation).where(Service.id.in_(ids)))
+    rows = session.execute(
+        select(Service.id, Service.name, Service.summary, Service.description, Service.translations, Organisation.name)
+        .join(Organisation)
+        .where(Service.id.in_(ids))
+    )
     found = {}
     for sid, name, summary, description, translations, org in rows:
         en = (translations or {}).get("en") or {}
-        found[sid] = ServiceText((name, summary, description or "", org),
-                                 (en.get("name") or "", en.get("summary") or "", en.get("description") or ""))
+        found[sid] = ServiceText(
+            (name, summary, description or "", org),
+            (en.get("name") or "", en.get("summary") or "", en.get("description") or ""),
+        )
     return found
 
 
-def _open_filter(session: Session, candidates: list[Candidate],
-                 request: SearchRequest) -> tuple[list[Candidate], dict[int, Service]]:
+def _open_filter(
+    session: Session, candidates: list[Candidate], request: SearchRequest
+) -> tuple[list[Candidate], dict[int, Service]]:
     """The candidates open now (or today), and the services read to tell."""
     now = request.now or datetime.now()
     ids = [c.row.id for c in candidates]
     services = {}
     for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        services.update({s.id: s for s in session.scalars(select(Service).where(Service.id.in_(chunk)).options(
-            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))})
+        chunk = ids[i : i + 900]
+        services.update(
+            {
+                s.id: s
+                for s in session.scalars(
+                    select(Service)
+                    .where(Service.id.in_(chunk))
+                    .options(selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))
+                )
+            }
+        )
     keep = []
     for c in candidates:
         svc = services.get(c.row.id)

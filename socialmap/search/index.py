@@ -5,6 +5,7 @@ The index is derived from the database: it is written only after a commit
 (see :mod:`socialmap.search.indexer`) or rebuilt whole by ``search reindex``,
 and never read to decide what to write to the database.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-import socialmap.catalogue.models
+import socialmap.catalogue.models  # noqa: F401  (registers the tables a worker process maps)
 from socialmap.db import engine_options, prepare_engine
 from socialmap.search.analysis import dutch_analyzer, edit_distance, english_analyzer, lemma, lexicon, typo_allowance
 from socialmap.search.documents import build_documents
@@ -43,33 +44,61 @@ def make_schema() -> Schema:
     nl, en = dutch_analyzer(), english_analyzer()
     kw = dict(scorable=False, commas=False, lowercase=False)
     return Schema(
-        id=ID(stored=True, unique=True), key=ID(stored=True),
+        id=ID(stored=True, unique=True),
+        key=ID(stored=True),
         # Names weigh more than other text, but not so much that a generic word
         # in a name ("hulp", "werk") outweighs the specific word of a query.
         name_nl=TEXT(analyzer=nl, stored=True, field_boost=2.0),
         name_en=TEXT(analyzer=en, stored=True, field_boost=2.0),
-        text_nl=TEXT(analyzer=nl), text_en=TEXT(analyzer=en),
-        summary_nl=STORED, summary_en=STORED, org=STORED,
-        needs=KEYWORD(stored=True, **kw), direct_needs=STORED, kinds=KEYWORD(stored=True, **kw),
+        text_nl=TEXT(analyzer=nl),
+        text_en=TEXT(analyzer=en),
+        summary_nl=STORED,
+        summary_en=STORED,
+        org=STORED,
+        needs=KEYWORD(stored=True, **kw),
+        direct_needs=STORED,
+        kinds=KEYWORD(stored=True, **kw),
         # The needs a service is tagged with, without their ancestors: a service
         # tagged only "fin" is found (lower) for "fin.debt"; one tagged "fin.worries" is not.
         tagged=KEYWORD(**kw),
         # The needs (with ancestors) and kinds the service's own text names: found
         # by need in a catalogue nobody tagged, lower than by a tag.
-        named_needs=KEYWORD(**kw), named_kinds=KEYWORD(**kw),
-        domains=KEYWORD(stored=True, **kw), access=KEYWORD(stored=True, **kw),
-        formats=KEYWORD(stored=True, **kw), languages=KEYWORD(stored=True, **kw),
+        named_needs=KEYWORD(**kw),
+        named_kinds=KEYWORD(**kw),
+        domains=KEYWORD(stored=True, **kw),
+        access=KEYWORD(stored=True, **kw),
+        formats=KEYWORD(stored=True, **kw),
+        languages=KEYWORD(stored=True, **kw),
         held_in=KEYWORD(stored=True, **kw),
-        groups=KEYWORD(stored=True, **kw), serves=KEYWORD(stored=True, **kw),
+        groups=KEYWORD(stored=True, **kw),
+        serves=KEYWORD(stored=True, **kw),
         professionals_only=BOOLEAN(stored=True),
-        cost=ID(stored=True), status=ID(stored=True), freshness=ID(stored=True),
-        min_age=NUMERIC(stored=True), max_age=NUMERIC(stored=True),
-        waiting_weeks=NUMERIC(stored=True, signed=True), open_24_7=BOOLEAN(stored=True),
-        has_en=BOOLEAN(stored=True), locations=STORED, checksum=STORED,
+        cost=ID(stored=True),
+        status=ID(stored=True),
+        freshness=ID(stored=True),
+        min_age=NUMERIC(stored=True),
+        max_age=NUMERIC(stored=True),
+        waiting_weeks=NUMERIC(stored=True, signed=True),
+        open_24_7=BOOLEAN(stored=True),
+        has_en=BOOLEAN(stored=True),
+        locations=STORED,
+        checksum=STORED,
     )
 
 
-KEYWORD_FIELDS = ("needs", "kinds", "named_needs", "named_kinds", "domains", "access", "formats", "languages", "held_in", "groups", "serves")
+KEYWORD_FIELDS = (
+    "needs",
+    "kinds",
+    "named_needs",
+    "named_kinds",
+    "domains",
+    "access",
+    "formats",
+    "languages",
+    "held_in",
+    "groups",
+    "serves",
+)
 
 
 DOC_ONLY = ("shard", "description_nl", "description_en")
@@ -107,11 +136,20 @@ class Row:
 
 
 def _row(fields: dict) -> Row:
-    return Row(int(fields["id"]), fields["key"], frozenset(fields["serves"].split()), fields["locations"] or [],
-               frozenset(fields["needs"].split()), tuple(fields["direct_needs"] or ()),
-               tuple(fields["kinds"].split()), tuple(fields["domains"].split()), fields["status"],
-               bool(fields["professionals_only"]), frozenset(fields["held_in"].split()),
-               fields.get("freshness") or "current")
+    return Row(
+        int(fields["id"]),
+        fields["key"],
+        frozenset(fields["serves"].split()),
+        fields["locations"] or [],
+        frozenset(fields["needs"].split()),
+        tuple(fields["direct_needs"] or ()),
+        tuple(fields["kinds"].split()),
+        tuple(fields["domains"].split()),
+        fields["status"],
+        bool(fields["professionals_only"]),
+        frozenset(fields["held_in"].split()),
+        fields.get("freshness") or "current",
+    )
 
 
 TEXT_FIELDS = ("name_nl", "text_nl", "name_en", "text_en")
@@ -301,8 +339,7 @@ class SearchIndex:
         """Indexed terms within the typo allowance of ``term`` (same first letter)."""
         limit = typo_allowance(term)
         bucket = self._vocab()[1].get(term[:1], ())
-        return sorted(t for t in bucket if abs(len(t) - len(term)) <= limit
-                      and edit_distance(term, t, limit) <= limit)
+        return sorted(t for t in bucket if abs(len(t) - len(term)) <= limit and edit_distance(term, t, limit) <= limit)
 
     def _vocab(self) -> tuple[frozenset[str], dict[str, set[str]]]:
         manifest = self.manifest()
@@ -345,8 +382,7 @@ class SearchIndex:
         (the groups never share a shard)."""
         staging = self._staging()
         with ProcessPoolExecutor(len(groups)) as pool:
-            parts = list(pool.map(_build_and_write, [database_url] * len(groups), groups,
-                                  [str(staging)] * len(groups)))
+            parts = list(pool.map(_build_and_write, [database_url] * len(groups), groups, [str(staging)] * len(groups)))
         mapping = {sid: shard for part in parts for sid, shard in part.items()}
         return self._swap_in(staging, mapping, fingerprint)
 
@@ -423,8 +459,9 @@ class SearchIndex:
 def _build_and_write(database_url: str, service_ids: list[int], directory: str) -> dict[str, str]:
     """In a worker process: build the documents of these services from the
     database and write their shards. Returns service id -> shard."""
-    engine = create_engine(database_url, **engine_options(
-        database_url, os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite")))
+    engine = create_engine(
+        database_url, **engine_options(database_url, os.environ.get("SPATIALITE_LIBRARY_PATH", "mod_spatialite"))
+    )
     prepare_engine(engine)
     try:
         with Session(engine) as session:
@@ -459,5 +496,3 @@ def index_at(directory: str | os.PathLike) -> SearchIndex:
         if key not in _registry:
             _registry[key] = SearchIndex(key)
         return _registry[key]
-
-

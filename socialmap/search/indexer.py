@@ -14,6 +14,7 @@ Two cases are not done in the committing request:
 * a load that rebuilds the index itself right after (``demo setup``) says so
   with :func:`reindex_follows`, and no document is built twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,10 @@ CHILDREN = (ServiceFacet, Contact, ScheduleRule, ScheduleException)
 def db_fingerprint(session: Session) -> list:
     """A cheap summary of the catalogue, to notice an index that fell behind."""
     count, max_id, max_updated = session.execute(
-        select(func.count(Service.id), func.max(Service.id), func.max(Service.updated_at))
-        .where(Service.status != "ended")).one()
+        select(func.count(Service.id), func.max(Service.id), func.max(Service.updated_at)).where(
+            Service.status != "ended"
+        )
+    ).one()
     return [count, max_id, str(max_updated) if max_updated else None]
 
 
@@ -78,8 +81,9 @@ def reindex_follows(session: Session) -> None:
 
 
 def _record(session: Session, _flush_context) -> None:
-    changed = session.info.setdefault(CHANGED, {"services": set(), "orgs": set(), "locations": set(),
-                                                "deleted": set(), "needs": False})
+    changed = session.info.setdefault(
+        CHANGED, {"services": set(), "orgs": set(), "locations": set(), "deleted": set(), "needs": False}
+    )
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Service):
             (changed["deleted"] if obj in session.deleted else changed["services"]).add(obj.id)
@@ -112,8 +116,11 @@ def _prepare(session: Session) -> None:
     if changed["orgs"]:
         ids.update(session.scalars(select(Service.id).where(Service.organisation_id.in_(changed["orgs"]))))
     if changed["locations"]:
-        ids.update(session.scalars(select(service_location.c.service_id)
-                                   .where(service_location.c.location_id.in_(changed["locations"]))))
+        ids.update(
+            session.scalars(
+                select(service_location.c.service_id).where(service_location.c.location_id.in_(changed["locations"]))
+            )
+        )
     deleted = {str(i) for i in changed["deleted"] if i is not None}
     if not ids and not deleted:
         return
@@ -127,6 +134,7 @@ def _prepare(session: Session) -> None:
             index.apply(docs, sorted(deleted), fingerprint)
         except Exception:  # the database is right; the index can be rebuilt
             log.exception("search index update failed; run `flask --app socialmap search reindex`")
+
     after_commit(session, apply)
 
 
@@ -149,6 +157,7 @@ def _rebuild_later(index: SearchIndex):
             threading.Thread(target=rebuild, name="search-rebuild", daemon=True).start()
         else:
             rebuild()
+
     return queued
 
 
@@ -173,8 +182,9 @@ def shard_assignment(session: Session) -> dict[int, str]:
     tree = area_tree(session)
     areas: dict[int, list[int]] = defaultdict(list)
     live = select(Service.id).where(Service.status != "ended")
-    for sid, area_id in session.execute(select(service_area.c.service_id, service_area.c.area_id)
-                                        .where(service_area.c.service_id.in_(live))):
+    for sid, area_id in session.execute(
+        select(service_area.c.service_id, service_area.c.area_id).where(service_area.c.service_id.in_(live))
+    ):
         areas[sid].append(area_id)
     return {sid: shard_for(areas.get(sid, []), tree) for sid in session.scalars(live)}
 
@@ -197,11 +207,22 @@ def check(session: Session, index: SearchIndex) -> dict:
     stored = index.stored() if index.exists() else {}
     missing = sorted(set(docs) - set(stored), key=int)
     extra = sorted(set(stored) - set(docs), key=int)
-    different = sorted((i for i in set(docs) & set(stored)
-                        if docs[i]["checksum"] != stored[i].get("checksum")
-                        or docs[i]["shard"] != stored[i]["shard"]), key=int)
-    return {"database": len(docs), "index": len(stored), "missing": missing, "extra": extra,
-            "different": different, "ok": index.exists() and not (missing or extra or different)}
+    different = sorted(
+        (
+            i
+            for i in set(docs) & set(stored)
+            if docs[i]["checksum"] != stored[i].get("checksum") or docs[i]["shard"] != stored[i]["shard"]
+        ),
+        key=int,
+    )
+    return {
+        "database": len(docs),
+        "index": len(stored),
+        "missing": missing,
+        "extra": extra,
+        "different": different,
+        "ok": index.exists() and not (missing or extra or different),
+    }
 
 
 def health(session: Session, index: SearchIndex) -> tuple[str, str | None]:

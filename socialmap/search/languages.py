@@ -8,6 +8,7 @@ when its name (Dutch or English) names one of its languages other than
 Dutch. Names come from Babel's language names in Dutch and English, so the
 index and the queries read them alike.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

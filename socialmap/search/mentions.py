@@ -14,6 +14,7 @@ it, analysed as the index analyses it:
 Words the text does not hold are not claimed, even when the service matched
 through the need taxonomy (that reason is given as the need).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -96,8 +97,11 @@ class ServiceText:
                 continue
             words = self.en if lang == "en" else self.nl
             # a term, or a phrase (a tuple of terms) whose every word the text holds
-            shown = (" ".join(words[t] for t in term) if all(t in words for t in term) else None) \
-                if isinstance(term, tuple) else words.get(term)
+            shown = (
+                (" ".join(words[t] for t in term) if all(t in words for t in term) else None)
+                if isinstance(term, tuple)
+                else words.get(term)
+            )
             if shown and shown not in found:
                 found.append(shown)
         return found[:limit]

@@ -6,11 +6,14 @@ need codes (fin.worries, fin.debt, mental.grief) and service kinds
 matches when each of its terms is in the query, allowing typing errors on
 longer words. Used by the search and by the route finder.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from socialmap.catalogue.kinds import service_kinds
 from socialmap.catalogue.models import NeedTerm
@@ -76,7 +79,7 @@ class Interpretation:
         return sorted(self.kinds, key=lambda c: -self.kinds[c].weight)
 
 
-def _phrases_of(code: str, label: dict, synonyms: dict) -> list[Phrase]:
+def _phrases_of(code: str, label: dict[str, Any], synonyms: dict[str, Any]) -> list[Phrase]:
     found = []
     for lang, text in (label or {}).items():
         found.append((lang, text))
@@ -93,7 +96,11 @@ def _phrases_of(code: str, label: dict, synonyms: dict) -> list[Phrase]:
 class NeedMatcher:
     """Matches query text against need and kind phrases (built once per taxonomy)."""
 
-    def __init__(self, need_rows: list[tuple[str, dict, dict]], kind_rows: list[tuple[str, dict, dict]]):
+    def __init__(
+        self,
+        need_rows: list[tuple[str, dict[str, Any], dict[str, Any]]],
+        kind_rows: list[tuple[str, dict[str, Any], dict[str, Any]]],
+    ) -> None:
         self.need_phrases = [p for row in need_rows for p in _phrases_of(*row)]
         self.kind_phrases = [p for row in kind_rows for p in _phrases_of(*row)]
         vocabulary: dict[str, set[str]] = {}
@@ -161,7 +168,7 @@ class NeedMatcher:
                         if p.lang != lang or p.code in found:
                             continue
                         reach = len(p.terms) + 1
-                        near = set().union(*seen[max(0, i - reach):i + reach + 1]) if len(p.terms) > 1 else seen[i]
+                        near = set().union(*seen[max(0, i - reach) : i + reach + 1]) if len(p.terms) > 1 else seen[i]
                         if all(t in near for t in p.terms):
                             found.add(p.code)
         return needs, kinds
@@ -170,8 +177,11 @@ class NeedMatcher:
         """(language, terms) of every phrase of a need or kind and of the needs
         under it: what :meth:`named_in_text` may have found in a text, to say
         why a service that is not tagged was found."""
-        return {(p.lang, p.terms) for p in self.need_phrases + self.kind_phrases
-                if p.code == code or p.code.startswith(code + ".")}
+        return {
+            (p.lang, p.terms)
+            for p in self.need_phrases + self.kind_phrases
+            if p.code == code or p.code.startswith(code + ".")
+        }
 
     def words_of(self, code: str) -> set[tuple[str, str]]:
         """(language, term) of the one-word label and synonyms of a need or kind."""
@@ -212,8 +222,7 @@ class NeedMatcher:
         return whole, parts - whole
 
     def _is_word(self, word: str, stems: set[str]) -> bool:
-        return (any(t in self._vocabulary.get(t[:2], ()) for t in stems)
-                or zipf(word) >= REAL_WORD_ZIPF)
+        return any(t in self._vocabulary.get(t[:2], ()) for t in stems) or zipf(word) >= REAL_WORD_ZIPF
 
     def query_terms(self, text: str) -> frozenset[str]:
         """Every term the query may mean: words, compound parts, typo corrections."""
@@ -251,8 +260,11 @@ class NeedMatcher:
         whole_terms = frozenset(w for whole, _ in split.values() for w in whole)
         needs = self._match(self._need_index, whole_terms)
         kinds = self._match(self._kind_index, whole_terms)
-        explained = {t for t, (whole, _) in split.items()
-                     if any(set(p.terms) & whole for p in self._matched_phrases(whole_terms))}
+        explained = {
+            t
+            for t, (whole, _) in split.items()
+            if any(set(p.terms) & whole for p in self._matched_phrases(whole_terms))
+        }
         extra = frozenset(p for t, (_, parts) in split.items() if t not in explained for p in parts)
         if extra:
             for code, m in self._match(self._need_index, whole_terms | extra).items():
@@ -267,8 +279,13 @@ class NeedMatcher:
         return Interpretation(needs, kinds, all_terms, text, phrase_words)
 
     def _matched_phrases(self, qterms: frozenset[str]) -> list[Phrase]:
-        return [p for index in (self._need_index, self._kind_index) for t in qterms
-                for p in index.get(t, ()) if all(x in qterms for x in p.terms)]
+        return [
+            p
+            for index in (self._need_index, self._kind_index)
+            for t in qterms
+            for p in index.get(t, ())
+            if all(x in qterms for x in p.terms)
+        ]
 
     @staticmethod
     def _match(index: dict[str, list[Phrase]], qterms: frozenset[str]) -> dict[str, Match]:
@@ -282,17 +299,19 @@ class NeedMatcher:
         return matches
 
 
-def build_matcher(session) -> NeedMatcher:
+def build_matcher(session: Session) -> NeedMatcher:
     rows = []
     for need in session.scalars(select(NeedTerm).order_by(NeedTerm.position)):
-        label = {"nl": need.label, **{lang: t.get("label") for lang, t in (need.translations or {}).items()
-                                       if t.get("label")}}
+        label = {
+            "nl": need.label,
+            **{lang: t.get("label") for lang, t in (need.translations or {}).items() if t.get("label")},
+        }
         rows.append((need.code, label, need.synonyms or {}))
     kinds = [(code, k.get("label") or {}, k.get("synonyms") or {}) for code, k in service_kinds().items()]
     return NeedMatcher(rows, kinds)
 
 
-def matcher_for(session) -> NeedMatcher:
+def matcher_for(session: Session) -> NeedMatcher:
     """The matcher for this database, rebuilt when the taxonomy's stamp changes
     (:mod:`socialmap.revision`: any edit, in any process)."""
     return kept(session, "needs", lambda: build_matcher(session), "matcher")

@@ -19,6 +19,7 @@ Who is looking is not a parameter: :func:`parse` asks
 :func:`socialmap.routes.access.viewer_is_professional` (professionals also
 find services meant only for them), so the page, its map and the API agree.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,23 @@ MAX_TEXT = 200
 
 # The search's parameters: this module reads them all; links keep only these
 # (anything else in a query string is not carried on).
-SEARCH_PARAMS = ("q", "where", "lat", "lon", "radius", "domain", "need", "access", "cost", "language",
-                 "format", "age", "open", "page", "per_page")
+SEARCH_PARAMS = (
+    "q",
+    "where",
+    "lat",
+    "lon",
+    "radius",
+    "domain",
+    "need",
+    "access",
+    "cost",
+    "language",
+    "format",
+    "age",
+    "open",
+    "page",
+    "per_page",
+)
 LIST_PARAMS = ("domain", "need", "language", "format")
 
 
@@ -122,10 +138,16 @@ def parse(args: MultiDict, session: Session, locale: str) -> ParsedSearch:
     if cost not in ("", "free"):
         raise ParamError("cost", _("alleen 'free' (gratis) is mogelijk"))
     filters = Filters(
-        domains=_codes(args, "domain", voc.DOMAINS), needs=_codes(args, "need", need_codes),
-        open_access=access == "open", free=cost == "free",
-        languages=_codes(args, "language", voc.LANGUAGES), formats=_codes(args, "format", voc.FORMATS),
-        age=_int(args, "age", 0, 120, None), open_now=open_value == "now", open_today=open_value == "today")
+        domains=_codes(args, "domain", voc.DOMAINS),
+        needs=_codes(args, "need", need_codes),
+        open_access=access == "open",
+        free=cost == "free",
+        languages=_codes(args, "language", voc.LANGUAGES),
+        formats=_codes(args, "format", voc.FORMATS),
+        age=_int(args, "age", 0, 120, None),
+        open_now=open_value == "now",
+        open_today=open_value == "today",
+    )
 
     radius_km = _int(args, "radius", 1, 25, DEFAULT_RADIUS // 1000)
     if radius_km * 1000 not in RADII:
@@ -141,10 +163,23 @@ def parse(args: MultiDict, session: Session, locale: str) -> ParsedSearch:
     elif where:
         place = resolve(session, where)
         if place is None:
-            raise ParamError("where", _("we kennen de plaats '%(where)s' niet; probeer een postcode van 4 "
-                                        "cijfers of de naam van uw buurt", where=where))
-    request = SearchRequest(text=text, filters=filters, place=place, radius_m=radius_km * 1000,
-                            page=_int(args, "page", 1, 10_000, 1), per_page=_int(args, "per_page", 1, 100, 20),
-                            locale=locale, now=local_now(), professional=viewer.viewer_is_professional(),
-                            crisis=bool((signal := detect(text)) and signal.is_crisis))
+            raise ParamError(
+                "where",
+                _(
+                    "we kennen de plaats '%(where)s' niet; probeer een postcode van 4 cijfers of de naam van uw buurt",
+                    where=where,
+                ),
+            )
+    request = SearchRequest(
+        text=text,
+        filters=filters,
+        place=place,
+        radius_m=radius_km * 1000,
+        page=_int(args, "page", 1, 10_000, 1),
+        per_page=_int(args, "per_page", 1, 100, 20),
+        locale=locale,
+        now=local_now(),
+        professional=viewer.viewer_is_professional(),
+        crisis=bool((signal := detect(text)) and signal.is_crisis),
+    )
     return ParsedSearch(request, where)

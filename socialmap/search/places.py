@@ -4,6 +4,7 @@ Postcodes resolve to their centroid (data/postcodes/pc4_centroids.csv), and
 every point to the buurt that contains it, so ranking can ask "does this
 service serve the person's buurt?".
 """
+
 from __future__ import annotations
 
 import csv
@@ -78,8 +79,17 @@ def place_at(session: Session, lon: float, lat: float, kind: str = "point", labe
             # Outside the mapped region: only what serves the whole country serves it.
             return Place(kind, label or f"{lat:.4f}, {lon:.4f}", lon, lat, serving_codes=("NL",))
         tree = area_tree(session)
-        return Place(kind, label or tree.name[municipality[0]], lon, lat, None, None, None, municipality[1],
-                     tuple(tree.ancestor_codes(municipality[0])))
+        return Place(
+            kind,
+            label or tree.name[municipality[0]],
+            lon,
+            lat,
+            None,
+            None,
+            None,
+            municipality[1],
+            tuple(tree.ancestor_codes(municipality[0])),
+        )
     tree = area_tree(session)
     codes = tuple(tree.ancestor_codes(ref[0]))
     municipality = tree.municipality_of(ref[0])
@@ -92,9 +102,11 @@ def municipality_ref_at(session: Session, lon: float, lat: float) -> tuple[int, 
     pt = geo.sql_point(lon, lat)
     row = session.execute(
         select(AreaUnit.id, AreaUnit.code)
-        .where(AreaUnit.level.concat("") == "municipality",
-               geo.index_filter("area_unit", "geom", AreaUnit.id, pt, queries.dialect(session), AreaUnit.geom),
-               func.ST_Contains(AreaUnit.geom, pt))
+        .where(
+            AreaUnit.level.concat("") == "municipality",
+            geo.index_filter("area_unit", "geom", AreaUnit.id, pt, queries.dialect(session), AreaUnit.geom),
+            func.ST_Contains(AreaUnit.geom, pt),
+        )
         .limit(1)
     ).first()
     return (row[0], row[1]) if row else None
@@ -121,8 +133,18 @@ def resolve(session: Session, text: str) -> Place | None:
     municipality, codes = _serving(session, area)
     # A wijk, stadsdeel or municipality: serving codes are the area and its
     # ancestors; the ranking treats services serving any area inside it as local too.
-    return Place("area", area.name, point.x if point else 0.0, point.y if point else 0.0, None, None,
-                 area.code, municipality, codes, area_tree(session).codes_under(area.id))
+    return Place(
+        "area",
+        area.name,
+        point.x if point else 0.0,
+        point.y if point else 0.0,
+        None,
+        None,
+        area.code,
+        municipality,
+        codes,
+        area_tree(session).codes_under(area.id),
+    )
 
 
 # The levels a place can be named at, the smallest first.
@@ -135,9 +157,12 @@ def find_area(session: Session, name: str) -> AreaUnit | None:
     name = name.strip()
     if not name:
         return None
-    found = session.scalars(select(AreaUnit).where(
-        or_(AreaUnit.code == name.upper(), func.lower(AreaUnit.name) == name.lower()),
-        AreaUnit.level.in_(tuple(LEVEL_ORDER)))).all()
+    found = session.scalars(
+        select(AreaUnit).where(
+            or_(AreaUnit.code == name.upper(), func.lower(AreaUnit.name) == name.lower()),
+            AreaUnit.level.in_(tuple(LEVEL_ORDER)),
+        )
+    ).all()
     order = LEVEL_ORDER
     return min(found, key=lambda a: order[a.level]) if found else None
 
@@ -148,14 +173,24 @@ def suggest(session: Session, prefix: str, limit: int = 8) -> list[AreaUnit]:
     if len(prefix) < 2:
         return []
     levels = tuple(LEVEL_ORDER)
-    starts = session.scalars(select(AreaUnit).where(
-        func.lower(AreaUnit.name).like(f"{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels))
-        .order_by(AreaUnit.name).limit(limit)).all()
+    starts = session.scalars(
+        select(AreaUnit)
+        .where(func.lower(AreaUnit.name).like(f"{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels))
+        .order_by(AreaUnit.name)
+        .limit(limit)
+    ).all()
     if len(starts) >= limit:
         return list(starts)
-    contains = session.scalars(select(AreaUnit).where(
-        func.lower(AreaUnit.name).like(f"%{_escape(prefix)}%", escape="\\"), AreaUnit.level.in_(levels),
-        AreaUnit.id.notin_([a.id for a in starts] or [-1])).order_by(AreaUnit.name).limit(limit - len(starts))).all()
+    contains = session.scalars(
+        select(AreaUnit)
+        .where(
+            func.lower(AreaUnit.name).like(f"%{_escape(prefix)}%", escape="\\"),
+            AreaUnit.level.in_(levels),
+            AreaUnit.id.notin_([a.id for a in starts] or [-1]),
+        )
+        .order_by(AreaUnit.name)
+        .limit(limit - len(starts))
+    ).all()
     return list(starts) + list(contains)
 
 

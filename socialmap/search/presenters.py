@@ -2,6 +2,7 @@
 and the JSON API, and the search form with links that keep the search
 (:class:`SearchPage`, also the home page's form). Reads the engine's output;
 never changes what it found."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -47,8 +48,9 @@ def area_names(session: Session, codes: Iterable[str]) -> dict[str, AreaName]:
         return {}
     found = {}
     for i in range(0, len(wanted), 900):
-        for code, name, level in session.execute(select(AreaUnit.code, AreaUnit.name, AreaUnit.level)
-                                                 .where(AreaUnit.code.in_(wanted[i:i + 900]))):
+        for code, name, level in session.execute(
+            select(AreaUnit.code, AreaUnit.name, AreaUnit.level).where(AreaUnit.code.in_(wanted[i : i + 900]))
+        ):
             found[code] = AreaName(code, name, level)
     return found
 
@@ -71,8 +73,11 @@ def served_text(codes: Iterable[str], names: dict[str, AreaName], at_most: int =
             parts.append(area.name)
     if len(parts) > at_most + 1:
         more = len(parts) - at_most
-        return ", ".join(parts[:at_most]) + " " + ngettext("en nog %(num)d ander gebied",
-                                                           "en nog %(num)d andere gebieden", more)
+        return (
+            ", ".join(parts[:at_most])
+            + " "
+            + ngettext("en nog %(num)d ander gebied", "en nog %(num)d andere gebieden", more)
+        )
     return ", ".join(parts)
 
 
@@ -103,8 +108,9 @@ class OpenState:
     at: str  # HH:MM
 
 
-def open_states(session: Session, service_ids: list[int], now: datetime,
-                read: dict | None = None) -> dict[int, OpenState]:
+def open_states(
+    session: Session, service_ids: list[int], now: datetime, read: dict | None = None
+) -> dict[int, OpenState]:
     """For the services shown: open now (until when), or opening later today.
     ``read``: services already read with their schedules (SearchResponse.scheduled)."""
     if not service_ids:
@@ -112,8 +118,16 @@ def open_states(session: Session, service_ids: list[int], now: datetime,
     loaded = {sid: (read or {})[sid] for sid in service_ids if sid in (read or {})}
     rest = [sid for sid in service_ids if sid not in loaded]
     if rest:
-        loaded.update({svc.id: svc for svc in session.scalars(select(Service).where(Service.id.in_(rest)).options(
-            selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions)))})
+        loaded.update(
+            {
+                svc.id: svc
+                for svc in session.scalars(
+                    select(Service)
+                    .where(Service.id.in_(rest))
+                    .options(selectinload(Service.schedule_rules), selectinload(Service.schedule_exceptions))
+                )
+            }
+        )
     states = {}
     for svc in loaded.values():
         spans = schedule.spans_on(svc, now.date())
@@ -132,6 +146,7 @@ def open_access(hit) -> bool:
 
 # --- links that keep the search ------------------------------------------------
 
+
 def changed(args: MultiDict, keep_page: bool = False, **changes) -> MultiDict:
     """``args`` with some parameters replaced (a list), set (a string) or removed
     (None). A change of criteria starts again at page 1."""
@@ -142,7 +157,7 @@ def changed(args: MultiDict, keep_page: bool = False, **changes) -> MultiDict:
         new.poplist(name)
         if value is None or value == "" or value == []:
             continue
-        for v in (value if isinstance(value, list | tuple) else [value]):
+        for v in value if isinstance(value, list | tuple) else [value]:
             new.add(name, str(v))
     return new
 
@@ -159,6 +174,7 @@ def url(endpoint: str, args: MultiDict, **values) -> str:
 
 
 # --- the search form and its links ----------------------------------------------
+
 
 class SearchPage:
     """What the template needs to redraw the form and make links that keep the search."""
@@ -231,8 +247,7 @@ class SearchPage:
         return found
 
     def clear_filters_url(self) -> str:
-        return self.url(domain=None, need=None, access=None, cost=None, language=None, format=None, age=None,
-                        open=None)
+        return self.url(domain=None, need=None, access=None, cost=None, language=None, format=None, age=None, open=None)
 
     def pages(self, current: int, last: int) -> list[int | None]:
         """Page numbers to link, None for a gap: 1 … 4 5 [6] 7 8 … 20."""

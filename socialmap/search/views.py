@@ -1,5 +1,6 @@
 """The public search page: the form, the results as a list (complete without
 JavaScript), filters as links and a form, pages, and a map of the results."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -30,9 +31,16 @@ def results():
     if response.index_missing:
         return render_template("search/results.html", page=page, error=None, response=response), 503
     return render_template(
-        "search/results.html", page=page, error=None, response=response, parsed=found.parsed,
+        "search/results.html",
+        page=page,
+        error=None,
+        response=response,
+        parsed=found.parsed,
         area_names=found.area_names,
-        open_states=search_presenters.open_states(db.session, [h.id for h in response.hits],
-                                                  found.parsed.request.now, response.scheduled),
-        map_script=url_for("maps.results_script",
-                           **{k: found.args.getlist(k) for k in found.args if k not in ("page", "per_page")}))
+        open_states=search_presenters.open_states(
+            db.session, [h.id for h in response.hits], found.parsed.request.now, response.scheduled
+        ),
+        map_script=url_for(
+            "maps.results_script", **{k: found.args.getlist(k) for k in found.args if k not in ("page", "per_page")}
+        ),
+    )

@@ -13,6 +13,7 @@ Map tiles come from the app itself (``/kaart/leeg/...``) while the tests run:
 there is no network here, and the Content-Security-Policy stays as strict as
 in production (a relative tile URL adds no origin to ``img-src``).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,16 @@ import os
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
 LOCAL_TILES = "/kaart/leeg/{z}/{x}/{y}.png"
 PHONE = 375
 DESKTOP = 1280
@@ -58,16 +67,21 @@ def open_page(browser, live_server):
     contexts = []
 
     def open_(path: str = "/", width: int = DESKTOP, javascript: bool = True, locale: str = "nl-NL", **options):
-        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript,
-                                      locale=locale, **options)
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, java_script_enabled=javascript, locale=locale, **options
+        )
         contexts.append(context)
         page = context.new_page()
         page.problems = []
         page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
         # Leaflet cancels tile requests it no longer needs (net::ERR_ABORTED): not a problem.
-        page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "")
-                else page.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on(
+            "requestfailed",
+            lambda r: (
+                None if "ERR_ABORTED" in (r.failure or "") else page.problems.append(f"failed: {r.url} {r.failure}")
+            ),
+        )
         page.goto(live_server.url(path), wait_until="networkidle")
         return page
 

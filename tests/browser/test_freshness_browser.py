@@ -5,6 +5,7 @@ starts an update round; the organisation follows the link from the e-mail
 coordinator takes one field and leaves the other; the public page then shows
 the new value, checked today. A visitor reports a mistake on a phone. No
 serious or critical axe violations on the way."""
+
 from __future__ import annotations
 
 import re
@@ -87,8 +88,7 @@ def test_a_visitor_reports_a_mistake_without_an_account(open_page, live_server, 
 STALE_SERVICE = "c-lichtpunt-noord-basis-ggz"  # used by no other browser test
 
 
-def test_an_unchecked_entry_walks_the_stages_and_one_check_in_the_browser_brings_it_back(
-        open_page, live_server, axe):
+def test_an_unchecked_entry_walks_the_stages_and_one_check_in_the_browser_brings_it_back(open_page, live_server, axe):
     """The clock is simulated for this one entry on the real server's database
     (`flask freshness update --today ... --service ...`, as a daily timer runs it)."""
     from datetime import date, timedelta
@@ -114,5 +114,5 @@ def test_an_unchecked_entry_walks_the_stages_and_one_check_in_the_browser_brings
     assert axe(coordinator) == [] and no_overflow(coordinator)
     public = open_page(f"/dienst/{STALE_SERVICE}")
     text = public.locator("main").inner_text()
-    assert "Mogelijk verouderd" not in text, text[max(0, text.find("Mogelijk verouderd") - 300):][:600]
+    assert "Mogelijk verouderd" not in text, text[max(0, text.find("Mogelijk verouderd") - 300) :][:600]
     assert "telefonisch nagevraagd" in text

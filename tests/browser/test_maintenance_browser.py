@@ -4,6 +4,7 @@ service's opening hours, and meet a second editor who saved the same field
 meanwhile -- the conflict is shown side by side, nothing typed is lost, and
 both changes end up in the history. On a desktop and a phone, with no serious
 or critical axe violations."""
+
 from __future__ import annotations
 
 import os
@@ -100,17 +101,30 @@ def flask_cli(live_server, *args: str) -> str:
     env = {**os.environ, "SOCIALMAP_INSTANCE_DIR": str(live_server.instance)}
     for name in ("SOCIALMAP_DATABASE_URL", "SOCIALMAP_SEARCH_INDEX_DIR"):
         env.pop(name, None)
-    done = subprocess.run([str(PROJECT_ROOT / ".venv/bin/flask"), "--app", "socialmap", *args], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(PROJECT_ROOT / ".venv/bin/flask"), "--app", "socialmap", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 def test_an_invited_organisation_editors_change_waits_for_the_coordinator(open_page, live_server, axe):
-    made = flask_cli(live_server, "accounts", "create", "redacteur-vechtzicht", "--name", "Redacteur Vechtzicht",
-                     "--base-url", live_server.base)
-    flask_cli(live_server, "accounts", "grant", "redacteur-vechtzicht", "org_editor", "--organisation",
-              ORGANISATION)
+    made = flask_cli(
+        live_server,
+        "accounts",
+        "create",
+        "redacteur-vechtzicht",
+        "--name",
+        "Redacteur Vechtzicht",
+        "--base-url",
+        live_server.base,
+    )
+    flask_cli(live_server, "accounts", "grant", "redacteur-vechtzicht", "org_editor", "--organisation", ORGANISATION)
     link = re.search(r"(http\S+/beheer/uitnodiging\?t=\S+)", made).group(1)
     editor = open_page(link.removeprefix(live_server.base))
     assert axe(editor) == []
@@ -120,7 +134,9 @@ def test_an_invited_organisation_editors_change_waits_for_the_coordinator(open_p
         editor.click("form.stacked-form button")
     assert editor.url.endswith("/beheer/")
     editor.goto(live_server.url(f"/beheer/diensten/{OTHER_SERVICE}"), wait_until="networkidle")
-    editor.fill("#field-summary", "Behandeling bij ernstige psychische problemen. In de schoolvakanties alleen op dinsdag.")
+    editor.fill(
+        "#field-summary", "Behandeling bij ernstige psychische problemen. In de schoolvakanties alleen op dinsdag."
+    )
     with editor.expect_navigation():
         editor.click("form.edit-form button.button-primary")
     assert "voorstel" in editor.locator(".flash").inner_text()
@@ -131,7 +147,8 @@ def test_an_invited_organisation_editors_change_waits_for_the_coordinator(open_p
     coordinator.goto(live_server.url("/beheer/voorstellen"), wait_until="networkidle")
     # the editor's proposal (other journeys leave theirs too), its text editable before it is taken
     proposal = coordinator.locator("section.proposal").filter(
-        has=coordinator.locator("input[value*='In de schoolvakanties alleen op dinsdag.']"))
+        has=coordinator.locator("input[value*='In de schoolvakanties alleen op dinsdag.']")
+    )
     assert proposal.count() == 1
     assert axe(coordinator) == []
     with coordinator.expect_navigation():

@@ -1,5 +1,6 @@
 """The neighbourhood page in a browser: on a phone, with the keyboard, without
 JavaScript, on paper; no serious accessibility problems."""
+
 import pytest
 
 from tests.browser.conftest import PHONE

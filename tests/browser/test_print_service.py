@@ -1,14 +1,21 @@
 """The service print view on A4 (Chromium's own PDF printing): one page for a
 service with long texts, the QR code at the top beside the name; a very long
 service flows on to a second page without leaving the first one empty."""
+
 import re
 
 import pytest
 
 # Demo services with the most to say: long descriptions, opening hours with
 # meetings, several contacts, locations or served wijken.
-LONG_SERVICES = ["s-bt-centrum-west", "c-huisartsenpost-amstelstad-spoed", "s-sd-schuldhulp",
-                 "s-doco-amsterdam", "c-amstelstroom-crisisdienst", "c-kompas-jeugd-ggz-noord"]
+LONG_SERVICES = [
+    "s-bt-centrum-west",
+    "c-huisartsenpost-amstelstad-spoed",
+    "s-sd-schuldhulp",
+    "s-doco-amsterdam",
+    "c-amstelstroom-crisisdienst",
+    "c-kompas-jeugd-ggz-noord",
+]
 MM = 96 / 25.4  # CSS px per millimetre
 
 

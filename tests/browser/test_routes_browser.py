@@ -1,6 +1,7 @@
 """Referral routes in a real browser: the GP's journey from criteria to a printed
 route card, the route diagram, the card's print view -- in Dutch and English, on a
 desktop and a phone, with no serious or critical axe violations."""
+
 import re
 
 import pytest
@@ -8,10 +9,18 @@ import pytest
 from tests.browser.conftest import DESKTOP, PHONE
 
 JOURNEY = {
-    "nl": {"words": "geldzorgen en somber", "first": "Verkennend gesprek", "card_lang": "nl",
-           "card_title": "Uw volgende stap"},
-    "en": {"words": "money worries and feeling low", "first": "Exploratory conversation", "card_lang": "en",
-           "card_title": "Exploratory conversation"},
+    "nl": {
+        "words": "geldzorgen en somber",
+        "first": "Verkennend gesprek",
+        "card_lang": "nl",
+        "card_title": "Uw volgende stap",
+    },
+    "en": {
+        "words": "money worries and feeling low",
+        "first": "Exploratory conversation",
+        "card_lang": "en",
+        "card_title": "Exploratory conversation",
+    },
 }
 
 
@@ -37,7 +46,9 @@ def test_gp_goes_from_money_worries_and_low_mood_in_1103_to_a_printed_route_card
     assert "/verwijzen" in page.url and "1103" not in page.url and "needs" not in page.url
     first = page.locator("#optie-1")
     assert want["first"] in first.locator("h3").inner_text()
-    assert "Verkennend gesprek Zuidoost" in first.inner_text() or "Exploratory conversation Zuidoost" in first.inner_text()
+    assert (
+        "Verkennend gesprek Zuidoost" in first.inner_text() or "Exploratory conversation Zuidoost" in first.inner_text()
+    )
     assert "Kelbergen" in first.locator(".follows").inner_text()  # the financial café nearby
     assert first.locator(".way-back li").count() >= 1
     assert axe(page) == []
@@ -82,8 +93,9 @@ def test_route_page_draws_the_diagram(open_page, axe, lang, width, tmp_path):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_route_card_print_view_on_a_phone_and_on_paper(open_page, axe, lang, tmp_path):
-    page = open_page(f"/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang={lang}&lang={lang}",
-                     width=PHONE)
+    page = open_page(
+        f"/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang={lang}&lang={lang}", width=PHONE
+    )
     assert no_overflow(page)
     assert axe(page) == []
     assert "112" in page.locator(".card-crisis").inner_text()

@@ -1,6 +1,7 @@
 """The public search in a real browser: the journey with the keyboard alone,
 on desktop and phone widths, without JavaScript, place suggestions, "use my
 location", the map, printing, and accessibility (axe-core) in both languages."""
+
 import re
 
 import pytest
@@ -40,8 +41,9 @@ def test_search_journey_with_the_keyboard(open_page, width):
     hits = page.locator("li.hit")
     assert hits.count() > 0
     assert "Waarom deze?" in hits.first.inner_text()
-    assert any("Afstand:" in hits.nth(i).inner_text() and " km" in hits.nth(i).inner_text()
-               for i in range(hits.count()))
+    assert any(
+        "Afstand:" in hits.nth(i).inner_text() and " km" in hits.nth(i).inner_text() for i in range(hits.count())
+    )
     assert page.locator("#map_results.leaflet-container").is_visible()
 
     link = hits.first.locator(".hit-title a")
@@ -132,8 +134,7 @@ def test_place_suggestions_for_a_buurt_name(open_page):
 
 
 def test_use_my_location(open_page):
-    page = open_page("/?lang=nl", geolocation={"latitude": 52.37312, "longitude": 4.89481},
-                     permissions=["geolocation"])
+    page = open_page("/?lang=nl", geolocation={"latitude": 52.37312, "longitude": 4.89481}, permissions=["geolocation"])
     page.fill("#field-q", "rouw")
     page.get_by_role("button", name="Gebruik mijn locatie").click()
     page.locator(".locate-status", has_text="We zoeken rond uw locatie").wait_for()

@@ -1,5 +1,6 @@
 """Helpers for the catalogue-loading tests (test_load_*.py): small catalogues in
 the toy region of tests/factories.py, and the CLI."""
+
 from __future__ import annotations
 
 import yaml
@@ -21,10 +22,20 @@ def toy(session, commit: bool = False):
 
 def service(key: str, org: str, **fields) -> dict:
     """A valid service record; ``fields`` replace or add fields."""
-    record = {"key": key, "organisation": org, "name": {"nl": f"Dienst {key}"},
-              "summary": {"nl": "Een korte uitleg."}, "kinds": ["walk_in"], "domains": ["social"],
-              "needs": ["fin.debt"], "access": ["walk_in"], "cost": {"type": "free"}, "formats": ["group"],
-              "languages": ["nl"], "serves": ["WK9999A0"]}
+    record = {
+        "key": key,
+        "organisation": org,
+        "name": {"nl": f"Dienst {key}"},
+        "summary": {"nl": "Een korte uitleg."},
+        "kinds": ["walk_in"],
+        "domains": ["social"],
+        "needs": ["fin.debt"],
+        "access": ["walk_in"],
+        "cost": {"type": "free"},
+        "formats": ["group"],
+        "languages": ["nl"],
+        "serves": ["WK9999A0"],
+    }
     record.update(fields)
     return record
 
@@ -45,8 +56,12 @@ def location(key: str, **fields) -> dict:
 def catalogue(tmp_path, name: str, organisations=(), services=()):
     """A catalogue YAML file holding these records."""
     path = tmp_path / name
-    path.write_text(yaml.safe_dump({"organisations": list(organisations), "services": list(services)},
-                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {"organisations": list(organisations), "services": list(services)}, allow_unicode=True, sort_keys=False
+        ),
+        encoding="utf-8",
+    )
     return path
 
 

@@ -1,5 +1,6 @@
 """Every write leaves who changed which field, before and after; a second
 writer holding an old version of a record fails instead of overwriting."""
+
 import inspect
 from datetime import date
 
@@ -36,19 +37,70 @@ def service(session, backend):
 
 def a_route(session, scope) -> Route:
     owner = session.scalar(select(Organisation))
-    route = Route(key="toy-route", scope=scope, owner=owner, title="Toyroute", purpose="Testen.", version="1",
-                  status="draft", valid_from=date(2026, 1, 1), review_date=date(2027, 1, 1), translations={})
-    gp = RouteStep(key="huisarts", kind="gp", is_entry=True, title="Huisarts", position=0, translations={},
-                   client_present="yes", service_kinds=[], service_needs=[], service_domains=[])
-    poh = RouteStep(key="poh", kind="poh_ggz", is_entry=False, title="POH-ggz", position=1, translations={},
-                    client_present="yes", service_kinds=[], service_needs=[], service_domains=[])
+    route = Route(
+        key="toy-route",
+        scope=scope,
+        owner=owner,
+        title="Toyroute",
+        purpose="Testen.",
+        version="1",
+        status="draft",
+        valid_from=date(2026, 1, 1),
+        review_date=date(2027, 1, 1),
+        translations={},
+    )
+    gp = RouteStep(
+        key="huisarts",
+        kind="gp",
+        is_entry=True,
+        title="Huisarts",
+        position=0,
+        translations={},
+        client_present="yes",
+        service_kinds=[],
+        service_needs=[],
+        service_domains=[],
+    )
+    poh = RouteStep(
+        key="poh",
+        kind="poh_ggz",
+        is_entry=False,
+        title="POH-ggz",
+        position=1,
+        translations={},
+        client_present="yes",
+        service_kinds=[],
+        service_needs=[],
+        service_domains=[],
+    )
     transitions = [
-        RouteTransition(from_step=gp, to_step=poh, kind="referral", position=0, translations={}, needs=[],
-                        urgencies=[], flags_required=[], flags_favoured=[], flags_excluded=[],
-                        appointment_by="client"),
-        RouteTransition(from_step=poh, to_step=gp, kind="return", position=1, translations={}, needs=[],
-                        urgencies=[], flags_required=[], flags_favoured=[], flags_excluded=[],
-                        appointment_by="client")]
+        RouteTransition(
+            from_step=gp,
+            to_step=poh,
+            kind="referral",
+            position=0,
+            translations={},
+            needs=[],
+            urgencies=[],
+            flags_required=[],
+            flags_favoured=[],
+            flags_excluded=[],
+            appointment_by="client",
+        ),
+        RouteTransition(
+            from_step=poh,
+            to_step=gp,
+            kind="return",
+            position=1,
+            translations={},
+            needs=[],
+            urgencies=[],
+            flags_required=[],
+            flags_favoured=[],
+            flags_excluded=[],
+            appointment_by="client",
+        ),
+    ]
     route.set_content([gp, poh], transitions)
     return route
 
@@ -59,7 +111,8 @@ def test_an_edit_records_each_changed_field_with_its_actor(session, service):
     rows = entries(session, actor="cli:anna")
     assert {(r.action, r.entity, r.entity_key, r.field, r.before, r.after) for r in rows} == {
         ("update", "service", service.key, "name", "Geldhulp Toydorp", "Geldhulp Toydorp-Oost"),
-        ("update", "service", service.key, "summary", "Hulp bij rekeningen.", "Hulp bij geld.")}
+        ("update", "service", service.key, "summary", "Hulp bij rekeningen.", "Hulp bij geld."),
+    }
     assert all(r.at is not None for r in rows)
 
 
@@ -75,36 +128,86 @@ def test_a_rolled_back_edit_leaves_no_audit_rows(session, service):
 def test_every_operation_leaves_audit_rows(session, service):
     """Each public write of catalogue/operations.py and routes/operations.py takes
     an actor and leaves rows naming it (a new operation without rows fails here)."""
-    writes = {name for module in (catalogue_operations, route_operations)
-              for name, fn in vars(module).items()
-              if inspect.isfunction(fn) and fn.__module__ == module.__name__ and not name.startswith("_")
-              and "actor" in inspect.signature(fn).parameters}
-    assert writes == {"update_service", "save_route", "update_location", "create_service", "update_organisation",
-                      "create_organisation", "create_location"}, \
-        "cover the new operation here"
+    writes = {
+        name
+        for module in (catalogue_operations, route_operations)
+        for name, fn in vars(module).items()
+        if inspect.isfunction(fn)
+        and fn.__module__ == module.__name__
+        and not name.startswith("_")
+        and "actor" in inspect.signature(fn).parameters
+    }
+    assert writes == {
+        "update_service",
+        "save_route",
+        "update_location",
+        "create_service",
+        "update_organisation",
+        "create_organisation",
+        "create_location",
+    }, "cover the new operation here"
     location = f.location(session, 5.005, 52.005, key="loc-audit")
     session.commit()
     with unit_of_work(session):
         update_service(session, service, "actor:update_service", status="temporarily_closed")
         catalogue_operations.update_location(session, location, "actor:update_location", street="Nieuwe Straat")
-        catalogue_operations.create_service(session, service.organisation, "actor:create_service", name="Nieuwe dienst",
-                                            summary="Iets nieuws.", domains=["social"], serves=["GM9999"])
-        catalogue_operations.update_organisation(session, service.organisation, "actor:update_organisation",
-                                                 phone="020 555 0000")
+        catalogue_operations.create_service(
+            session,
+            service.organisation,
+            "actor:create_service",
+            name="Nieuwe dienst",
+            summary="Iets nieuws.",
+            domains=["social"],
+            serves=["GM9999"],
+        )
+        catalogue_operations.update_organisation(
+            session, service.organisation, "actor:update_organisation", phone="020 555 0000"
+        )
         new = catalogue_operations.create_organisation(session, "actor:create_organisation", name="Nieuwe stichting")
-        catalogue_operations.create_location(session, new, "actor:create_location", street="Dorpsstraat",
-                                             house_number="2", city="Toydorp", point=(5.005, 52.005))
+        catalogue_operations.create_location(
+            session,
+            new,
+            "actor:create_location",
+            street="Dorpsstraat",
+            house_number="2",
+            city="Toydorp",
+            point=(5.005, 52.005),
+        )
         route = a_route(session, service.areas_served[0])  # GM9999: a route's scope is a municipality
         save_route(session, route, "actor:save_route")
     with unit_of_work(session):
-        steps = [RouteStep(key=s.key, kind=s.kind, is_entry=s.is_entry, title=s.title + " (nieuw)",
-                           position=s.position, translations={}, client_present="yes", service_kinds=[],
-                           service_needs=[], service_domains=[]) for s in route.steps]
+        steps = [
+            RouteStep(
+                key=s.key,
+                kind=s.kind,
+                is_entry=s.is_entry,
+                title=s.title + " (nieuw)",
+                position=s.position,
+                translations={},
+                client_present="yes",
+                service_kinds=[],
+                service_needs=[],
+                service_domains=[],
+            )
+            for s in route.steps
+        ]
         by_key = {s.key: s for s in steps}
-        transitions = [RouteTransition(from_step=by_key[t.from_step.key], to_step=by_key[t.to_step.key],
-                                       kind=t.kind, position=t.position, translations={}, needs=[],
-                                       urgencies=[], flags_required=[], flags_favoured=[], flags_excluded=[],
-                                       appointment_by="client") for t in route.transitions]
+        transitions = [
+            RouteTransition(
+                from_step=by_key[t.from_step.key],
+                to_step=by_key[t.to_step.key],
+                kind=t.kind,
+                position=t.position,
+                translations={},
+                needs=[],
+                urgencies=[],
+                flags_required=[],
+                flags_favoured=[],
+                flags_excluded=[],
+                appointment_by="client",
+            )
+            for t in route.transitions
+        ]
         route.set_content(steps, transitions)
         save_route(session, route, "actor:save_route")
     for name in writes:
@@ -114,7 +217,9 @@ def test_every_operation_leaves_audit_rows(session, service):
     # new content keeps the rows of equal steps and transitions: only what changed is written
     changed = entries(session, actor="actor:save_route", entity="route_step", action="update")
     assert sorted((r.field, r.before, r.after) for r in changed) == [
-        ("title", "Huisarts", "Huisarts (nieuw)"), ("title", "POH-ggz", "POH-ggz (nieuw)")]
+        ("title", "Huisarts", "Huisarts (nieuw)"),
+        ("title", "POH-ggz", "POH-ggz (nieuw)"),
+    ]
     assert not entries(session, entity="route_transition", action="delete")
 
 
@@ -131,8 +236,9 @@ def test_a_load_is_attributed_to_its_file(session, tmp_path):
         path.write_text("needs:\n  - {code: fin, label: {nl: Geld en inkomen}}\n", encoding="utf-8")
         load_needs(session, path)
     session.commit()
-    assert [(r.actor, r.field, r.before, r.after) for r in entries(session, entity="need_term", action="update")] \
-        == [("cli:anna", "label", "Geld", "Geld en inkomen")]
+    assert [(r.actor, r.field, r.before, r.after) for r in entries(session, entity="need_term", action="update")] == [
+        ("cli:anna", "label", "Geld", "Geld en inkomen")
+    ]
 
 
 def test_a_second_writer_with_the_old_version_fails(app, session, service):
@@ -176,8 +282,9 @@ def test_setting_the_same_codes_again_writes_nothing(session, service):
     assert len(entries(session)) == before
     with acting(session, "import:again.yaml"), unit_of_work(session):
         service.set_codes("domain", ["social"])
-    assert [(r.action, r.entity_key) for r in entries(session, actor="import:again.yaml")] == \
-        [("delete", "domain:debt_money")]
+    assert [(r.action, r.entity_key) for r in entries(session, actor="import:again.yaml")] == [
+        ("delete", "domain:debt_money")
+    ]
 
 
 def test_a_changed_part_raises_the_service_version(session, service):

@@ -7,6 +7,7 @@ always; PostgreSQL too when a server is configured (SOCIALMAP_TEST_POSTGRES_URL
 or BENCH_POSTGRES_URL), in its own database. It checks that both commands
 complete and print their figures; the timings themselves are not judged.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from socialmap.config import PROJECT_ROOT
 
 SERVICES = 3000
 QUERIES, WARMUP = 10, 2
-PG_DATABASE = "socialmap_bench_smoke"   # not make bench's socialmap_bench
+PG_DATABASE = "socialmap_bench_smoke"  # not make bench's socialmap_bench
 PG_URL = os.environ.get("SOCIALMAP_TEST_POSTGRES_URL") or os.environ.get("BENCH_POSTGRES_URL")
 
 # A table row of measures 1-3: system, N, p50, p95, mean (ms).
@@ -30,8 +31,14 @@ ROW = r"\s+{system}\s+{n}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s"
 
 
 def _bench(module: str, args: list[str], env: dict) -> str:
-    done = subprocess.run([sys.executable, "-W", "error", "-m", module, *args], cwd=PROJECT_ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-m", module, *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, f"{module} {' '.join(args)} exited with {done.returncode}:\n{output[-5000:]}"
     return done.stdout
@@ -41,13 +48,20 @@ def _drop_pg_database() -> None:
     import psycopg
 
     url = make_url(PG_URL)
-    with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                         dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
 
-@pytest.mark.parametrize("with_postgres", [False, pytest.param(True, marks=pytest.mark.postgis)],
-                         ids=["spatialite", "postgis"])
+@pytest.mark.parametrize(
+    "with_postgres", [False, pytest.param(True, marks=pytest.mark.postgis)], ids=["spatialite", "postgis"]
+)
 def test_bench_smoke(tmp_path, with_postgres):
     if with_postgres and not PG_URL:
         if os.environ.get("SOCIALMAP_REQUIRE_POSTGIS") == "1":
@@ -68,8 +82,11 @@ def test_bench_smoke(tmp_path, with_postgres):
         assert stamp["counts"]["area_unit"] > 13_000  # the national areas, whatever the service count
         assert (tmp_path / "bench" / "socialmap_bench.sqlite").is_file()
 
-        out = _bench("bench.run", ["--n", str(QUERIES), "--warmup", str(WARMUP), "--budget", "60",
-                                   "--timeout", "300", *only_sqlite], env)
+        out = _bench(
+            "bench.run",
+            ["--n", str(QUERIES), "--warmup", str(WARMUP), "--budget", "60", "--timeout", "300", *only_sqlite],
+            env,
+        )
     finally:
         if with_postgres:
             _drop_pg_database()
@@ -81,17 +98,23 @@ def test_bench_smoke(tmp_path, with_postgres):
         assert re.search(ROW.format(system=re.escape(system), n=n), out), f"no measure 1 row for {system}:\n{out}"
     assert re.search(r"2\. text \+ postcode within 5 km" + ROW.format(system="socialmap", n=n), out), out
     assert re.search(r"3\. point -> neighbourhood" + ROW.format(system="socialmap neighbourhood_ref_at", n=n), out)
-    assert re.search(r"4\. build the whole index\s+socialmap\s+[\d.]+ s\s+reindex\(processes=2\): "
-                     rf"{SERVICES:,} documents in \d+ shards", out), out
-    assert re.search(rf"plain Whoosh\s+[\d.]+ s\s+build_documents [\d.]+ s \+ one index [\d.]+ s "
-                     rf"\({SERVICES:,} documents\)", out), out
+    assert re.search(
+        r"4\. build the whole index\s+socialmap\s+[\d.]+ s\s+reindex\(processes=2\): "
+        rf"{SERVICES:,} documents in \d+ shards",
+        out,
+    ), out
+    assert re.search(
+        rf"plain Whoosh\s+[\d.]+ s\s+build_documents [\d.]+ s \+ one index [\d.]+ s "
+        rf"\({SERVICES:,} documents\)",
+        out,
+    ), out
     assert "ratios: baseline time / socialmap time" in out
     assert "targets of issue 3 (socialmap):" in out
-    assert "results are partial" not in out   # the run's own --timeout did not cut it short
+    assert "results are partial" not in out  # the run's own --timeout did not cut it short
     if with_postgres:
         for system in ("PostgreSQL", "PostgreSQL, areas in row"):
             assert re.search(ROW.format(system=re.escape(system), n=n), out), f"no row for {system}:\n{out}"
         assert re.search(r"PostgreSQL\s+[\d.]+ s\s+tsvector", out), out
-        assert "--- PostgreSQL measure 1" in out   # the query plans
+        assert "--- PostgreSQL measure 1" in out  # the query plans
     else:
         assert "PostgreSQL " not in out.split("semantics:")[0].split("ratios:")[0]

@@ -1,6 +1,7 @@
 """The optional level between municipality and wijk (stadsdelen, gebieden):
 imported from a small YAML file, checked whole before anything is written,
 found by name, and serving every buurt inside it."""
+
 import textwrap
 
 import pytest
@@ -15,9 +16,14 @@ from tests.integration.test_imports import feature, write_geojson
 @pytest.fixture
 def voorbeeldstad(session, tmp_path):
     """GM0999 with wijken AA, AB (letter A) and BA (letter B)."""
-    path = write_geojson(tmp_path, [
-        feature("BU0999AA01", "Havenbuurt-Noord", 5.0), feature("BU0999AB01", "Dorp", 5.01),
-        feature("BU0999BA01", "Polder", 5.02)])
+    path = write_geojson(
+        tmp_path,
+        [
+            feature("BU0999AA01", "Havenbuurt-Noord", 5.0),
+            feature("BU0999AB01", "Dorp", 5.01),
+            feature("BU0999BA01", "Polder", 5.02),
+        ],
+    )
     import_neighbourhoods(session, path, municipality_names={"GM0999": "Voorbeeldstad"})
     return path
 
@@ -53,42 +59,63 @@ def test_boroughs_go_between_municipality_and_wijken(session, tmp_path, voorbeel
     assert parent(session, "WK0999AB") == "SD0999A"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("""
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            """
         municipality: GM0998
         boroughs: [{code: SD1, name: X, wijken: WK0998}]
-     """, "gemeente 'GM0998' is niet geladen"),
-    ("""
+     """,
+            "gemeente 'GM0998' is niet geladen",
+        ),
+        (
+            """
         municipality: GM0999
         boroughs:
           - {code: SD0999A, name: Haven, wijken: WK0999A}
-     """, "deze wijken horen bij geen enkel gebied: WK0999BA"),
-    ("""
+     """,
+            "deze wijken horen bij geen enkel gebied: WK0999BA",
+        ),
+        (
+            """
         municipality: GM0999
         boroughs:
           - {code: SD0999A, name: Haven, wijken: [WK0999A, WK0999BA]}
           - {code: SD0999B, name: Polder, wijken: WK0999B}
-     """, "wijk WK0999BA hoort al bij SD0999A"),
-    ("""
+     """,
+            "wijk WK0999BA hoort al bij SD0999A",
+        ),
+        (
+            """
         municipality: GM0999
         boroughs:
           - {code: SD0999A, name: Haven, wijken: WK0999A}
           - {code: SD0999B, name: Polder, wijken: WK0999C}
-     """, "geen wijk van GM0999 heeft een code die begint met 'WK0999C'"),
-    ("""
+     """,
+            "geen wijk van GM0999 heeft een code die begint met 'WK0999C'",
+        ),
+        (
+            """
         municipality: GM0999
         boroughs:
           - {code: SD0999A, name: Haven, wijken: WK0999A}
           - {code: SD0999A, name: Polder, wijken: WK0999B}
-     """, "komt twee keer voor; de eerste keer in boroughs[0]"),
-    ("""
+     """,
+            "komt twee keer voor; de eerste keer in boroughs[0]",
+        ),
+        (
+            """
         municipality: GM0999
         boroughs:
           - {code: WK0999AA, name: Haven, wijken: WK0999A}
           - {code: SD0999B, name: Polder, wijken: WK0999B}
-     """, "'WK0999AA' is al de code van een gebied van een ander niveau"),
-    ("municipality: GM0999\nboroughs: [\n", "geen geldige YAML"),
-])
+     """,
+            "'WK0999AA' is al de code van een gebied van een ander niveau",
+        ),
+        ("municipality: GM0999\nboroughs: [\n", "geen geldige YAML"),
+    ],
+)
 def test_a_bad_file_says_what_and_where_and_writes_nothing(session, tmp_path, voorbeeldstad, text, expected):
     with pytest.raises(ImportFailed) as caught:
         import_boroughs(session, write_yaml(tmp_path, text))
@@ -99,11 +126,17 @@ def test_a_bad_file_says_what_and_where_and_writes_nothing(session, tmp_path, vo
 
 def test_unknown_field_gets_a_did_you_mean(session, tmp_path, voorbeeldstad):
     with pytest.raises(ImportFailed) as caught:
-        import_boroughs(session, write_yaml(tmp_path, """
+        import_boroughs(
+            session,
+            write_yaml(
+                tmp_path,
+                """
             municipality: GM0999
             boroughs:
               - {code: SD0999A, naam: Haven, wijken: WK0999A}
-        """))
+        """,
+            ),
+        )
     assert "onbekend veld 'naam'" in str(caught.value) and "name" in str(caught.value)
 
 

@@ -1,4 +1,5 @@
 """CLI commands: clear messages, exit code 1, no traceback, nothing written."""
+
 from sqlalchemy import func, select
 
 from socialmap.catalogue.models import AreaUnit
@@ -13,9 +14,11 @@ def test_area_import_with_missing_file(app, tmp_path):
 
 def test_area_import_with_wrong_field_mapping(app, tmp_path, session):
     path = tmp_path / "b.geojson"
-    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
-                    '"geometry": {"type": "Polygon", "coordinates": [[[5,52],[5.01,52],[5.01,52.01],[5,52]]]}, '
-                    '"properties": {"cbsCode": "BU0999AA01", "naam": "X"}}]}')
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", '
+        '"geometry": {"type": "Polygon", "coordinates": [[[5,52],[5.01,52],[5.01,52.01],[5,52]]]}, '
+        '"properties": {"cbsCode": "BU0999AA01", "naam": "X"}}]}'
+    )
     result = app.test_cli_runner().invoke(args=["areas", "import", str(path), "--code-field", "buurtcode"])
     assert result.exit_code == 1
     assert "feature 0: buurtcode: geen CBS-buurtcode (BU + 8 tekens): None" in result.output

@@ -1,4 +1,5 @@
 """The Amsterdam demo region: size, coverage and integrity, on both databases."""
+
 from collections import Counter
 
 import pytest
@@ -27,7 +28,8 @@ def test_size_and_coverage(s):
 def test_every_location_lies_in_its_buurt(s):
     """Asked of the database's own spatial functions, not of the loader."""
     outside = s.execute(
-        select(Location.key, AreaUnit.code).join(AreaUnit, Location.neighbourhood_id == AreaUnit.id)
+        select(Location.key, AreaUnit.code)
+        .join(AreaUnit, Location.neighbourhood_id == AreaUnit.id)
         .where(func.ST_Contains(AreaUnit.geom, Location.geom) != True)  # noqa: E712
     ).all()
     assert outside == []
@@ -35,8 +37,9 @@ def test_every_location_lies_in_its_buurt(s):
 
 
 def test_every_buurt_is_served_by_exactly_one_neighbourhood_team(s):
-    team_ids = select(ServiceFacet.service_id).where(ServiceFacet.facet == "kind",
-                                                     ServiceFacet.code == "neighbourhood_team")
+    team_ids = select(ServiceFacet.service_id).where(
+        ServiceFacet.facet == "kind", ServiceFacet.code == "neighbourhood_team"
+    )
     teams = s.scalars(select(Service).where(Service.id.in_(team_ids), Service.status != "ended")).all()
     served = Counter()
     for team in teams:
@@ -65,12 +68,33 @@ def test_the_variety_reality_has(s):
     assert any(c.audience == "professional" for svc in services for c in svc.contacts)
     assert any("en" not in (svc.translations or {}) for svc in services), "Dutch fallback exercised"
     kinds = {k for svc in services for k in svc.kinds}
-    for needed in ["gp_practice", "poh_ggz", "neighbourhood_team", "basic_ggz", "specialist_ggz",
-                   "crisis_service", "grief_group", "financial_cafe", "debt_relief", "walk_in",
-                   "peer_group", "recovery_college", "self_direction_centre", "housing_corporation",
-                   "sheltered_housing", "housing_first", "ips", "reintegration", "day_activities",
-                   "language_course", "dv_advice_line", "neighbourhood_police", "informal_carer_support",
-                   "migrant_organisation", "faith_organisation"]:
+    for needed in [
+        "gp_practice",
+        "poh_ggz",
+        "neighbourhood_team",
+        "basic_ggz",
+        "specialist_ggz",
+        "crisis_service",
+        "grief_group",
+        "financial_cafe",
+        "debt_relief",
+        "walk_in",
+        "peer_group",
+        "recovery_college",
+        "self_direction_centre",
+        "housing_corporation",
+        "sheltered_housing",
+        "housing_first",
+        "ips",
+        "reintegration",
+        "day_activities",
+        "language_course",
+        "dv_advice_line",
+        "neighbourhood_police",
+        "informal_carer_support",
+        "migrant_organisation",
+        "faith_organisation",
+    ]:
         assert needed in kinds, needed
 
 

@@ -1,4 +1,5 @@
 """Imports validate everything first, report record and field, and write nothing on a problem."""
+
 import json
 import textwrap
 
@@ -15,8 +16,11 @@ from tests import factories as f
 
 def feature(code, name, x0, props=None):
     ring = [[x0, 52.0], [x0 + 0.01, 52.0], [x0 + 0.01, 52.01], [x0, 52.01], [x0, 52.0]]
-    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-            "properties": {"cbsCode": code, "naam": name, **(props or {})}}
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "properties": {"cbsCode": code, "naam": name, **(props or {})},
+    }
 
 
 def write_geojson(tmp_path, features, name="buurten.geojson"):
@@ -30,9 +34,14 @@ def count(session, model):
 
 
 def test_buurt_import_derives_wijken_and_municipality(session, tmp_path):
-    path = write_geojson(tmp_path, [
-        feature("BU0999AA01", "Havenbuurt-Noord", 5.0), feature("BU0999AA02", "Havenbuurt-Zuid", 5.01),
-        feature("BU0999AB01", "Dorp", 5.02)])
+    path = write_geojson(
+        tmp_path,
+        [
+            feature("BU0999AA01", "Havenbuurt-Noord", 5.0),
+            feature("BU0999AA02", "Havenbuurt-Zuid", 5.01),
+            feature("BU0999AB01", "Dorp", 5.02),
+        ],
+    )
     report = import_neighbourhoods(session, path, municipality_names={"GM0999": "Voorbeeldstad"})
     assert (report.neighbourhoods, report.districts, report.municipalities) == (3, 2, 1)
     wk = session.scalar(select(AreaUnit).where(AreaUnit.code == "WK0999AA"))
@@ -44,8 +53,11 @@ def test_buurt_import_derives_wijken_and_municipality(session, tmp_path):
 
 
 def test_buurt_import_configurable_fields(session, tmp_path):
-    feat = {"type": "Feature", "geometry": feature("x", "x", 5.0)["geometry"],
-            "properties": {"buurtcode": "BU0999AA01", "buurtnaam": "Centrum", "wijknaam": "Binnenstad"}}
+    feat = {
+        "type": "Feature",
+        "geometry": feature("x", "x", 5.0)["geometry"],
+        "properties": {"buurtcode": "BU0999AA01", "buurtnaam": "Centrum", "wijknaam": "Binnenstad"},
+    }
     path = write_geojson(tmp_path, [feat])
     import_neighbourhoods(session, path, FieldMapping("buurtcode", "buurtnaam", "wijknaam"))
     assert session.scalar(select(AreaUnit.name).where(AreaUnit.code == "WK0999AA")) == "Binnenstad"
@@ -54,9 +66,16 @@ def test_buurt_import_configurable_fields(session, tmp_path):
 def test_buurt_import_reports_every_bad_feature_and_writes_nothing(session, tmp_path):
     bad_geom = feature("BU0999AA02", "Punt", 5.01)
     bad_geom["geometry"] = {"type": "Point", "coordinates": [5.0, 52.0]}
-    path = write_geojson(tmp_path, [feature("BU0999AA01", "Goed", 5.0), bad_geom,
-                                    feature("GM0999", "Fout", 5.02), feature("BU0999AA03", "", 5.03),
-                                    feature("BU0999AA01", "Dubbel", 5.04)])
+    path = write_geojson(
+        tmp_path,
+        [
+            feature("BU0999AA01", "Goed", 5.0),
+            bad_geom,
+            feature("GM0999", "Fout", 5.02),
+            feature("BU0999AA03", "", 5.03),
+            feature("BU0999AA01", "Dubbel", 5.04),
+        ],
+    )
     with pytest.raises(ImportFailed) as caught:
         import_neighbourhoods(session, path)
     messages = [str(p) for p in caught.value.problems]
@@ -67,11 +86,14 @@ def test_buurt_import_reports_every_bad_feature_and_writes_nothing(session, tmp_
     assert count(session, AreaUnit) == 0
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("not json", "geen geldige JSON"),
-    ('{"type": "Feature"}', "verwacht een GeoJSON FeatureCollection, niet 'Feature'"),
-    ('{"type": "FeatureCollection", "features": []}', "het bestand bevat geen features"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("not json", "geen geldige JSON"),
+        ('{"type": "Feature"}', "verwacht een GeoJSON FeatureCollection, niet 'Feature'"),
+        ('{"type": "FeatureCollection", "features": []}', "het bestand bevat geen features"),
+    ],
+)
 def test_buurt_import_rejects_bad_files(session, tmp_path, content, expected):
     path = tmp_path / "x.geojson"
     path.write_text(content)
@@ -81,14 +103,16 @@ def test_buurt_import_rejects_bad_files(session, tmp_path, content, expected):
 
 def test_needs_taxonomy_validation(session, tmp_path):
     path = tmp_path / "needs.yaml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         needs:
           - {code: fin, label: {nl: Geld, en: Money}}
           - {code: fin.debt, parent: fin, label: {nl: Schulden}, synonyms: {nl: [Rood staan]}}
           - {code: fin.x, parent: nope, label: {nl: X}}
           - {code: "Bad Code", label: {nl: Y}}
           - {code: fin.y, parent: fin, label: {en: only english}}
-    """))
+    """)
+    )
     with pytest.raises(ImportFailed) as caught:
         load_needs(session, path)
     text = str(caught.value)
@@ -100,7 +124,8 @@ def test_needs_taxonomy_validation(session, tmp_path):
 
 def _catalogue(tmp_path, services_yaml: str, placements="loc-1,5.005,52.005,1000\n"):
     cat = tmp_path / "cat.yaml"
-    cat.write_text(textwrap.dedent("""
+    cat.write_text(
+        textwrap.dedent("""
         organisations:
           - key: org-a
             name: Organisatie A
@@ -108,7 +133,9 @@ def _catalogue(tmp_path, services_yaml: str, placements="loc-1,5.005,52.005,1000
             locations:
               - {key: loc-1, street: Dorpsstraat, number: "1", city: Toydorp, buurt: BU9999A001}
         services:
-    """) + textwrap.indent(textwrap.dedent(services_yaml), "  "))
+    """)
+        + textwrap.indent(textwrap.dedent(services_yaml), "  ")
+    )
     place = tmp_path / "placements.csv"
     place.write_text("location,lon,lat,postcode\n" + placements)
     return [cat], place
@@ -154,8 +181,11 @@ def test_catalogue_loads_and_reloads(session, tmp_path):
 def test_catalogue_problems_name_record_and_field(session, tmp_path):
     f.toy_region(session)
     f.need(session, "fin.debt", "Schulden")
-    bad = GOOD_SERVICE.replace("needs: [fin.debt]", "needs: [fin.nope]").replace(
-        "domains: [peer_informal]", "domains: [cooking]").replace('closes: "21:00"', 'closes: "18:00"')
+    bad = (
+        GOOD_SERVICE.replace("needs: [fin.debt]", "needs: [fin.nope]")
+        .replace("domains: [peer_informal]", "domains: [cooking]")
+        .replace('closes: "21:00"', 'closes: "18:00"')
+    )
     bad += """
 - key: svc-b
   organisation: org-missing
@@ -206,8 +236,9 @@ def test_reloading_an_unchanged_catalogue_writes_nothing_and_one_change_is_one_a
 
     f.toy_region(session)
     f.need(session, "fin.debt", "Schulden")
-    with_exception = GOOD_SERVICE.replace("  contacts:", "    exceptions: [{from: 2026-12-24, until: 2026-12-26}]\n"
-                                                       "  contacts:")
+    with_exception = GOOD_SERVICE.replace(
+        "  contacts:", "    exceptions: [{from: 2026-12-24, until: 2026-12-26}]\n  contacts:"
+    )
     paths, place = _catalogue(tmp_path, with_exception)
     load_catalogue(session, paths, place)
     session.commit()
@@ -220,4 +251,5 @@ def test_reloading_an_unchanged_catalogue_writes_nothing_and_one_change_is_one_a
     session.commit()
     changed = session.scalars(select(AuditEntry).where(AuditEntry.id > first)).all()
     assert [(e.entity, e.field, e.before, e.after) for e in changed] == [
-        ("contact", "phone", "020 555 0001", "020 555 0002")]
+        ("contact", "phone", "020 555 0001", "020 555 0002")
+    ]

@@ -1,13 +1,13 @@
 """The generic CSV import (one organisation per row: name, text, address), the
 municipality import for a municipality without buurten, and searching there
 by postcode."""
+
 import json
 
 import pytest
 from sqlalchemy import select
 
 from socialmap.catalogue.models import AreaUnit, Location, Organisation, Service
-from socialmap.interop.areas import import_municipalities
 from socialmap.interop.catalogue_csv import Columns, import_csv, parse_address, slug
 from socialmap.problems import ImportFailed
 from socialmap.search.places import postcode_centroids
@@ -48,17 +48,30 @@ def test_rows_become_organisations_with_one_service(session, tmp_path, backend):
     keys = sorted(session.scalars(select(Service.key)))
     # Same slug: told apart by postcode; same name and address, other text: by a digest of the row.
     assert keys[0] == "buurthuis-de-linde" and keys[3:] == ["schuldhulp-samen", "taalcafe-2801-cd", "taalcafe-2802-aa"]
-    assert all(k.startswith("inloop-zuid-zonder-adres-") and len(k) == len("inloop-zuid-zonder-adres-") + 6
-               for k in keys[1:3]) and keys[1] != keys[2]
+    assert (
+        all(
+            k.startswith("inloop-zuid-zonder-adres-") and len(k) == len("inloop-zuid-zonder-adres-") + 6
+            for k in keys[1:3]
+        )
+        and keys[1] != keys[2]
+    )
     svc = session.scalar(select(Service).where(Service.key == "buurthuis-de-linde"))
-    assert (svc.name, svc.summary, svc.organisation.name) == ("Buurthuis De Linde", "Koffie, een krant en een praatje.",
-                                                              "Buurthuis De Linde")
+    assert (svc.name, svc.summary, svc.organisation.name) == (
+        "Buurthuis De Linde",
+        "Koffie, een krant en een praatje.",
+        "Buurthuis De Linde",
+    )
     assert (svc.kinds, svc.domains, svc.needs, svc.languages, svc.cost_type) == ([], [], [], [], "")
     assert [a.code for a in svc.areas_served] == ["GM9999"] and not svc.is_demo
     loc = svc.locations[0]
     lon, lat, _city = postcode_centroids()["2801"]
     assert (loc.street, loc.house_number, loc.postcode, loc.city, loc.approximate) == (
-        "Lindelaan", "4", "2801 AB", "Gouda", True)
+        "Lindelaan",
+        "4",
+        "2801 AB",
+        "Gouda",
+        True,
+    )
     assert session.scalar(select(Location.key).where(Location.postcode == "2801 CD")) == "taalcafe-2801-cd"
     notes = "\n".join(report.notes)
     assert "organisaties.csv:6: dezelfde rij als regel 2; één keer geladen" in notes
@@ -92,8 +105,10 @@ def test_a_wrong_column_says_which_columns_there_are(app, session, tmp_path):
     toy(session, commit=True)
     result = cli(app, "catalogue", "import-csv", write(tmp_path), "--serves", "GM9999", "--name-column", "name")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert ("organisaties.csv:1: --name-column: kolom 'name' staat niet in de kopregel "
-            "(naam, beschrijving, adres); bedoelt u 'naam'?") in result.output
+    assert (
+        "organisaties.csv:1: --name-column: kolom 'name' staat niet in de kopregel "
+        "(naam, beschrijving, adres); bedoelt u 'naam'?"
+    ) in result.output
     assert count(session, Service) == 0
 
 
@@ -102,7 +117,8 @@ def test_a_row_without_text_is_a_problem_with_its_line(session, tmp_path):
     with pytest.raises(ImportFailed) as caught:
         import_csv(session, write(tmp_path, "naam,beschrijving,adres\nLeeg,,\n"), ["GM9999"])
     assert [str(p) for p in caught.value.problems] == [
-        "organisaties.csv:2: dienst leeg: summary.nl: Nederlandse tekst is verplicht"]
+        "organisaties.csv:2: dienst leeg: summary.nl: Nederlandse tekst is verplicht"
+    ]
     assert count(session, Organisation) == 0
 
 
@@ -127,12 +143,28 @@ def test_import_csv_command_dry_run_then_load(app, session, tmp_path, backend):
 def _municipality_file(tmp_path):
     """GM8888, a municipality without buurten around the centroid of postcode 2801."""
     lon, lat, _city = postcode_centroids()["2801"]
-    ring = [[lon - 0.02, lat - 0.02], [lon + 0.02, lat - 0.02], [lon + 0.02, lat + 0.02], [lon - 0.02, lat + 0.02],
-            [lon - 0.02, lat - 0.02]]
+    ring = [
+        [lon - 0.02, lat - 0.02],
+        [lon + 0.02, lat - 0.02],
+        [lon + 0.02, lat + 0.02],
+        [lon - 0.02, lat + 0.02],
+        [lon - 0.02, lat - 0.02],
+    ]
     path = tmp_path / "gemeenten.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-         "properties": {"gemeentecode": "GM8888", "gemeentenaam": "Proefstad"}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Polygon", "coordinates": [ring]},
+                        "properties": {"gemeentecode": "GM8888", "gemeentenaam": "Proefstad"},
+                    }
+                ],
+            }
+        )
+    )
     return path
 
 

@@ -1,5 +1,6 @@
 """Only the demo is demo data: a region's own load is not flagged, and the
 footer's "this is a demo" notice shows only while live demo entries exist."""
+
 from sqlalchemy import func, select
 
 from socialmap.catalogue import demo as demo_notice
@@ -19,8 +20,9 @@ def test_a_region_load_is_not_demo(session, tmp_path, backend):
 
 def test_the_demo_is_demo(demo_session):
     assert demo_session.scalar(select(func.count()).select_from(Service).where(Service.is_demo.is_(False))) == 0
-    assert demo_session.scalar(select(func.count()).select_from(Organisation)
-                               .where(Organisation.is_demo.is_(False))) == 0
+    assert (
+        demo_session.scalar(select(func.count()).select_from(Organisation).where(Organisation.is_demo.is_(False))) == 0
+    )
 
 
 def test_demo_notice_only_while_demo_entries_are_live(app, session, tmp_path, backend):

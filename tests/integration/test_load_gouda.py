@@ -1,6 +1,7 @@
 """A real catalogue written by others: Gouda's social map (735 organisations,
 text only) with GM0513 from the municipalities file, into a fresh database,
 through the product's own commands; a search near postcode 2801 finds Gouda."""
+
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ SHARED = PROJECT_ROOT.parent / "shared" / "data"
 GOUDA = SHARED / "real-catalogues" / "gouda-wijzer" / "organisaties.csv"
 MUNICIPALITIES = SHARED / "nl-boundaries" / "gemeenten_2023_simplified_wgs84.geojson"
 
-pytestmark = pytest.mark.skipif(not (GOUDA.exists() and MUNICIPALITIES.exists()),
-                                reason="../shared/data/real-catalogues/gouda-wijzer/organisaties.csv is missing")
+pytestmark = pytest.mark.skipif(
+    not (GOUDA.exists() and MUNICIPALITIES.exists()),
+    reason="../shared/data/real-catalogues/gouda-wijzer/organisaties.csv is missing",
+)
 
 
 def _rows() -> int:

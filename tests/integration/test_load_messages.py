@@ -1,6 +1,7 @@
 """Import messages a coordinator can act on: the bad value, "did you mean", the
 line, the first occurrence of a duplicate, the file that holds the mistake, and
 what to load first. Messages are Dutch msgids (the CLI's default language)."""
+
 import textwrap
 
 import pytest
@@ -46,9 +47,13 @@ def write(tmp_path, name: str, text: str):
 
 def test_did_you_mean_for_unknown_fields_codes_and_references(session, tmp_path):
     toy(session)
-    text = (GOOD.replace("summary:", "summery:").replace("[fin.debt]", "[fin.det]")
-            .replace("kinds: [walk_in]", "kinds: [walkin]").replace("organisation: org-a", "organisation: org-aa")
-            .replace("serves: [WK9999A0]", "serves: [WK9999A1]"))
+    text = (
+        GOOD.replace("summary:", "summery:")
+        .replace("[fin.debt]", "[fin.det]")
+        .replace("kinds: [walk_in]", "kinds: [walkin]")
+        .replace("organisation: org-a", "organisation: org-aa")
+        .replace("serves: [WK9999A0]", "serves: [WK9999A1]")
+    )
     found = problems_of(session, write(tmp_path, "cat.yaml", text))
     for expected in [
         "cat.yaml:8: dienst svc-a: summery: onbekend veld 'summery'; bedoelt u 'summary'?",
@@ -79,29 +84,43 @@ def test_duplicate_keys_name_their_first_occurrence(session, tmp_path):
 
 def test_a_field_written_twice_in_one_mapping_names_the_first_line(session, tmp_path):
     toy(session)
-    text = GOOD.replace("    summary: {nl: Kom langs.}\n", "    summary: {nl: Kom langs.}\n    summary: {nl: Nog eens.}\n")
+    text = GOOD.replace(
+        "    summary: {nl: Kom langs.}\n", "    summary: {nl: Kom langs.}\n    summary: {nl: Nog eens.}\n"
+    )
     found = problems_of(session, write(tmp_path, "cat.yaml", text))
-    assert found == ["cat.yaml:9: summary: veld 'summary' staat twee keer in dezelfde mapping; "
-                     "de eerste keer op regel 8"]
+    assert found == [
+        "cat.yaml:9: summary: veld 'summary' staat twee keer in dezelfde mapping; de eerste keer op regel 8"
+    ]
 
 
 def test_the_file_holding_the_mistake_is_blamed(session, tmp_path):
     """An organisation with a broken key: its own file is blamed, not every
     file whose services refer to it."""
     toy(session)
-    orgs = write(tmp_path, "organisaties.yaml", """\
+    orgs = write(
+        tmp_path,
+        "organisaties.yaml",
+        """\
         organisations:
           - key: Org_A
             name: Organisatie A
             locations:
               - {key: Loc 1, street: Dorpsstraat, number: "1", city: Toydorp, lon: 5.005, lat: 52.005}
-        """)
-    services = write(tmp_path, "diensten.yaml", "services:\n" + GOOD.split("services:\n")[1]
-                     .replace("organisation: org-a", "organisation: Org_A") + "    locations: [Loc 1]\n")
+        """,
+    )
+    services = write(
+        tmp_path,
+        "diensten.yaml",
+        "services:\n"
+        + GOOD.split("services:\n")[1].replace("organisation: org-a", "organisation: Org_A")
+        + "    locations: [Loc 1]\n",
+    )
     found = problems_of(session, orgs, services)
     assert all(p.startswith("organisaties.yaml") for p in found), found
-    assert "organisaties.yaml:2: organisatie Org_A: key: ongeldige sleutel 'Org_A': alleen kleine letters, " \
-           "cijfers en streepjes" in found
+    assert (
+        "organisaties.yaml:2: organisatie Org_A: key: ongeldige sleutel 'Org_A': alleen kleine letters, "
+        "cijfers en streepjes" in found
+    )
 
 
 def test_unreadable_yaml_gives_the_line(session, tmp_path):
@@ -111,8 +130,7 @@ def test_unreadable_yaml_gives_the_line(session, tmp_path):
 
 
 def test_load_the_areas_first_says_so_once(app, session, tmp_path, backend):
-    path = catalogue(tmp_path, "cat.yaml", [organisation("org-a")],
-                     [service(f"svc-{i}", "org-a") for i in range(50)])
+    path = catalogue(tmp_path, "cat.yaml", [organisation("org-a")], [service(f"svc-{i}", "org-a") for i in range(50)])
     result = cli(app, "catalogue", "load", path)
     assert result.exit_code == 1 and "Traceback" not in result.output
     # Two lines (no areas, no taxonomy), not a problem per service.
@@ -134,12 +152,18 @@ def test_load_the_taxonomy_first_says_so_once(session, tmp_path, backend):
 
 def test_a_municipality_not_yet_loaded_is_one_problem_with_its_command(session, tmp_path, backend):
     toy(session)
-    path = catalogue(tmp_path, "cat.yaml", [organisation("org-a")],
-                     [service(f"svc-{i}", "org-a", serves=["GM0513"]) for i in range(3)])
+    path = catalogue(
+        tmp_path,
+        "cat.yaml",
+        [organisation("org-a")],
+        [service(f"svc-{i}", "org-a", serves=["GM0513"]) for i in range(3)],
+    )
     found = problems_of(session, path)
     line = path.read_text().splitlines().index("  serves:") + 1  # svc-0's
-    assert found == [f"cat.yaml:{line}: dienst svc-0: serves: gebied GM0513 is nog niet geladen (3 diensten werken er). "
-                     "Laad de gemeente eerst: flask --app socialmap areas import-municipalities --codes GM0513"]
+    assert found == [
+        f"cat.yaml:{line}: dienst svc-0: serves: gebied GM0513 is nog niet geladen (3 diensten werken er). "
+        "Laad de gemeente eerst: flask --app socialmap areas import-municipalities --codes GM0513"
+    ]
 
 
 def test_the_cli_prints_problems_without_a_traceback_and_writes_nothing(app, session, tmp_path):
@@ -163,5 +187,6 @@ def test_messages_follow_the_cli_language(app):
 def test_a_too_long_name_is_a_problem_not_a_database_error(session, tmp_path, backend):
     toy(session)
     found = problems_of(session, write(tmp_path, "cat.yaml", GOOD.replace("{nl: Inloop}", "{nl: " + "x" * 201 + "}")))
-    assert len(found) == 1 and found[0].startswith("cat.yaml:7: dienst svc-a: name.nl: is 201 tekens lang; "
-                                                   "de grens is 200: 'xxx")
+    assert len(found) == 1 and found[0].startswith(
+        "cat.yaml:7: dienst svc-a: name.nl: is 201 tekens lang; de grens is 200: 'xxx"
+    )

@@ -1,5 +1,6 @@
 """A load adds and updates; it never removes. Retiring what the files no longer
 hold needs --retire-missing, a scope, and the code of a dry run that listed it."""
+
 import re
 
 import pytest
@@ -19,32 +20,48 @@ def three_files(session, tmp_path, backend):
     """Three organisations in three files, loaded and committed."""
     toy(session)
     files = {
-        name: catalogue(tmp_path, f"{name}.yaml", [organisation(f"org-{name}", location(f"loc-{name}", **POINT))],
-                        [service(f"svc-{name}-1", f"org-{name}", locations=[f"loc-{name}"]),
-                         service(f"svc-{name}-2", f"org-{name}")])
-        for name in ("a", "b", "c")}
+        name: catalogue(
+            tmp_path,
+            f"{name}.yaml",
+            [organisation(f"org-{name}", location(f"loc-{name}", **POINT))],
+            [
+                service(f"svc-{name}-1", f"org-{name}", locations=[f"loc-{name}"]),
+                service(f"svc-{name}-2", f"org-{name}"),
+            ],
+        )
+        for name in ("a", "b", "c")
+    }
     load_catalogue(session, list(files.values()))
     session.commit()
     return files
 
 
 def test_loading_two_files_leaves_the_others_untouched(app, session, three_files, tmp_path):
-    changed = catalogue(tmp_path, "a.yaml", [organisation("org-a", location("loc-a", **POINT))],
-                        [service("svc-a-1", "org-a", name={"nl": "Nieuwe naam"}, locations=["loc-a"])])
+    changed = catalogue(
+        tmp_path,
+        "a.yaml",
+        [organisation("org-a", location("loc-a", **POINT))],
+        [service("svc-a-1", "org-a", name={"nl": "Nieuwe naam"}, locations=["loc-a"])],
+    )
     result = cli(app, "catalogue", "load", changed, three_files["b"])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     # svc-a-2 is missing from a.yaml and c.yaml was not given: all stays, nothing ended.
-    assert statuses(session) == {k: "active" for k in
-                                 ("svc-a-1", "svc-a-2", "svc-b-1", "svc-b-2", "svc-c-1", "svc-c-2")}
+    assert statuses(session) == dict.fromkeys(
+        ("svc-a-1", "svc-a-2", "svc-b-1", "svc-b-2", "svc-c-1", "svc-c-2"), "active"
+    )
     assert session.scalar(select(Service.name).where(Service.key == "svc-a-1")) == "Nieuwe naam"
     assert (count(session, Organisation), count(session, Location), count(session, Service)) == (3, 3, 6)
 
 
 def _without_a2(tmp_path):
     """a.yaml again, without svc-a-2 and with a changed name for svc-a-1."""
-    return catalogue(tmp_path, "a-new.yaml", [organisation("org-a", location("loc-a", **POINT))],
-                     [service("svc-a-1", "org-a", name={"nl": "Nieuwe naam"}, locations=["loc-a"])])
+    return catalogue(
+        tmp_path,
+        "a-new.yaml",
+        [organisation("org-a", location("loc-a", **POINT))],
+        [service("svc-a-1", "org-a", name={"nl": "Nieuwe naam"}, locations=["loc-a"])],
+    )
 
 
 def test_retire_missing_dry_run_lists_and_changes_nothing(app, session, three_files, tmp_path):
@@ -80,8 +97,14 @@ def test_retire_with_the_dry_runs_code_ends_and_deletes_nothing(app, session, th
     result = cli(app, "catalogue", "load", path, "--retire-missing", "--confirm", code)
     assert result.exit_code == 0, result.output
     assert "1 dienst beëindigd (status ended; niets verwijderd):" in result.output
-    assert statuses(session) == {"svc-a-1": "active", "svc-a-2": "ended", "svc-b-1": "active",
-                                 "svc-b-2": "active", "svc-c-1": "active", "svc-c-2": "active"}
+    assert statuses(session) == {
+        "svc-a-1": "active",
+        "svc-a-2": "ended",
+        "svc-b-1": "active",
+        "svc-b-2": "active",
+        "svc-c-1": "active",
+        "svc-c-2": "active",
+    }
     assert (count(session, Organisation), count(session, Location), count(session, Service)) == (3, 3, 6)
     assert session.scalar(select(Service.name).where(Service.key == "svc-a-1")) == "Nieuwe naam"
     # Back in the file: active again.
@@ -109,8 +132,12 @@ def test_retire_scope_area_and_demo(session, tmp_path, backend):
     assert report.retired == 1
     demo = load_catalogue(session, [path], retire=RetireScope.parse("demo"), dry_run=True)
     assert [r.key for r in demo.retire] == ["old-demo"]
-    assert statuses(session) == {"old-in-wijk-a": "ended", "old-in-gm-and-nl": "active", "old-demo": "active",
-                                 "svc-new": "active"}
+    assert statuses(session) == {
+        "old-in-wijk-a": "ended",
+        "old-in-gm-and-nl": "active",
+        "old-demo": "active",
+        "svc-new": "active",
+    }
 
 
 def test_unknown_scope_is_refused_before_anything(app, session, three_files, tmp_path):

@@ -1,6 +1,7 @@
 """The neighbourhood page's content on a toy region, on SpatiaLite and PostGIS:
 distances from the database, the wijk's own team, the wijk's help before the
 city's, nearest first, nothing only for professionals."""
+
 import pytest
 
 from socialmap.catalogue import queries
@@ -15,8 +16,9 @@ def toy(session, backend):
 
 def _debt(session, toy, name, serves, at=None, **kw):
     spots = [f.location(session, *at)] if at else []
-    return f.service(session, serves=[toy[serves]], name=name, domains=("debt_money",), kinds=("debt_relief",),
-                     locations=spots, **kw)
+    return f.service(
+        session, serves=[toy[serves]], name=name, domains=("debt_money",), kinds=("debt_relief",), locations=spots, **kw
+    )
 
 
 def test_the_wijks_help_first_nearest_first_phone_last(session, toy):
@@ -42,8 +44,14 @@ def test_the_wijks_help_first_nearest_first_phone_last(session, toy):
 
 
 def test_the_team_of_the_wijk_comes_first_and_once(session, toy):
-    team = f.service(session, serves=[toy["WK9999A0"]], name="Buurtteam A", domains=("social", "debt_money"),
-                     kinds=("neighbourhood_team",), locations=[f.location(session, 5.015, 52.005)])
+    team = f.service(
+        session,
+        serves=[toy["WK9999A0"]],
+        name="Buurtteam A",
+        domains=("social", "debt_money"),
+        kinds=("neighbourhood_team",),
+        locations=[f.location(session, 5.015, 52.005)],
+    )
     f.service(session, serves=[toy["WK9999B0"]], name="Buurtteam B", kinds=("neighbourhood_team",))
     walk_in = f.service(session, serves=[toy["GM9999"]], name="Inloop", domains=("social",))
 
@@ -57,7 +65,7 @@ def test_nearest_locations_of_a_service_with_several(session, toy):
     svc = _debt(session, toy, "Twee adressen", "GM9999", (5.025, 52.005))
     svc.locations.append(f.location(session, 5.0055, 52.005))
     session.flush()
-    (location_id, metres), = queries.nearest_locations(session, toy["BU9999A001"], [svc.id]).values()
+    ((location_id, metres),) = queries.nearest_locations(session, toy["BU9999A001"], [svc.id]).values()
     assert location_id == svc.locations[1].id and metres < 100
     assert queries.nearest_locations(session, toy["BU9999A001"], []) == {}
 

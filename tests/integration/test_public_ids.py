@@ -1,5 +1,6 @@
 """Stable public identifiers: uuid5 of table and key at creation, kept when the
 key is renamed, and the migration gives existing rows the same ones."""
+
 import uuid
 
 from flask_migrate import downgrade, upgrade
@@ -31,8 +32,12 @@ def test_the_migration_gives_existing_rows_the_ids_new_rows_get(tmp_path):
     directory = app.extensions["migrate"].directory
     with app.app_context():
         upgrade(directory=directory, revision="b7e3c9a15f22")  # before public ids
-        db.session.execute(text("INSERT INTO organisation (key, name, translations, row_version, is_demo) "
-                                "VALUES ('oud', 'Oude organisatie', '{}', 1, 0)"))
+        db.session.execute(
+            text(
+                "INSERT INTO organisation (key, name, translations, row_version, is_demo) "
+                "VALUES ('oud', 'Oude organisatie', '{}', 1, 0)"
+            )
+        )
         db.session.commit()
         upgrade(directory=directory)
         stored = db.session.execute(text("SELECT public_id FROM organisation WHERE key = 'oud'")).scalar()

@@ -1,6 +1,7 @@
 """What a process caches (need matcher, need labels, area tree) follows an edit
 made anywhere: a commit that writes need terms or areas raises a counter in the
 database (a new stamp), which every cache compares before it is reused."""
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ def test_an_in_place_edit_of_a_synonym_or_label_reaches_the_caches(session, back
         term = other.scalar(select(NeedTerm).where(NeedTerm.code == "fin.debt"))
         term.synonyms = {"nl": ["deurwaarder"]}
         term.label = "Schulden en deurwaarders"
+
     elsewhere(edit)  # same number of rows, same largest id: only the counter tells
     assert current(session, "needs") != before
     assert "fin.debt" in matcher_for(session).interpret("deurwaarder").needs
@@ -48,5 +50,6 @@ def test_a_renamed_area_reaches_the_area_tree(session, backend):
 
     def rename(other):
         other.get(AreaUnit, area_id).name = "Oost-Toydorp"
+
     elsewhere(rename)
     assert area_tree(session).name[area_id] == "Oost-Toydorp"

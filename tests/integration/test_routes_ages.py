@@ -1,5 +1,6 @@
 """Age ranges of local services: a service is never offered for an age outside
 its range; with no age given it stays, after the general services of the step."""
+
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -71,17 +72,28 @@ def test_the_demo_youth_consultation_is_not_offered_to_a_45_year_old(demo_sessio
 
 
 @pytest.mark.parametrize("age", [8, 16, 45, 80])
-@pytest.mark.parametrize("args", [
-    [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1103")],
-    [("needs", "mental.anxiety"), ("postcode", "1055")],
-    [("needs", "mental.grief"), ("needs", "social.loneliness"), ("postcode", "1091")],
-    [("needs", "mental.crisis"), ("postcode", "1012")],
-], ids=["money-mood", "anxiety", "grief", "crisis"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1103")],
+        [("needs", "mental.anxiety"), ("postcode", "1055")],
+        [("needs", "mental.grief"), ("needs", "social.loneliness"), ("postcode", "1091")],
+        [("needs", "mental.crisis"), ("postcode", "1012")],
+    ],
+    ids=["money-mood", "anxiety", "grief", "crisis"],
+)
 def test_every_service_shown_takes_the_age(demo_session, args, age):
     """Next steps, what follows and the way back: no service outside its age range."""
     result = run(demo_session, [*args, ("age", str(age))])
-    shown = [s for o in result.options for s in
-             [*o.services, *(s for f in o.follow_ups for s in f.services), *(s for r in o.returns for s in r.services)]]
+    shown = [
+        s
+        for o in result.options
+        for s in [
+            *o.services,
+            *(s for f in o.follow_ups for s in f.services),
+            *(s for r in o.returns for s in r.services),
+        ]
+    ]
     assert shown
     assert [s.service.key for s in shown if not accepts_age(s.service, age)] == []
 
@@ -97,5 +109,5 @@ def test_with_no_age_the_routes_ages_stand_in(demo_session):
     keys = [s.service.key for s in services]
     assert "c-loket-dak-jongeren" not in keys  # 18-23
     general = [s.service.key for s in services if (s.service.min_age or 0) <= 12 and (s.service.max_age or 200) >= 17]
-    assert general and keys[:len(general)] == general
+    assert general and keys[: len(general)] == general
     assert keys.index("s-jv-jongerencoach") >= len(general)  # 16-27

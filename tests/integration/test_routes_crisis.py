@@ -7,6 +7,7 @@ old person) x with and without other needs x buurten in different parts of
 the region. For each, the first option must lead to the crisis service of the
 crisis route. And outside a crisis the rules still exclude as before.
 """
+
 from itertools import combinations
 
 import pytest
@@ -50,8 +51,15 @@ def test_every_crisis_gets_the_crisis_route_first(demo_session, place):
                     result = finder.find(demo_session, c, origin, around=around, routes=routes)
                     checked += 1
                     if not first_is_the_crisis_service(result):
-                        failures.append((source, other, age, sorted(flags),
-                                         [(o.route.key, o.next_step.key) for o in result.options[:3]]))
+                        failures.append(
+                            (
+                                source,
+                                other,
+                                age,
+                                sorted(flags),
+                                [(o.route.key, o.next_step.key) for o in result.options[:3]],
+                            )
+                        )
     assert checked == len(URGENCY_SOURCES) * len(OTHER_NEEDS) * len(AGES) * 2 ** len(voc.FLAGS)
     assert not failures, f"{len(failures)} of {checked} crisis cases without the crisis route first: {failures[:5]}"
 
@@ -65,9 +73,11 @@ def run(session, args):
 
 
 @pytest.mark.parametrize("flag", sorted(voc.FLAGS))
-@pytest.mark.parametrize("urgency_args", [[("urgency", "crisis")], [("needs", "mental.crisis")],
-                                          [("q", "suïcidale gedachten")]],
-                         ids=["chosen", "inferred", "lay words"])
+@pytest.mark.parametrize(
+    "urgency_args",
+    [[("urgency", "crisis")], [("needs", "mental.crisis")], [("q", "suïcidale gedachten")]],
+    ids=["chosen", "inferred", "lay words"],
+)
 def test_crisis_from_the_form_with_each_flag(demo_session, urgency_args, flag):
     """The same through the form's parameters, as the finder page reads them."""
     result = run(demo_session, [*urgency_args, ("flags", flag), ("postcode", "1103"), ("age", "45")])
@@ -93,8 +103,7 @@ def test_a_crisis_route_agreed_for_some_ages_is_still_offered_outside_them(demo_
     result = run(demo_session, [("urgency", "crisis"), ("postcode", "1012"), ("age", "8")])
     assert first_is_the_crisis_service(result)
     assert ("set_aside", "age") in [(r.kind, r.code) for r in result.options[0].reasons]
-    calm = run(demo_session, [("needs", "mental.low_mood"), ("urgency", "routine"), ("postcode", "1012"),
-                              ("age", "8")])
+    calm = run(demo_session, [("needs", "mental.low_mood"), ("urgency", "routine"), ("postcode", "1012"), ("age", "8")])
     assert all(o.route.key != "crisis" for o in calm.options)
 
 
@@ -103,8 +112,10 @@ def test_a_crisis_route_agreed_for_some_ages_is_still_offered_outside_them(demo_
 def test_outside_a_crisis_the_rules_still_exclude(demo_session, urgency, flag):
     """Without a crisis nothing changed: an excluded flag, or the client being
     absent, still rules a transition out (the crisis route too)."""
-    result = run(demo_session, [("needs", "mental.severe"), ("urgency", urgency), ("flags", flag),
-                                ("postcode", "1012"), ("age", "45")])
+    result = run(
+        demo_session,
+        [("needs", "mental.severe"), ("urgency", urgency), ("flags", flag), ("postcode", "1012"), ("age", "45")],
+    )
     flags = result.criteria.effective_flags
     assert result.criteria.effective_urgency == urgency
     for option in result.options:

@@ -2,6 +2,7 @@
 of the judgment table yields the crisis route first (whatever urgency was
 chosen), says so, and the API carries the crisis lines even when other criteria
 are wrong."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ Each scenario gives the criteria a GP would enter and what the region's routes
 must answer: which option comes first, which local services it names, what it
 recommends next and the way back.
 """
+
 from dataclasses import dataclass, field
 
 import pytest
@@ -27,61 +28,120 @@ class Scenario:
 
 
 SCENARIOS = [
-    Scenario("money worries and low mood, postcode 1103 -> exploratory conversation, financial café, back to GP",
-             [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1103"), ("age", "45")],
-             ("verkennend-gesprek", "verkennend-gesprek"), "s-vg-zuidoost",
-             recommended={"financieel-cafe": "s-gv-fincafe-zuidoost"}, returns_to={"huisarts"}),
-    Scenario("the same in lay words",
-             [("q", "geldzorgen en ik ben somber"), ("postcode", "1103"), ("age", "45")],
-             ("verkennend-gesprek", "verkennend-gesprek"), "s-vg-zuidoost",
-             recommended={"financieel-cafe": "s-gv-fincafe-zuidoost"}),
-    Scenario("professionals face a dilemma, client absent -> DOCO",
-             [("needs", "house.eviction"), ("needs", "mental.low_mood"), ("flags", "professional_dilemma"),
-              ("flags", "client_absent"), ("postcode", "1055"), ("age", "38")],
-             ("doco", "doco"), "s-doco-amsterdam", returns_to={"huisarts"},
-             absent_steps={"exploratory_conversation", "poh_ggz", "basic_ggz", "self_care"}),
-    Scenario("acute danger -> crisis service first",
-             [("needs", "mental.low_mood"), ("urgency", "crisis"), ("postcode", "1012"), ("age", "52")],
-             ("crisis", "crisisdienst"), "c-amstelstroom-crisisdienst", returns_to={"huisarts"},
-             absent_steps={"exploratory_conversation", "self_care", "poh_ggz", "basic_ggz"}),
-    Scenario("suicidal thoughts in lay words, no urgency given -> crisis (urgency inferred)",
-             [("q", "suïcidale gedachten"), ("postcode", "1012")],
-             ("crisis", "crisisdienst"), "c-amstelstroom-crisisdienst"),
-    Scenario("a crisis for a 15-year-old -> the crisis route is for all ages",
-             [("needs", "mental.crisis"), ("urgency", "crisis"), ("postcode", "1102"), ("age", "15")],
-             ("crisis", "crisisdienst"), "c-amstelstroom-crisisdienst"),
-    Scenario("mild complaints -> POH-ggz or self-care",
-             [("needs", "mental.stress"), ("urgency", "routine"), ("postcode", "1017"), ("age", "30")],
-             ("directe-verwijzing", "poh-ggz"), top_two={"poh-ggz", "zelfzorg"}),
-    Scenario("eviction in Hoptille (wijk Hakfort/Huigenbos) -> team Bijlmer-Centrum",
-             [("needs", "house.eviction"), ("buurt", "BU0363TD01"), ("age", "40")],
-             ("directe-verwijzing", "buurtteam"), "s-bt-bijlmer-centrum"),
-    Scenario("eviction in the E-buurt next door (wijk G-buurt-West) -> team Bijlmer-Oost",
-             [("needs", "house.eviction"), ("buurt", "BU0363TE01"), ("age", "40")],
-             ("directe-verwijzing", "buurtteam"), "s-bt-bijlmer-oost"),
-    Scenario("client prefers no ggz -> no ggz treatment offered",
-             [("needs", "mental.low_mood"), ("needs", "social.loneliness"), ("flags", "client_prefers_no_ggz"),
-              ("postcode", "1091"), ("age", "67")],
-             ("verkennend-gesprek", "verkennend-gesprek"), "s-vg-oost",
-             absent_steps={"basic_ggz", "specialist_ggz"}),
-    Scenario("a 15-year-old with anxiety -> the youth route, never an adults-only route",
-             [("needs", "mental.anxiety"), ("postcode", "1103"), ("age", "15")],
-             ("jeugd-psychische-klachten", "jeugd-ggz"), "c-kompas-jeugd-ggz-zuidoost",
-             absent_routes={"directe-verwijzing", "verkennend-gesprek", "terug-uit-de-ggz"}),
-    Scenario("specialist treatment ends -> a lasting resource group",
-             [("needs", "mental.severe"), ("flags", "specialist_care_ending"), ("postcode", "1024"), ("age", "44")],
-             ("terug-uit-de-ggz", "resourcegroep"), "s-ew-resourcegroep"),
-    Scenario("the GP wants advice first -> consultation of the ggz",
-             [("needs", "mental.anxiety"), ("flags", "gp_wants_advice"), ("postcode", "1055"), ("age", "29")],
-             ("consultatie-vooraf", "consultatie-ggz"), returns_to={"huisarts"}),
-    Scenario("serious mental illness in Noord -> specialist ggz of Noord",
-             [("needs", "mental.severe"), ("urgency", "soon"), ("postcode", "1021"), ("age", "35")],
-             ("directe-verwijzing", "sggz"), "c-amstelstroom-sggz-noord",
-             returns_to={"huisarts", "poh-ggz"}),
-    Scenario("grief -> the exploratory conversation recommends a grief group",
-             [("needs", "mental.grief"), ("needs", "social.loneliness"), ("postcode", "1091"), ("age", "71")],
-             ("verkennend-gesprek", "verkennend-gesprek"), "s-vg-oost",
-             recommended={"rouwgroep": "s-rk-rouwgroep-oost"}),
+    Scenario(
+        "money worries and low mood, postcode 1103 -> exploratory conversation, financial café, back to GP",
+        [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1103"), ("age", "45")],
+        ("verkennend-gesprek", "verkennend-gesprek"),
+        "s-vg-zuidoost",
+        recommended={"financieel-cafe": "s-gv-fincafe-zuidoost"},
+        returns_to={"huisarts"},
+    ),
+    Scenario(
+        "the same in lay words",
+        [("q", "geldzorgen en ik ben somber"), ("postcode", "1103"), ("age", "45")],
+        ("verkennend-gesprek", "verkennend-gesprek"),
+        "s-vg-zuidoost",
+        recommended={"financieel-cafe": "s-gv-fincafe-zuidoost"},
+    ),
+    Scenario(
+        "professionals face a dilemma, client absent -> DOCO",
+        [
+            ("needs", "house.eviction"),
+            ("needs", "mental.low_mood"),
+            ("flags", "professional_dilemma"),
+            ("flags", "client_absent"),
+            ("postcode", "1055"),
+            ("age", "38"),
+        ],
+        ("doco", "doco"),
+        "s-doco-amsterdam",
+        returns_to={"huisarts"},
+        absent_steps={"exploratory_conversation", "poh_ggz", "basic_ggz", "self_care"},
+    ),
+    Scenario(
+        "acute danger -> crisis service first",
+        [("needs", "mental.low_mood"), ("urgency", "crisis"), ("postcode", "1012"), ("age", "52")],
+        ("crisis", "crisisdienst"),
+        "c-amstelstroom-crisisdienst",
+        returns_to={"huisarts"},
+        absent_steps={"exploratory_conversation", "self_care", "poh_ggz", "basic_ggz"},
+    ),
+    Scenario(
+        "suicidal thoughts in lay words, no urgency given -> crisis (urgency inferred)",
+        [("q", "suïcidale gedachten"), ("postcode", "1012")],
+        ("crisis", "crisisdienst"),
+        "c-amstelstroom-crisisdienst",
+    ),
+    Scenario(
+        "a crisis for a 15-year-old -> the crisis route is for all ages",
+        [("needs", "mental.crisis"), ("urgency", "crisis"), ("postcode", "1102"), ("age", "15")],
+        ("crisis", "crisisdienst"),
+        "c-amstelstroom-crisisdienst",
+    ),
+    Scenario(
+        "mild complaints -> POH-ggz or self-care",
+        [("needs", "mental.stress"), ("urgency", "routine"), ("postcode", "1017"), ("age", "30")],
+        ("directe-verwijzing", "poh-ggz"),
+        top_two={"poh-ggz", "zelfzorg"},
+    ),
+    Scenario(
+        "eviction in Hoptille (wijk Hakfort/Huigenbos) -> team Bijlmer-Centrum",
+        [("needs", "house.eviction"), ("buurt", "BU0363TD01"), ("age", "40")],
+        ("directe-verwijzing", "buurtteam"),
+        "s-bt-bijlmer-centrum",
+    ),
+    Scenario(
+        "eviction in the E-buurt next door (wijk G-buurt-West) -> team Bijlmer-Oost",
+        [("needs", "house.eviction"), ("buurt", "BU0363TE01"), ("age", "40")],
+        ("directe-verwijzing", "buurtteam"),
+        "s-bt-bijlmer-oost",
+    ),
+    Scenario(
+        "client prefers no ggz -> no ggz treatment offered",
+        [
+            ("needs", "mental.low_mood"),
+            ("needs", "social.loneliness"),
+            ("flags", "client_prefers_no_ggz"),
+            ("postcode", "1091"),
+            ("age", "67"),
+        ],
+        ("verkennend-gesprek", "verkennend-gesprek"),
+        "s-vg-oost",
+        absent_steps={"basic_ggz", "specialist_ggz"},
+    ),
+    Scenario(
+        "a 15-year-old with anxiety -> the youth route, never an adults-only route",
+        [("needs", "mental.anxiety"), ("postcode", "1103"), ("age", "15")],
+        ("jeugd-psychische-klachten", "jeugd-ggz"),
+        "c-kompas-jeugd-ggz-zuidoost",
+        absent_routes={"directe-verwijzing", "verkennend-gesprek", "terug-uit-de-ggz"},
+    ),
+    Scenario(
+        "specialist treatment ends -> a lasting resource group",
+        [("needs", "mental.severe"), ("flags", "specialist_care_ending"), ("postcode", "1024"), ("age", "44")],
+        ("terug-uit-de-ggz", "resourcegroep"),
+        "s-ew-resourcegroep",
+    ),
+    Scenario(
+        "the GP wants advice first -> consultation of the ggz",
+        [("needs", "mental.anxiety"), ("flags", "gp_wants_advice"), ("postcode", "1055"), ("age", "29")],
+        ("consultatie-vooraf", "consultatie-ggz"),
+        returns_to={"huisarts"},
+    ),
+    Scenario(
+        "serious mental illness in Noord -> specialist ggz of Noord",
+        [("needs", "mental.severe"), ("urgency", "soon"), ("postcode", "1021"), ("age", "35")],
+        ("directe-verwijzing", "sggz"),
+        "c-amstelstroom-sggz-noord",
+        returns_to={"huisarts", "poh-ggz"},
+    ),
+    Scenario(
+        "grief -> the exploratory conversation recommends a grief group",
+        [("needs", "mental.grief"), ("needs", "social.loneliness"), ("postcode", "1091"), ("age", "71")],
+        ("verkennend-gesprek", "verkennend-gesprek"),
+        "s-vg-oost",
+        recommended={"rouwgroep": "s-rk-rouwgroep-oost"},
+    ),
 ]
 
 
@@ -128,8 +188,10 @@ def test_the_crisis_need_means_a_crisis_whatever_urgency_was_chosen(demo_session
     inferred = run(demo_session, [("needs", "mental.crisis"), ("postcode", "1012")])
     assert inferred.criteria.effective_urgency == "crisis" and inferred.criteria.urgency_inferred
     for urgency in ("routine", "soon", "urgent"):
-        chosen = run(demo_session, [("needs", "mental.crisis"), ("urgency", urgency), ("flags", "client_absent"),
-                                    ("postcode", "1012")])
+        chosen = run(
+            demo_session,
+            [("needs", "mental.crisis"), ("urgency", urgency), ("flags", "client_absent"), ("postcode", "1012")],
+        )
         assert chosen.criteria.effective_urgency == "crisis" and chosen.criteria.urgency_inferred
         assert chosen.options and chosen.options[0].next_step.kind == "crisis_service"
     explicit = run(demo_session, [("needs", "mental.crisis"), ("urgency", "crisis"), ("postcode", "1012")])
@@ -138,8 +200,9 @@ def test_the_crisis_need_means_a_crisis_whatever_urgency_was_chosen(demo_session
 
 def test_a_closed_service_is_shown_but_never_counted_as_local_help(demo_session):
     """The financial café of Noord is temporarily closed: it is listed as closed, not recommended as open."""
-    result = run(demo_session, [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1031"),
-                                ("age", "50")])
+    result = run(
+        demo_session, [("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1031"), ("age", "50")]
+    )
     vg = next(o for o in result.options if o.next_step.key == "verkennend-gesprek")
     cafe = next(f for f in vg.follow_ups if f.transition.to_step.key == "financieel-cafe")
     noord = [s for s in cafe.services if s.service.key == "s-gv-fincafe-noord"]
@@ -154,19 +217,22 @@ def test_waiting_longer_than_agreed_is_flagged(demo_session):
     assert noord.service.waiting_weeks * 7 > sggz.next_step.wait_days and noord.over_agreed_wait
 
 
-@pytest.mark.parametrize("args, param, fragment", [
-    ([("needs", "fin.nope"), ("postcode", "1103")], "needs", "fin.nope"),
-    ([("needs", "fin.debt"), ("postcode", "9711")], "postcode", "9711"),
-    ([("needs", "fin.debt"), ("postcode", "0000")], "postcode", "0000"),
-    ([("needs", "fin.debt"), ("buurt", "Amsterdam")], "buurt", "Amsterdam"),
-    ([("needs", "fin.debt")], "place", ""),
-    ([("needs", "fin.debt"), ("postcode", "1103"), ("age", "honderd")], "age", ""),
-    ([("needs", "fin.debt"), ("postcode", "1103"), ("age", "130")], "age", ""),
-    ([("needs", "fin.debt"), ("postcode", "1103"), ("urgency", "asap")], "urgency", "routine"),
-    ([("needs", "fin.debt"), ("postcode", "1103"), ("flags", "vip")], "flags", "vip"),
-    ([("q", "qwxz zzyv"), ("postcode", "1103")], "q", ""),
-    ([("postcode", "1103")], "needs", ""),
-])
+@pytest.mark.parametrize(
+    "args, param, fragment",
+    [
+        ([("needs", "fin.nope"), ("postcode", "1103")], "needs", "fin.nope"),
+        ([("needs", "fin.debt"), ("postcode", "9711")], "postcode", "9711"),
+        ([("needs", "fin.debt"), ("postcode", "0000")], "postcode", "0000"),
+        ([("needs", "fin.debt"), ("buurt", "Amsterdam")], "buurt", "Amsterdam"),
+        ([("needs", "fin.debt")], "place", ""),
+        ([("needs", "fin.debt"), ("postcode", "1103"), ("age", "honderd")], "age", ""),
+        ([("needs", "fin.debt"), ("postcode", "1103"), ("age", "130")], "age", ""),
+        ([("needs", "fin.debt"), ("postcode", "1103"), ("urgency", "asap")], "urgency", "routine"),
+        ([("needs", "fin.debt"), ("postcode", "1103"), ("flags", "vip")], "flags", "vip"),
+        ([("q", "qwxz zzyv"), ("postcode", "1103")], "q", ""),
+        ([("postcode", "1103")], "needs", ""),
+    ],
+)
 def test_invalid_criteria_name_the_parameter(demo_session, args, param, fragment):
     with pytest.raises(criteria_module.CriteriaError) as exc:
         run(demo_session, args)

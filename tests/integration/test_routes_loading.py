@@ -1,4 +1,5 @@
 """Loading route files, validation on every save, coverage per neighbourhood, the CLI."""
+
 import copy
 
 import pytest
@@ -24,10 +25,20 @@ ROUTE = {
     "valid_from": "2026-01-01",
     "review_date": "2027-01-01",
     "steps": [
-        {"key": "huisarts", "kind": "gp", "entry": True, "title": {"nl": "Huisarts"},
-         "services": {"kinds": ["gp_practice"]}},
-        {"key": "cafe", "kind": "welfare_peer", "title": {"nl": "Financieel café"},
-         "services": {"kinds": ["financial_cafe"]}, "client_present": True},
+        {
+            "key": "huisarts",
+            "kind": "gp",
+            "entry": True,
+            "title": {"nl": "Huisarts"},
+            "services": {"kinds": ["gp_practice"]},
+        },
+        {
+            "key": "cafe",
+            "kind": "welfare_peer",
+            "title": {"nl": "Financieel café"},
+            "services": {"kinds": ["financial_cafe"]},
+            "client_present": True,
+        },
         {"key": "poh", "kind": "poh_ggz", "title": {"nl": "POH-ggz"}, "services": {"kinds": ["poh_ggz"]}},
     ],
     "transitions": [
@@ -84,36 +95,79 @@ def broken(path: list, value):
     return route
 
 
-@pytest.mark.parametrize("route, expected", [
-    (broken(["scope"], "GM0000"), "route toy-route: scope: onbekende regio of gemeente 'GM0000'"),
-    (broken(["owner"], "nobody"), "route toy-route: owner: onbekende organisatie 'nobody'"),
-    (broken(["status"], "final"), "route toy-route: status: 'final' is geen status; kies een van: draft, published, retired"),
-    (broken(["review_date"], "2025-01-01"), "route toy-route: review_date: moet na valid_from liggen"),
-    (broken(["steps", 1, "kind"], "hairdresser"), "route toy-route: step cafe.kind: onbekende soort stap 'hairdresser'"),
-    (broken(["steps", 1, "services"], {"kinds": ["barber"]}), "route toy-route: step cafe.services.kinds: onbekende code 'barber'"),
-    (broken(["transitions", 0, "when"], {"needs": ["fin.nope"]}), "route toy-route: transitions[0].when.needs: onbekende code 'fin.nope'"),
-    (broken(["transitions", 0, "when"], {"urgency": ["whenever"]}), "route toy-route: transitions[0].when.urgency: onbekende code 'whenever'"),
-    (broken(["transitions", 0, "when"], {"flags": {"required": ["nope"]}}), "route toy-route: transitions[0].when.flags.required: onbekende code 'nope'"),
-    (broken(["transitions", 0, "to"], "nowhere"), "route toy-route: transitions[0]: to: onbekende stap 'nowhere'"),
-    (broken(["transitions", 0, "kind"], "teleport"), "route toy-route: transitions[0].kind: 'teleport' is geen soort overgang; kies een van:"),
-    (broken(["transitions", 0, "when"], {"colour": "red"}), "route toy-route: transitions[0]: when.colour: onbekend veld 'colour'"),
-    (broken(["steps", 0, "entry"], False), "route toy-route: steps: moet precies één beginstap hebben, heeft er 0"),
-    (broken(["transitions", 2], {"from": "huisarts", "to": "cafe", "kind": "warm_handover"}),
-     "route toy-route: stap cafe: is een doodlopend eind: geen overgang leidt verder"),
-    (broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
-     "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg"),
-    (broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
-     "route toy-route: transitions: kringloop zonder terugverwijzing: huisarts -> poh -> huisarts"),
-    (broken(["title"], {"en": "English only"}), "route toy-route: title.nl: Nederlandse tekst is verplicht"),
-    (broken(["audience"], {"min_age": 60, "max_age": 18}),
-     "route toy-route: audience: de minimumleeftijd 60 ligt boven de maximumleeftijd 18"),
-    (broken(["transitions", 0, "when"], {"flags": {"required": ["client_absent"], "excluded": ["client_absent"]}}),
-     "route toy-route: transitions[0].when.flags: client_absent staat zowel bij required als bij excluded"),
-    (broken(["steps"], ROUTE["steps"] + [ROUTE["steps"][1]]),
-     "route toy-route: step cafe.key: twee stappen hebben de sleutel 'cafe'"),
-    (broken(["steps", 1, "services"], {"kinds": ["financial_cafee"]}),
-     "onbekende code 'financial_cafee'; bedoelt u 'financial_cafe'?"),
-])
+@pytest.mark.parametrize(
+    "route, expected",
+    [
+        (broken(["scope"], "GM0000"), "route toy-route: scope: onbekende regio of gemeente 'GM0000'"),
+        (broken(["owner"], "nobody"), "route toy-route: owner: onbekende organisatie 'nobody'"),
+        (
+            broken(["status"], "final"),
+            "route toy-route: status: 'final' is geen status; kies een van: draft, published, retired",
+        ),
+        (broken(["review_date"], "2025-01-01"), "route toy-route: review_date: moet na valid_from liggen"),
+        (
+            broken(["steps", 1, "kind"], "hairdresser"),
+            "route toy-route: step cafe.kind: onbekende soort stap 'hairdresser'",
+        ),
+        (
+            broken(["steps", 1, "services"], {"kinds": ["barber"]}),
+            "route toy-route: step cafe.services.kinds: onbekende code 'barber'",
+        ),
+        (
+            broken(["transitions", 0, "when"], {"needs": ["fin.nope"]}),
+            "route toy-route: transitions[0].when.needs: onbekende code 'fin.nope'",
+        ),
+        (
+            broken(["transitions", 0, "when"], {"urgency": ["whenever"]}),
+            "route toy-route: transitions[0].when.urgency: onbekende code 'whenever'",
+        ),
+        (
+            broken(["transitions", 0, "when"], {"flags": {"required": ["nope"]}}),
+            "route toy-route: transitions[0].when.flags.required: onbekende code 'nope'",
+        ),
+        (broken(["transitions", 0, "to"], "nowhere"), "route toy-route: transitions[0]: to: onbekende stap 'nowhere'"),
+        (
+            broken(["transitions", 0, "kind"], "teleport"),
+            "route toy-route: transitions[0].kind: 'teleport' is geen soort overgang; kies een van:",
+        ),
+        (
+            broken(["transitions", 0, "when"], {"colour": "red"}),
+            "route toy-route: transitions[0]: when.colour: onbekend veld 'colour'",
+        ),
+        (broken(["steps", 0, "entry"], False), "route toy-route: steps: moet precies één beginstap hebben, heeft er 0"),
+        (
+            broken(["transitions", 2], {"from": "huisarts", "to": "cafe", "kind": "warm_handover"}),
+            "route toy-route: stap cafe: is een doodlopend eind: geen overgang leidt verder",
+        ),
+        (
+            broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
+            "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg",
+        ),
+        (
+            broken(["transitions", 3], {"from": "poh", "to": "huisarts", "kind": "step_down"}),
+            "route toy-route: transitions: kringloop zonder terugverwijzing: huisarts -> poh -> huisarts",
+        ),
+        (broken(["title"], {"en": "English only"}), "route toy-route: title.nl: Nederlandse tekst is verplicht"),
+        (
+            broken(["audience"], {"min_age": 60, "max_age": 18}),
+            "route toy-route: audience: de minimumleeftijd 60 ligt boven de maximumleeftijd 18",
+        ),
+        (
+            broken(
+                ["transitions", 0, "when"], {"flags": {"required": ["client_absent"], "excluded": ["client_absent"]}}
+            ),
+            "route toy-route: transitions[0].when.flags: client_absent staat zowel bij required als bij excluded",
+        ),
+        (
+            broken(["steps"], ROUTE["steps"] + [ROUTE["steps"][1]]),
+            "route toy-route: step cafe.key: twee stappen hebben de sleutel 'cafe'",
+        ),
+        (
+            broken(["steps", 1, "services"], {"kinds": ["financial_cafee"]}),
+            "onbekende code 'financial_cafee'; bedoelt u 'financial_cafe'?",
+        ),
+    ],
+)
 def test_every_problem_names_route_and_field_and_nothing_is_written(region, session, tmp_path, route, expected):
     with pytest.raises(ImportFailed) as exc:
         load_routes(session, [write(tmp_path, route)])
@@ -142,7 +196,8 @@ def test_saving_a_route_that_breaks_a_rule_writes_nothing(region, session, tmp_p
         save_route(session, route, "test:editor")
     assert [str(p) for p in exc.value.problems] == [
         "route toy-route: stap poh: is een doodlopend eind: geen overgang leidt verder",
-        "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg naar een thuisstap"]
+        "route toy-route: stap poh: is een zorgstap (poh_ggz) zonder terugweg naar een thuisstap",
+    ]
 
 
 def test_coverage_gaps_are_reported_per_neighbourhood(region, session, tmp_path, backend):
@@ -152,8 +207,7 @@ def test_coverage_gaps_are_reported_per_neighbourhood(region, session, tmp_path,
     # a GP practice for the whole municipality; a café only for wijk A; a closed POH for buurt B1
     f.service(session, kinds=["gp_practice"], domains=["care"], serves=[areas["GM9999"]])
     f.service(session, kinds=["financial_cafe"], domains=["debt_money"], serves=[areas["WK9999A0"]])
-    f.service(session, kinds=["poh_ggz"], domains=["care"], serves=[areas["BU9999B001"]],
-              status="temporarily_closed")
+    f.service(session, kinds=["poh_ggz"], domains=["care"], serves=[areas["BU9999B001"]], status="temporarily_closed")
     gaps = {g.step_key: [code for code, _name in g.buurten] for g in coverage_gaps(session, route, AreaTree(session))}
     assert gaps == {"cafe": ["BU9999B001"], "poh": ["BU9999A001", "BU9999A002", "BU9999B001"]}
 
@@ -182,16 +236,42 @@ def test_the_demo_routes_keep_every_rule(demo_session, backend):
 
     routes = all_routes(demo_session)
     assert len(routes) >= 7
-    assert {r.key for r in routes} >= {"directe-verwijzing", "verkennend-gesprek", "doco", "consultatie-vooraf",
-                                       "crisis", "terug-uit-de-ggz", "jeugd-psychische-klachten"}
+    assert {r.key for r in routes} >= {
+        "directe-verwijzing",
+        "verkennend-gesprek",
+        "doco",
+        "consultatie-vooraf",
+        "crisis",
+        "terug-uit-de-ggz",
+        "jeugd-psychische-klachten",
+    }
     for route in routes:
         assert route_problems(demo_session, route) == [], route.key
     kinds = {s.kind for r in routes for s in r.steps}
-    assert kinds >= {"gp", "poh_ggz", "ggz_consultation", "social_consultation", "exploratory_conversation",
-                     "case_consultation", "self_care", "social_domain", "welfare_peer", "basic_ggz",
-                     "specialist_ggz", "fact", "crisis_service", "resource_group"}
-    assert {t.kind for r in routes for t in r.transitions} == {"referral", "consultation", "warm_handover",
-                                                               "step_up", "step_down", "return"}
+    assert kinds >= {
+        "gp",
+        "poh_ggz",
+        "ggz_consultation",
+        "social_consultation",
+        "exploratory_conversation",
+        "case_consultation",
+        "self_care",
+        "social_domain",
+        "welfare_peer",
+        "basic_ggz",
+        "specialist_ggz",
+        "fact",
+        "crisis_service",
+        "resource_group",
+    }
+    assert {t.kind for r in routes for t in r.transitions} == {
+        "referral",
+        "consultation",
+        "warm_handover",
+        "step_up",
+        "step_down",
+        "return",
+    }
     assert {r.scope.level for r in routes} == {"region", "municipality"}
 
 

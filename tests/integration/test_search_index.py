@@ -1,5 +1,6 @@
 """The index follows the database: written after commit, untouched by a rollback,
 rebuilt by reindex, checked by check, and reported when missing or stale."""
+
 import pytest
 
 from socialmap.catalogue.models import Service
@@ -15,8 +16,9 @@ from tests import factories as f
 def indexed(session, backend):
     toy = f.toy_region(session)
     debt = f.need(session, "fin.debt", "Schulden", en="Debts")
-    svc = f.service(session, serves=[toy["GM9999"]], needs=[debt], name="Geldhulp Toydorp",
-                    summary="Hulp bij rekeningen.")
+    svc = f.service(
+        session, serves=[toy["GM9999"]], needs=[debt], name="Geldhulp Toydorp", summary="Hulp bij rekeningen."
+    )
     other = f.service(session, serves=[toy["WK9999B0"]], name="Buurthuis Oost", summary="Koffie en praten.")
     session.commit()
     reindex(session, current_index())
@@ -98,8 +100,9 @@ def test_parallel_reindex_writes_the_same_index(session, indexed):
     reindex(session, current_index(), processes=2)
     report = check(session, current_index())
     assert report["ok"] and report["index"] == 2
-    assert [h.name for h in search(session, current_index(), SearchRequest(text="geldhulp")).hits] == \
-        ["Geldhulp Toydorp"]
+    assert [h.name for h in search(session, current_index(), SearchRequest(text="geldhulp")).hits] == [
+        "Geldhulp Toydorp"
+    ]
 
 
 def test_an_index_written_by_another_version_is_not_read(session, indexed):

@@ -1,5 +1,6 @@
 """Ranking: among equally relevant results the nearer comes first; a group held
 in another language than the person asked for ranks below the general one."""
+
 import pytest
 
 from socialmap.search.engine import EQUAL_SCORE, Candidate, nearer_first_among_equals
@@ -20,15 +21,19 @@ def order(response) -> list[str]:
 
 # --- languages ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, spoken, expected", [
-    ("Rouwgroep in het Turks", ["nl", "tr"], ["tr"]),
-    ("Grief group in Arabic", ["ar", "nl"], ["ar"]),
-    ("Ontmoeting en steun voor Turkse ouderen", ["nl", "tr"], ["tr"]),
-    ("Spreekuur voor Arabischsprekende nieuwkomers", ["nl", "ar"], ["ar"]),
-    ("Rouwgroep Oost", ["nl", "en", "tr"], []),  # speaks Turkish, held in Dutch
-    ("Taalcafé: Nederlands oefenen", ["nl"], []),  # Dutch never counts as another language
-    ("Buurthuis Frans Hals", ["nl"], []),  # a name, and French is not spoken there
-])
+
+@pytest.mark.parametrize(
+    "text, spoken, expected",
+    [
+        ("Rouwgroep in het Turks", ["nl", "tr"], ["tr"]),
+        ("Grief group in Arabic", ["ar", "nl"], ["ar"]),
+        ("Ontmoeting en steun voor Turkse ouderen", ["nl", "tr"], ["tr"]),
+        ("Spreekuur voor Arabischsprekende nieuwkomers", ["nl", "ar"], ["ar"]),
+        ("Rouwgroep Oost", ["nl", "en", "tr"], []),  # speaks Turkish, held in Dutch
+        ("Taalcafé: Nederlands oefenen", ["nl"], []),  # Dutch never counts as another language
+        ("Buurthuis Frans Hals", ["nl"], []),  # a name, and French is not spoken there
+    ],
+)
 def test_held_in_reads_the_name(text, spoken, expected):
     assert held_in([text], spoken) == expected
 
@@ -52,11 +57,14 @@ def test_also_in_the_english_interface(run):
     assert keys.index("s-rk-rouwgroep-oost") < keys.index("s-rk-rouwgroep-turks")
 
 
-@pytest.mark.parametrize("how", [
-    {"text": "rouwgroep turks"},  # named in the words
-    {"text": "rouwgroep", "languages": ("tr",)},  # the language filter
-    {"text": "rouwgroep", "locale": "tr"},  # the interface language
-])
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"text": "rouwgroep turks"},  # named in the words
+        {"text": "rouwgroep", "languages": ("tr",)},  # the language filter
+        {"text": "rouwgroep", "locale": "tr"},  # the interface language
+    ],
+)
 def test_unless_the_person_asked_for_that_language(run, how):
     keys = order(run(**how))
     assert keys[0] == "s-rk-rouwgroep-turks", keys
@@ -66,6 +74,7 @@ def test_unless_the_person_asked_for_that_language(run, how):
 
 # --- nearer first among equals --------------------------------------------------------
 
+
 def candidate(key, score, distance):
     from socialmap.search.index import Row
 
@@ -74,17 +83,25 @@ def candidate(key, score, distance):
 
 
 def test_runs_of_equal_scores_are_ordered_nearest_first():
-    ranked = [candidate("a", 0.90, 9000), candidate("b", 0.89, 2000), candidate("c", 0.88, None),
-              candidate("d", 0.87, 500), candidate("e", 0.50, 100)]
+    ranked = [
+        candidate("a", 0.90, 9000),
+        candidate("b", 0.89, 2000),
+        candidate("c", 0.88, None),
+        candidate("d", 0.87, 500),
+        candidate("e", 0.50, 100),
+    ]
     # a..c lie within EQUAL_SCORE of a; d starts a new run (0.03 below a, but not below its own first)
     assert EQUAL_SCORE == 0.03
     assert [c.row.key for c in nearer_first_among_equals(ranked)] == ["b", "a", "c", "d", "e"]
 
 
-@pytest.mark.parametrize("text, where, nearer, farther", [
-    # two practice nurses of other neighbourhoods, described alike: 2.0 km before 2.3 km
-    ("praktijkondersteuner", "1056", "c-hap-westerstraat-poh-ggz", "c-hap-spaarndammerhart-poh-ggz"),
-])
+@pytest.mark.parametrize(
+    "text, where, nearer, farther",
+    [
+        # two practice nurses of other neighbourhoods, described alike: 2.0 km before 2.3 km
+        ("praktijkondersteuner", "1056", "c-hap-westerstraat-poh-ggz", "c-hap-spaarndammerhart-poh-ggz"),
+    ],
+)
 def test_equally_relevant_nearer_first_in_the_demo(run, text, where, nearer, farther):
     hits = {h.key: h for h in run(text, where).hits}
     near, far = hits[nearer], hits[farther]

@@ -1,6 +1,7 @@
-""""Why this result" says only what is true: a word is claimed only when the
+""" "Why this result" says only what is true: a word is claimed only when the
 service's text holds it (or its stem, or a compound containing it); a typo is
 shown as the word the text holds; a need is claimed only when the service has it."""
+
 import functools
 import re
 
@@ -28,17 +29,28 @@ def by_key(response) -> dict:
     return {h.key: h for h in response.hits}
 
 
-@pytest.mark.parametrize("text, where", [
-    ("rouwgroep", "1103"), ("rouwgroup", None), ("rouwverwerking", None), ("schuldhulp verleneing", None),
-    ("verslavnig", None), ("geldzorgen", None), ("eenzaam", "1024"), ("mantelzrog", None), ("taalcafé", None),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("rouwgroep", "1103"),
+        ("rouwgroup", None),
+        ("rouwverwerking", None),
+        ("schuldhulp verleneing", None),
+        ("verslavnig", None),
+        ("geldzorgen", None),
+        ("eenzaam", "1024"),
+        ("mantelzrog", None),
+        ("taalcafé", None),
+    ],
+)
 def test_every_claimed_word_is_in_the_text(run, demo_session, text, where):
     for hit in run(text, where).hits:
         dutch, english = texts_of(demo_session, hit.key)
         words = set(re.findall(r"\w+", (dutch + " " + english).lower()))
         for word in hit.matched_words:
-            assert word in words or stem(word, "nl") in terms(dutch, "nl") or \
-                stem(word, "en") in terms(english, "en"), f"{text!r}: {hit.key} claims {word!r}"
+            assert (
+                word in words or stem(word, "nl") in terms(dutch, "nl") or stem(word, "en") in terms(english, "en")
+            ), f"{text!r}: {hit.key} claims {word!r}"
 
 
 def test_a_typo_is_shown_as_the_word_the_text_holds(run):
@@ -74,8 +86,9 @@ def test_chosen_needs_are_claimed_only_for_services_that_have_them(run, demo_ses
     assert response.total > 0
     both = 0
     for hit in response.hits:
-        codes = set(demo_session.scalars(select(NeedTerm.code).join(service_need)
-                                         .where(service_need.c.service_id == hit.id)))
+        codes = set(
+            demo_session.scalars(select(NeedTerm.code).join(service_need).where(service_need.c.service_id == hit.id))
+        )
         assert hit.matched_needs and set(hit.matched_needs) <= {labels[c] for c in codes}, hit.key
         both += len(hit.matched_needs) == 2
     assert 0 < both < response.total  # some have both, some only one
@@ -91,7 +104,11 @@ def test_the_page_says_only_what_the_text_holds(client):
 def test_the_page_names_only_the_chosen_needs_a_service_has(client):
     html = client.get("/zoeken?need=fin.debt&need=house.eviction&per_page=100&lang=nl").get_data(as_text=True)
     items = re.findall(r'<li class="hit">.*?</li>\s*(?=<li class="hit">|</ol>)', html, re.S)
-    why = {re.search(r'href="/dienst/([^"]+)"', i).group(1): re.sub(r"\s+", " ", re.search(
-        r'<li class="hit-why">(.*?)</li>', i, re.S).group(1)) for i in items}
+    why = {
+        re.search(r'href="/dienst/([^"]+)"', i).group(1): re.sub(
+            r"\s+", " ", re.search(r'<li class="hit-why">(.*?)</li>', i, re.S).group(1)
+        )
+        for i in items
+    }
     assert "Schulden" in why["s-sd-schuldhulp"] and "Dreigende huisuitzetting" in why["s-sd-schuldhulp"]
     assert "Schulden" in why["c-debrug-gokken-gamen"] and "huisuitzetting" not in why["c-debrug-gokken-gamen"]

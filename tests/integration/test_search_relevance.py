@@ -3,29 +3,59 @@ person should find in the top 5. Lay words, compounds, typos, English, with and
 without a place. Each row: (words, where, services of which at least one -- or,
 with ``all_of``, every one -- must be in the top 5, services that must NOT be first).
 """
+
 import pytest
 
 from socialmap.search import places
 from socialmap.search.engine import SearchRequest, search
 from socialmap.search.indexer import current_index
 
-GRIEF = {"s-rk-rouwgroep-oost", "s-rk-rouwgroep-turks", "s-mn-rouwgroep-arabisch", "s-rk-jongvolwassenen",
-         "s-rk-rouwcafe-noord", "s-rk-rouwgroep-weesp", "s-rk-ouders-kind-verloren", "c-zelfhulpwijzer-rouw"}
+GRIEF = {
+    "s-rk-rouwgroep-oost",
+    "s-rk-rouwgroep-turks",
+    "s-mn-rouwgroep-arabisch",
+    "s-rk-jongvolwassenen",
+    "s-rk-rouwcafe-noord",
+    "s-rk-rouwgroep-weesp",
+    "s-rk-ouders-kind-verloren",
+    "c-zelfhulpwijzer-rouw",
+}
 DEBT = {"s-sd-schuldhulp"}
 MONEY = {"s-sd-schuldhulp", "s-gv-geldlijn", "s-gv-geldmaatjes", "s-sd-jongeren-geldpunt"}
-FIN_CAFE = {"s-gv-fincafe-centrum", "s-gv-fincafe-west", "s-gv-fincafe-nieuw-west", "s-gv-fincafe-noord",
-            "s-gv-fincafe-oost", "s-gv-fincafe-zuidoost", "s-wz-fincafe-pijp", "s-ws-fincafe-weesp"}
+FIN_CAFE = {
+    "s-gv-fincafe-centrum",
+    "s-gv-fincafe-west",
+    "s-gv-fincafe-nieuw-west",
+    "s-gv-fincafe-noord",
+    "s-gv-fincafe-oost",
+    "s-gv-fincafe-zuidoost",
+    "s-wz-fincafe-pijp",
+    "s-ws-fincafe-weesp",
+}
 HOMELESS = {"c-loket-dak-intake", "c-onderdak-nachtopvang", "c-onderdak-dagcentrum", "c-loket-dak-jongeren"}
 DV = {"c-thuis-veilig-advieslijn", "c-zonnehuis-ambulant", "c-zonnehuis-opvang"}
 CARERS = {"s-mz-consulent", "s-mz-respijt", "s-mz-mantelzorgcafe", "s-mz-jonge-mantelzorgers"}
 DUTCH = {"s-ob-taalhuis", "s-lp-nederlands-nt2", "s-tm-taalcafe-oost", "s-tm-taalcafe-nieuw-west", "s-tm-taalmaatje"}
 RECOVERY = {"s-ha-wrap", "s-ha-herstellen-doe-je-zelf", "s-ha-herstelcafe"}
 SUICIDE = {"c-nachtlicht-praatlijn"}
-ADDICTION = {"c-debrug-inloop-centrum", "c-debrug-behandeling-alcohol-drugs", "c-debrug-inloop-zuidoost",
-             "c-debrug-naasten", "s-zh-verslaving-herstel"}
-LONELY = {"s-mw-vriendendienst", "s-mw-maatje-ouderen", "s-ow-makassar-inloop", "s-ww-staatslieden-inloop",
-          "s-bb-huiskamer-haarlemmerdijk", "s-wn-werengouw-inloop", "s-wn-kadoelen-buurtpost",
-          "s-bs-hoptille-buurtkamer", "s-hz-ouderen"}
+ADDICTION = {
+    "c-debrug-inloop-centrum",
+    "c-debrug-behandeling-alcohol-drugs",
+    "c-debrug-inloop-zuidoost",
+    "c-debrug-naasten",
+    "s-zh-verslaving-herstel",
+}
+LONELY = {
+    "s-mw-vriendendienst",
+    "s-mw-maatje-ouderen",
+    "s-ow-makassar-inloop",
+    "s-ww-staatslieden-inloop",
+    "s-bb-huiskamer-haarlemmerdijk",
+    "s-wn-werengouw-inloop",
+    "s-wn-kadoelen-buurtpost",
+    "s-bs-hoptille-buurtkamer",
+    "s-hz-ouderen",
+}
 
 TABLE = [
     # lay Dutch words
@@ -88,10 +118,12 @@ def run(demo_apps):
         with app.app_context():
             place = places.resolve(db.session, where) if where else None
             assert where is None or place is not None, f"unknown place {where}"
-            response = search(db.session, current_index(), SearchRequest(
-                text=text, place=place, per_page=per_page, locale=locale))
+            response = search(
+                db.session, current_index(), SearchRequest(text=text, place=place, per_page=per_page, locale=locale)
+            )
             db.session.remove()
             return response
+
     return go
 
 
@@ -101,8 +133,9 @@ def test_expected_services_in_the_top_five(run, text, where, expected):
     response = run(text, where, "en" if english else "nl")
     top = [h.key for h in response.hits]
     assert set(top) & expected, f"{text!r}: top 5 was {top}"
-    assert all(h.matched_needs or h.matched_kinds or h.matched_words or h.related_words for h in response.hits), \
+    assert all(h.matched_needs or h.matched_kinds or h.matched_words or h.related_words for h in response.hits), (
         "every hit says why it matched"
+    )
 
 
 def test_the_right_neighbourhood_team_comes_first(run):

@@ -1,4 +1,5 @@
 """Spatial questions, answered by the database on SpatiaLite and PostGIS alike."""
+
 import pytest
 from sqlalchemy import text
 
@@ -57,7 +58,10 @@ def test_intersecting_areas(session, toy):
     assert [a.code for a in found] == ["BU9999A002"]
     line = "LINESTRING(5.005 52.005, 5.025 52.005)"
     assert [a.code for a in queries.areas_intersecting(session, "neighbourhood", line)] == [
-        "BU9999A001", "BU9999A002", "BU9999B001"]
+        "BU9999A001",
+        "BU9999A002",
+        "BU9999B001",
+    ]
 
 
 def test_point_lookup_uses_the_spatial_index(session, toy, backend):
@@ -71,9 +75,16 @@ def test_point_lookup_uses_the_spatial_index(session, toy, backend):
         assert any("INTEGER PRIMARY KEY" in str(row) for row in plan), plan
     else:
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = session.execute(text(
-            "EXPLAIN SELECT id FROM area_unit WHERE ST_Contains(geom, "
-            "ST_GeomFromText('POINT(5.005 52.005)', 4326))")).scalars().all()
+        plan = (
+            session.execute(
+                text(
+                    "EXPLAIN SELECT id FROM area_unit WHERE ST_Contains(geom, "
+                    "ST_GeomFromText('POINT(5.005 52.005)', 4326))"
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert any("idx_area_unit_geom" in line for line in plan), plan
 
 
@@ -83,7 +94,11 @@ def _lookup_sql(session):
     from socialmap.catalogue.models import AreaUnit
 
     pt = geo.sql_point(5.005, 52.005)
-    return select(AreaUnit.id).where(
-        geo.index_filter("area_unit", "geom", AreaUnit.id, pt, "sqlite", AreaUnit.geom),
-        func.ST_Contains(AreaUnit.geom, pt)).compile(session.get_bind(),
-                                                     compile_kwargs={"literal_binds": True})
+    return (
+        select(AreaUnit.id)
+        .where(
+            geo.index_filter("area_unit", "geom", AreaUnit.id, pt, "sqlite", AreaUnit.geom),
+            func.ST_Contains(AreaUnit.geom, pt),
+        )
+        .compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    )

@@ -6,6 +6,7 @@ master process or a worker that died and was replaced.
 This is the test that saw the neighbourhood-page crash (SIGSEGV in the
 workers) which the Flask test client in one process does not see.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -94,11 +95,20 @@ def _requests(base: str) -> list[tuple[str, str, object, set[int]]]:
         ("GET", "/kaart/leeg/12/2100/1345.png", None, ok),
     ]
     if step:
-        plan.append(("POST", f"/verwijsroutes/{routes[0]['key']}/kaart",
-                     {"step": step, "buurt": "BU0363NL01", "card_lang": "nl"}, ok))
+        plan.append(
+            (
+                "POST",
+                f"/verwijsroutes/{routes[0]['key']}/kaart",
+                {"step": step, "buurt": "BU0363NL01", "card_lang": "nl"},
+                ok,
+            )
+        )
     for key in services:
-        plan += [("GET", f"/dienst/{key}", None, ok), ("GET", f"/dienst/{key}/afdrukken", None, ok),
-                 ("GET", f"/kaart/dienst/{key}.js", None, ok)]
+        plan += [
+            ("GET", f"/dienst/{key}", None, ok),
+            ("GET", f"/dienst/{key}/afdrukken", None, ok),
+            ("GET", f"/kaart/dienst/{key}.js", None, ok),
+        ]
     for code in BUURTEN:
         plan += [("GET", f"/buurt/{code}", None, ok), ("GET", f"/kaart/buurt/{code}.js", None, ok)]
     # The page's own assets (stylesheets, scripts), as a browser would load them.
@@ -160,13 +170,18 @@ def test_every_page_and_endpoint_concurrently(real_server):
 
     print(f"\n{sum(counts.values())} requests in {SECONDS:.0f} s by {CLIENTS} clients; statuses {dict(counts)}")
     log = real_server.log()
-    deaths = [line for line in log.splitlines()
-              if re.search(r"(was sent|exited with code|WORKER TIMEOUT|Segmentation|Traceback)", line)]
+    deaths = [
+        line
+        for line in log.splitlines()
+        if re.search(r"(was sent|exited with code|WORKER TIMEOUT|Segmentation|Traceback)", line)
+    ]
     assert real_server.alive(), "the server process died:\n" + log[-3000:]
-    assert real_server.worker_pids() == real_server.started_workers, (
-        "workers died and were replaced: " + "\n".join(deaths[:20]))
+    assert real_server.worker_pids() == real_server.started_workers, "workers died and were replaced: " + "\n".join(
+        deaths[:20]
+    )
     assert not deaths, "\n".join(deaths[:20])
     assert not failures, f"{len(failures)} failures of {sum(counts.values())} requests:\n" + "\n".join(
-        sorted(set(failures))[:40])
+        sorted(set(failures))[:40]
+    )
     # Bounded in time, but it must have done real work.
     assert sum(counts.values()) >= len(plan), counts

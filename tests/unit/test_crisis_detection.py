@@ -4,6 +4,7 @@ The two tables below are judgments, written before the detector: what a
 resident or a GP types, and how the map should read it. They are not to be
 edited to fit the detector's results.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -189,12 +190,15 @@ def test_empty_text_gives_nothing(text):
     assert detect(text) is None
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Ik wil echt niet meer leven!", ("wil", "echt", "niet", "meer", "leven")),
-    ("Zelfmord", ("Zelfmord",)),
-    ("ik voel me suïcidaal", ("suïcidaal",)),
-    ("I don't want to live", ("don't", "want", "to", "live")),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Ik wil echt niet meer leven!", ("wil", "echt", "niet", "meer", "leven")),
+        ("Zelfmord", ("Zelfmord",)),
+        ("ik voel me suïcidaal", ("suïcidaal",)),
+        ("I don't want to live", ("don't", "want", "to", "live")),
+    ],
+)
 def test_words_are_given_as_typed(text, words):
     assert detect(text).words == words
 
@@ -209,13 +213,21 @@ def test_signal_kinds():
 
 # The product's own vocabulary: only these words of the search lexicon speak of a crisis.
 CRISIS_WORDS_IN_LEXICON = {
-    "crisis": "acute", "crisisdienst": "acute", "crisisteam": "acute",
-    "suicidaal": "suicidal", "suicidal": "suicidal", "suicide": "suicidal",
-    "zelfbeschadiging": "suicidal", "zelfdoding": "suicidal", "zelfmoord": "suicidal",
-    "zelfmoordgedachten": "suicidal", "zelfmoordpreventie": "suicidal",
+    "crisis": "acute",
+    "crisisdienst": "acute",
+    "crisisteam": "acute",
+    "suicidaal": "suicidal",
+    "suicidal": "suicidal",
+    "suicide": "suicidal",
+    "zelfbeschadiging": "suicidal",
+    "zelfdoding": "suicidal",
+    "zelfmoord": "suicidal",
+    "zelfmoordgedachten": "suicidal",
+    "zelfmoordpreventie": "suicidal",
     "zelfverwonding": "suicidal",
     # The parts lexicon now holds wordfreq's common Dutch words too; these two are real crisis words.
-    "crises": "acute", "levensgevaar": "acute",
+    "crises": "acute",
+    "levensgevaar": "acute",
 }
 
 
@@ -251,11 +263,14 @@ def test_everyday_needs_and_service_kinds_are_not_a_crisis():
     assert wrong == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("lost my son to suicide", "bereaved"),
-    ("zelfmoord gepleegd", "bereaved"),
-    ("ik denk aan zelfmoord sinds mijn broer zelfmoord pleegde", "suicidal"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("lost my son to suicide", "bereaved"),
+        ("zelfmoord gepleegd", "bereaved"),
+        ("ik denk aan zelfmoord sinds mijn broer zelfmoord pleegde", "suicidal"),
+    ],
+)
 def test_grief_words_are_not_read_as_the_searchers_own_crisis(text, expected):
     assert detect(text).kind == expected
 
@@ -264,16 +279,18 @@ def test_typos_are_forgiven_only_on_long_words():
     assert crisis._typo_allowance(5) == 0
     assert crisis._typo_allowance(8) == 1
     assert crisis._typo_allowance(12) == 2
-    assert detect("suicde") is not None      # 7 letters, one letter missing
-    assert detect("zelfmrd") is None         # two letters missing from 9 letters
-    assert detect("levensmoed") is None      # a real word one letter from "levensmoe"
+    assert detect("suicde") is not None  # 7 letters, one letter missing
+    assert detect("zelfmrd") is None  # two letters missing from 9 letters
+    assert detect("levensmoed") is None  # a real word one letter from "levensmoe"
 
 
 def test_fast_enough():
     import time
 
-    text = ("Ik voel me somber en zie weinig licht, mijn vader is overleden en ik heb schulden. "
-            "Waar kan ik terecht voor hulp bij rouw en geldzorgen in mijn eigen buurt in Zuid?")
+    text = (
+        "Ik voel me somber en zie weinig licht, mijn vader is overleden en ik heb schulden. "
+        "Waar kan ik terecht voor hulp bij rouw en geldzorgen in mijn eigen buurt in Zuid?"
+    )
     detect(text)
     rounds = 200
     start = time.perf_counter()
@@ -284,6 +301,7 @@ def test_fast_enough():
 
 
 # --------------------------------------------------------------------------- crisis lines
+
 
 def write(path, text):
     path.write_text(text, encoding="utf-8")
@@ -306,7 +324,9 @@ def test_national_lines():
 
 
 def test_a_region_file_changes_and_adds_lines(tmp_path):
-    region = write(tmp_path / "region.yaml", """
+    region = write(
+        tmp_path / "region.yaml",
+        """
 lines:
   - key: huisartsenpost
     phone: "0201234567"
@@ -317,7 +337,8 @@ lines:
     name: {nl: Een luisterend oor}
     text: {nl: Bel als je wilt praten.}
     phone: "0881234567"
-""")
+""",
+    )
     lines = crisis.crisis_lines([region])
     assert [line.key for line in lines] == ["113", "112", "luisterlijn", "huisartsenpost"]
     gp = lines[-1]
@@ -348,29 +369,44 @@ def test_lines_are_cached_per_files_and_handed_out_as_new_lists(tmp_path):
         crisis.crisis_lines()[0].phone = "0"
 
 
-@pytest.mark.parametrize("content, message", [
-    ("lines:\n  - key: nieuw\n    order: 5\n    name: {en: New}\n    text: {nl: Tekst}\n",
-     r"lines\[0\] \(key 'nieuw'\): name: the Dutch text \(nl\) is missing"),
-    ("lines:\n  - key: nieuw\n    order: 5\n    name: {nl: Nieuw}\n",
-     r"lines\[0\] \(key 'nieuw'\): text: missing"),
-    ("lines:\n  - {key: huisartsenpost}\n  - {key: \"112\", phone: 020-1234}\n",
-     r"lines\[1\] \(key '112'\): phone: must be dialable digits only"),
-    ("lines:\n  - {key: huisartsenpost, phone_dispaly: 020}\n",
-     r"lines\[0\] \(key 'huisartsenpost'\): phone_dispaly: unknown field"),
-    ("lines:\n  - {key: huisartsenpost, order: first}\n",
-     r"lines\[0\] \(key 'huisartsenpost'\): order: must be a whole number"),
-    ("lines:\n  - {key: huisartsenpost, url: www.example.org}\n",
-     r"lines\[0\] \(key 'huisartsenpost'\): url: must be a web address"),
-    ("lines:\n  - {key: huisartsenpost, text: {nl: ''}}\n",
-     r"lines\[0\] \(key 'huisartsenpost'\): text: nl: must be a non-empty text"),
-    ("lines:\n  - {key: 113, phone: '113'}\n",
-     r"lines\[0\] \(key 113\): key: must be a non-empty text"),
-    ("lines:\n  - {order: 3}\n", r"lines\[0\]: key: must be a non-empty text"),
-    ("lines:\n  - {key: a, order: 1, name: {nl: A}, text: {nl: A}}\n  - {key: a}\n",
-     r"lines\[1\] \(key 'a'\): key: 'a' appears twice"),
-    ("- key: huisartsenpost\n", r"must hold 'lines:'"),
-    ("lines: [\n", r"not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (
+            "lines:\n  - key: nieuw\n    order: 5\n    name: {en: New}\n    text: {nl: Tekst}\n",
+            r"lines\[0\] \(key 'nieuw'\): name: the Dutch text \(nl\) is missing",
+        ),
+        ("lines:\n  - key: nieuw\n    order: 5\n    name: {nl: Nieuw}\n", r"lines\[0\] \(key 'nieuw'\): text: missing"),
+        (
+            "lines:\n  - {key: huisartsenpost}\n  - {key: \"112\", phone: 020-1234}\n",
+            r"lines\[1\] \(key '112'\): phone: must be dialable digits only",
+        ),
+        (
+            "lines:\n  - {key: huisartsenpost, phone_dispaly: 020}\n",
+            r"lines\[0\] \(key 'huisartsenpost'\): phone_dispaly: unknown field",
+        ),
+        (
+            "lines:\n  - {key: huisartsenpost, order: first}\n",
+            r"lines\[0\] \(key 'huisartsenpost'\): order: must be a whole number",
+        ),
+        (
+            "lines:\n  - {key: huisartsenpost, url: www.example.org}\n",
+            r"lines\[0\] \(key 'huisartsenpost'\): url: must be a web address",
+        ),
+        (
+            "lines:\n  - {key: huisartsenpost, text: {nl: ''}}\n",
+            r"lines\[0\] \(key 'huisartsenpost'\): text: nl: must be a non-empty text",
+        ),
+        ("lines:\n  - {key: 113, phone: '113'}\n", r"lines\[0\] \(key 113\): key: must be a non-empty text"),
+        ("lines:\n  - {order: 3}\n", r"lines\[0\]: key: must be a non-empty text"),
+        (
+            "lines:\n  - {key: a, order: 1, name: {nl: A}, text: {nl: A}}\n  - {key: a}\n",
+            r"lines\[1\] \(key 'a'\): key: 'a' appears twice",
+        ),
+        ("- key: huisartsenpost\n", r"must hold 'lines:'"),
+        ("lines: [\n", r"not valid YAML"),
+    ],
+)
 def test_a_broken_file_names_file_entry_and_field(tmp_path, content, message):
     broken = write(tmp_path / "broken.yaml", content)
     with pytest.raises(ValueError, match=message) as caught:

@@ -1,4 +1,5 @@
 """The stages of an unchecked entry, from dates alone."""
+
 from datetime import date, timedelta
 
 from socialmap.freshness.stages import Thresholds, stage_of, waiting_out_of_date

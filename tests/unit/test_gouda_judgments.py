@@ -4,6 +4,7 @@ name only entries that exist in the GoudaWijzer catalogue.
 The catalogue lives outside the repository (../shared/... relative to the
 project root); the test is skipped where it is absent.
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,14 +68,14 @@ def test_unanswerable_well_formed(judgments):
 
 def test_every_judged_name_exists_in_catalogue(judgments, catalogue):
     names = {row["naam"] for row in catalogue}
-    missing = sorted({(q["id"], r["name"]) for q in judgments["queries"]
-                      for r in q["relevant"] if r["name"] not in names})
+    missing = sorted(
+        {(q["id"], r["name"]) for q in judgments["queries"] for r in q["relevant"] if r["name"] not in names}
+    )
     assert not missing, missing
 
 
 def test_no_catalogue_text_copied(catalogue):
     """The descriptions belong to GoudaWijzer: none may appear in the judgments."""
     text = JUDGMENTS.read_text(encoding="utf-8")
-    copied = [row["naam"] for row in catalogue
-              if len(row["beschrijving"]) >= 60 and row["beschrijving"][:60] in text]
+    copied = [row["naam"] for row in catalogue if len(row["beschrijving"]) >= 60 and row["beschrijving"][:60] in text]
     assert not copied, copied

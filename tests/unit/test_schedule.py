@@ -1,4 +1,5 @@
 """Opening hours and meetings: weekly, every other week, nth weekday, holidays, exceptions."""
+
 from datetime import date, datetime, time
 
 import pytest
@@ -9,9 +10,15 @@ from tests.factories import weekly
 
 
 def make(rules=(), exceptions=(), **kw) -> Service:
-    svc = Service(name="x", summary="y", cost_type="free", status=kw.pop("status", "active"),
-                  open_24_7=kw.pop("open_24_7", False),
-                  closed_on_public_holidays=kw.pop("closed_on_public_holidays", True), **kw)
+    svc = Service(
+        name="x",
+        summary="y",
+        cost_type="free",
+        status=kw.pop("status", "active"),
+        open_24_7=kw.pop("open_24_7", False),
+        closed_on_public_holidays=kw.pop("closed_on_public_holidays", True),
+        **kw,
+    )
     svc.schedule_rules = list(rules)
     svc.schedule_exceptions = list(exceptions)
     return svc
@@ -25,12 +32,15 @@ def test_weekly_hours_open_and_closed():
     assert not schedule.is_open_at(svc, datetime(2026, 11, 24, 10, 0))  # Tuesday
 
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2026, 11, 10), True),   # 2nd Tuesday of November 2026
-    (date(2026, 11, 3), False),   # 1st Tuesday
-    (date(2026, 11, 17), False),  # 3rd Tuesday
-    (date(2026, 12, 8), True),    # 2nd Tuesday of December
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2026, 11, 10), True),  # 2nd Tuesday of November 2026
+        (date(2026, 11, 3), False),  # 1st Tuesday
+        (date(2026, 11, 17), False),  # 3rd Tuesday
+        (date(2026, 12, 8), True),  # 2nd Tuesday of December
+    ],
+)
 def test_second_tuesday_of_the_month(day, expected):
     svc = make([weekly(1, "19:00", "21:00", kind="meeting", freq="monthly", nth=2)])
     assert schedule.is_open_on(svc, day) is expected
@@ -61,8 +71,14 @@ def test_dutch_public_holidays_close_a_service():
 
 def test_closure_and_changed_hours_exceptions():
     closure = ScheduleException(start=date(2026, 12, 24), end=date(2027, 1, 1), closed=True, translations={})
-    short = ScheduleException(start=date(2026, 12, 23), end=date(2026, 12, 23), closed=False,
-                              opens_at=time(9, 0), closes_at=time(12, 0), translations={})
+    short = ScheduleException(
+        start=date(2026, 12, 23),
+        end=date(2026, 12, 23),
+        closed=False,
+        opens_at=time(9, 0),
+        closes_at=time(12, 0),
+        translations={},
+    )
     svc = make([weekly(d, "09:00", "17:00") for d in range(5)], [closure, short])
     assert not schedule.is_open_on(svc, date(2026, 12, 28))
     assert schedule.is_open_at(svc, datetime(2026, 12, 23, 11, 0))
@@ -70,8 +86,7 @@ def test_closure_and_changed_hours_exceptions():
 
 
 def test_temporarily_closed_and_24_7():
-    assert not schedule.is_open_on(make([weekly(0, "09:00", "17:00")], status="temporarily_closed"),
-                                   date(2026, 11, 23))
+    assert not schedule.is_open_on(make([weekly(0, "09:00", "17:00")], status="temporarily_closed"), date(2026, 11, 23))
     crisis = make(open_24_7=True)
     assert schedule.is_open_at(crisis, datetime(2026, 12, 25, 3, 0))  # Christmas, at night
 

@@ -1,4 +1,5 @@
 """English is complete: every interface string in the code has a translation."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -11,15 +12,33 @@ PO = ROOT / "socialmap" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 
 def test_every_string_in_the_code_is_translated(tmp_path):
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-                    # Babel skips folders starting with "_" by default: templates/_macros must count.
-                    "--ignore-dirs", ".*",
-                    "-k", "_l", "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            # Babel skips folders starting with "_" by default: templates/_macros must count.
+            "--ignore-dirs",
+            ".*",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     wanted = {m.id for m in _read(pot) if m.id}
     catalogue = {m.id: m for m in _read(PO) if m.id}
     missing = sorted(str(i) for i in wanted - set(catalogue))
-    untranslated = sorted(str(i) for i in wanted & set(catalogue)
-                          if not all(_as_tuple(catalogue[i].string)) or catalogue[i].fuzzy)
+    untranslated = sorted(
+        str(i) for i in wanted & set(catalogue) if not all(_as_tuple(catalogue[i].string)) or catalogue[i].fuzzy
+    )
     assert missing == [], "run `make translations` and translate: " + repr(missing)
     assert untranslated == [], repr(untranslated)
 

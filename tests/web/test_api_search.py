@@ -1,4 +1,5 @@
 """The JSON API: /api/v1/search (JSON and GeoJSON) and /api/v1/places."""
+
 import pytest
 from sqlalchemy import select
 
@@ -15,8 +16,18 @@ def test_search_json(client):
     first = body["results"][0]
     assert first["why"]["needs"] or first["why"]["kinds"] or first["why"]["words"]
     assert first["url"].endswith(f"/dienst/{first['key']}")
-    assert {"name", "name_lang", "summary", "summary_lang", "distance_m", "serves_here", "serves",
-            "locations", "no_referral_needed", "cost"} <= set(first)
+    assert {
+        "name",
+        "name_lang",
+        "summary",
+        "summary_lang",
+        "distance_m",
+        "serves_here",
+        "serves",
+        "locations",
+        "no_referral_needed",
+        "cost",
+    } <= set(first)
     assert any(r["distance_m"] is not None for r in body["results"])
     assert body["links"]["self"].startswith("http") and "/zoeken?" in body["links"]["html"]
 
@@ -28,8 +39,9 @@ def test_another_district_team_is_not_presented_as_serving(client):
     assert by_key["s-bt-centrum-west"]["serves_here"] is True
 
 
-@pytest.mark.parametrize("how", [{"query": "&f=geojson"}, {"query": "&format=geojson"},
-                                 {"headers": {"Accept": "application/geo+json"}}])
+@pytest.mark.parametrize(
+    "how", [{"query": "&f=geojson"}, {"query": "&format=geojson"}, {"headers": {"Accept": "application/geo+json"}}]
+)
 def test_search_geojson(client, how):
     page = client.get("/api/v1/search?q=rouw&where=1012" + how.get("query", ""), headers=how.get("headers"))
     assert page.status_code == 200
@@ -58,14 +70,34 @@ def test_json_is_the_default_for_browsers(client):
     assert "Accept" in page.headers.get("Vary", "")
 
 
-@pytest.mark.parametrize("query, param", [
-    ("radius=3", "radius"), ("radius=x", "radius"), ("age=-1", "age"), ("age=abc", "age"),
-    ("domain=nope", "domain"), ("need=nope", "need"), ("language=xx", "language"), ("format=fax", "format"),
-    ("open=maybe", "open"), ("access=x", "access"), ("cost=x", "cost"), ("where=Nergenshuizen", "where"),
-    ("lat=52.3", "lon"), ("lon=4.9", "lat"), ("lat=nan&lon=4.9", "lat"), ("lat=inf&lon=4.9", "lat"),
-    ("lat=91&lon=4.9", "lat"), ("page=0", "page"), ("per_page=1000", "per_page"), ("f=xml", "f"),
-    ("q=" + "x" * 201, "q"), ("domains=care", "domains"), ("foo=bar", "foo"),
-])
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ("radius=3", "radius"),
+        ("radius=x", "radius"),
+        ("age=-1", "age"),
+        ("age=abc", "age"),
+        ("domain=nope", "domain"),
+        ("need=nope", "need"),
+        ("language=xx", "language"),
+        ("format=fax", "format"),
+        ("open=maybe", "open"),
+        ("access=x", "access"),
+        ("cost=x", "cost"),
+        ("where=Nergenshuizen", "where"),
+        ("lat=52.3", "lon"),
+        ("lon=4.9", "lat"),
+        ("lat=nan&lon=4.9", "lat"),
+        ("lat=inf&lon=4.9", "lat"),
+        ("lat=91&lon=4.9", "lat"),
+        ("page=0", "page"),
+        ("per_page=1000", "per_page"),
+        ("f=xml", "f"),
+        ("q=" + "x" * 201, "q"),
+        ("domains=care", "domains"),
+        ("foo=bar", "foo"),
+    ],
+)
 def test_invalid_parameters_are_a_400_naming_the_parameter(client, query, param):
     page = client.get(f"/api/v1/search?{query}")
     assert page.status_code == 400, page.get_data(as_text=True)
@@ -74,11 +106,28 @@ def test_invalid_parameters_are_a_400_naming_the_parameter(client, query, param)
     assert body["message"].startswith(f"{param}: ")
 
 
-@pytest.mark.parametrize("query", [
-    "q=%00", "q=%27%22%3C%3E", "q=*", "q=rouw+OR+geld", "where=%25", "where=_", "where=%27",
-    "q=%F0%9F%98%80", "where=1012AB", "where=9999", "page=10000", "q=a&where=BU0363AE02",
-    "lat=52.37&lon=4.89", "lat=0&lon=0", "where=Amsterdam&radius=25", "q=&where=", "domain=care,social",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00",
+        "q=%27%22%3C%3E",
+        "q=*",
+        "q=rouw+OR+geld",
+        "where=%25",
+        "where=_",
+        "where=%27",
+        "q=%F0%9F%98%80",
+        "where=1012AB",
+        "where=9999",
+        "page=10000",
+        "q=a&where=BU0363AE02",
+        "lat=52.37&lon=4.89",
+        "lat=0&lon=0",
+        "where=Amsterdam&radius=25",
+        "q=&where=",
+        "domain=care,social",
+    ],
+)
 def test_odd_but_valid_input_never_fails(client, query):
     page = client.get(f"/api/v1/search?{query}")
     assert page.status_code in (200, 400)
@@ -117,8 +166,9 @@ def test_places_type_ahead(client):
     assert len(client.get("/api/v1/places?q=an&limit=3").get_json()["places"]) <= 3
 
 
-@pytest.mark.parametrize("query, param", [("limit=0", "limit"), ("limit=x", "limit"), ("q=" + "a" * 101, "q"),
-                                          ("where=x", "where")])
+@pytest.mark.parametrize(
+    "query, param", [("limit=0", "limit"), ("limit=x", "limit"), ("q=" + "a" * 101, "q"), ("where=x", "where")]
+)
 def test_places_invalid(client, query, param):
     page = client.get(f"/api/v1/places?{query}")
     assert page.status_code == 400 and page.get_json()["param"] == param

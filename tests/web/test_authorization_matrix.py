@@ -1,6 +1,7 @@
 """Every endpoint that needs an account or writes, for every kind of visitor,
 in one table. The table is checked against the app's URL map: an endpoint
 that is added without a row here fails the first test."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,15 @@ PASSWORD = "een lange zin als wachtwoord"
 SERVICE = "s-vg-zuidoost"
 ROUTE = "verkennend-gesprek"
 LOCATION = "s-nz-weesperstraat"  # of the service's organisation, in Centrum
-VISITORS = ("anonymous", "professional", "editor_other", "editor_here", "coordinator_elsewhere",
-            "coordinator_here", "admin")
+VISITORS = (
+    "anonymous",
+    "professional",
+    "editor_other",
+    "editor_here",
+    "coordinator_elsewhere",
+    "coordinator_here",
+    "admin",
+)
 # Public endpoints that take a POST but change nothing (CSRF-exempt on purpose).
 PUBLIC_POSTS = {"routes.finder_page", "routes.card", "routes_api.api_finder"}
 
@@ -104,12 +112,14 @@ def world(editable_demo):
         db.session.add(AreaUnit(code="RG-ZZZ", name="Elders", level="region"))
         service = db.session.scalar(select(Service).where(Service.key == SERVICE))
         other = db.session.scalar(select(Organisation.key).where(Organisation.id != service.organisation_id))
-        grants = {"professional": ("professional", None, None),
-                  "editor_other": ("org_editor", None, other),
-                  "editor_here": ("org_editor", None, service.organisation.key),
-                  "coordinator_elsewhere": ("coordinator", "RG-ZZZ", None),
-                  "coordinator_here": ("coordinator", "RG-AMA", None),
-                  "admin": ("admin", None, None)}
+        grants = {
+            "professional": ("professional", None, None),
+            "editor_other": ("org_editor", None, other),
+            "editor_here": ("org_editor", None, service.organisation.key),
+            "coordinator_elsewhere": ("coordinator", "RG-ZZZ", None),
+            "coordinator_here": ("coordinator", "RG-AMA", None),
+            "admin": ("admin", None, None),
+        }
     for name, (role, area, organisation) in grants.items():
         with app.app_context(), unit_of_work():
             account = accounts.create_account(db.session, name.replace("_", "-"), name)
@@ -131,9 +141,15 @@ def new_proposal(app) -> int:
 
     with app.app_context(), unit_of_work():
         service = db.session.scalar(select(Service).where(Service.key == SERVICE))
-        proposal = ProposedChange(entity="service", entity_id=service.id, entity_key=SERVICE,
-                                  proposed_by="account:somebody", base={"status_note": ""},
-                                  changes={"status_note": "Voorgesteld."}, status="open")
+        proposal = ProposedChange(
+            entity="service",
+            entity_id=service.id,
+            entity_key=SERVICE,
+            proposed_by="account:somebody",
+            base={"status_note": ""},
+            changes={"status_note": "Voorgesteld."},
+            status="open",
+        )
         db.session.add(proposal)
         db.session.flush()
         return proposal.id
@@ -144,8 +160,13 @@ def client_for(app, visitor: str):
     if visitor != "anonymous":
         page = client.get("/beheer/inloggen").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        assert client.post("/beheer/inloggen", data={"username": visitor.replace("_", "-"), "password": PASSWORD,
-                                                     "csrf_token": token}).status_code == 302
+        assert (
+            client.post(
+                "/beheer/inloggen",
+                data={"username": visitor.replace("_", "-"), "password": PASSWORD, "csrf_token": token},
+            ).status_code
+            == 302
+        )
     return client
 
 
@@ -167,39 +188,46 @@ def test_every_guarded_endpoint_is_in_the_table(editable_demo):
 
 
 def request_for(endpoint: str, method: str, client, entry: int, proposal: int, round_id: int = 0):
-    urls = {"maintenance.login": "/beheer/inloggen", "maintenance.invitation": "/beheer/uitnodiging?t=nope",
-            "maintenance.logout": "/beheer/uitloggen", "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
-            "maintenance.dashboard": "/beheer/", "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
-            "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
-            "maintenance.area_shapes": f"/beheer/diensten/{SERVICE}/gebieden.geojson",
-            "maintenance.verify_service": f"/beheer/diensten/{SERVICE}/gecontroleerd",
-            "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
-            "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
-            "maintenance.restore_service": f"/beheer/diensten/{SERVICE}/terugzetten/{entry}",
-            "maintenance.region_log": "/beheer/logboek", "maintenance.edit_route": f"/beheer/verwijsroutes/{ROUTE}",
-            "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}",
-            "maintenance.route_history": f"/beheer/verwijsroutes/{ROUTE}/geschiedenis",
-            "maintenance.edit_location": f"/beheer/locaties/{LOCATION}",
-            "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
-            "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
-            "maintenance.proposals": "/beheer/voorstellen", "maintenance.account_list": "/beheer/accounts",
-            "maintenance.new_service": "/beheer/diensten/nieuw",
-            "maintenance.new_organisation": "/beheer/organisaties/nieuw",
-            "maintenance.new_location": "/beheer/locaties/nieuw",
-            "maintenance.edit_organisation": "/beheer/organisaties/s-netwerkzorg-ama",
-            "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
-            "maintenance.organisation_status": "/beheer/organisaties/s-netwerkzorg-ama/status",
-            "maintenance.location_status": f"/beheer/locaties/{LOCATION}/status",
-            "maintenance.update_rounds": "/beheer/rondes",
-            "maintenance.update_round": f"/beheer/rondes/{round_id}",
-            "maintenance.outbox": "/beheer/uitgaand",
-            "maintenance.freshness": "/beheer/actualiteit",
-            "maintenance.freshness_map": "/beheer/actualiteit/wijken.geojson",
-            "freshness.provider_confirm": f"/bijwerken/{SERVICE}/klopt?t=nope",
-            "freshness.provider_propose": f"/bijwerken/{SERVICE}/wijziging?t=nope",
-            "freshness.report": f"/dienst/{SERVICE}/melden",
-            "maintenance.account_action": "/beheer/accounts",
-            "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}"}
+    urls = {
+        "maintenance.login": "/beheer/inloggen",
+        "maintenance.invitation": "/beheer/uitnodiging?t=nope",
+        "maintenance.logout": "/beheer/uitloggen",
+        "maintenance.logout_everywhere": "/beheer/overal-uitloggen",
+        "maintenance.dashboard": "/beheer/",
+        "maintenance.edit_service": f"/beheer/diensten/{SERVICE}",
+        "maintenance.save_service": f"/beheer/diensten/{SERVICE}",
+        "maintenance.area_shapes": f"/beheer/diensten/{SERVICE}/gebieden.geojson",
+        "maintenance.verify_service": f"/beheer/diensten/{SERVICE}/gecontroleerd",
+        "maintenance.service_history": f"/beheer/diensten/{SERVICE}/geschiedenis",
+        "maintenance.revert_change": f"/beheer/wijzigingen/{entry}/terugdraaien",
+        "maintenance.restore_service": f"/beheer/diensten/{SERVICE}/terugzetten/{entry}",
+        "maintenance.region_log": "/beheer/logboek",
+        "maintenance.edit_route": f"/beheer/verwijsroutes/{ROUTE}",
+        "maintenance.save_route_form": f"/beheer/verwijsroutes/{ROUTE}",
+        "maintenance.route_history": f"/beheer/verwijsroutes/{ROUTE}/geschiedenis",
+        "maintenance.edit_location": f"/beheer/locaties/{LOCATION}",
+        "maintenance.save_location": f"/beheer/locaties/{LOCATION}",
+        "maintenance.location_history": f"/beheer/locaties/{LOCATION}/geschiedenis",
+        "maintenance.proposals": "/beheer/voorstellen",
+        "maintenance.account_list": "/beheer/accounts",
+        "maintenance.new_service": "/beheer/diensten/nieuw",
+        "maintenance.new_organisation": "/beheer/organisaties/nieuw",
+        "maintenance.new_location": "/beheer/locaties/nieuw",
+        "maintenance.edit_organisation": "/beheer/organisaties/s-netwerkzorg-ama",
+        "maintenance.organisation_history": "/beheer/organisaties/s-netwerkzorg-ama/geschiedenis",
+        "maintenance.organisation_status": "/beheer/organisaties/s-netwerkzorg-ama/status",
+        "maintenance.location_status": f"/beheer/locaties/{LOCATION}/status",
+        "maintenance.update_rounds": "/beheer/rondes",
+        "maintenance.update_round": f"/beheer/rondes/{round_id}",
+        "maintenance.outbox": "/beheer/uitgaand",
+        "maintenance.freshness": "/beheer/actualiteit",
+        "maintenance.freshness_map": "/beheer/actualiteit/wijken.geojson",
+        "freshness.provider_confirm": f"/bijwerken/{SERVICE}/klopt?t=nope",
+        "freshness.provider_propose": f"/bijwerken/{SERVICE}/wijziging?t=nope",
+        "freshness.report": f"/dienst/{SERVICE}/melden",
+        "maintenance.account_action": "/beheer/accounts",
+        "maintenance.decide_proposal": f"/beheer/voorstellen/{proposal}",
+    }
     url = urls[endpoint]
     if method == "GET":
         return client.get(url)
@@ -207,16 +235,30 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int, r
     if endpoint == "maintenance.save_route_form":  # the stored route as it is, sent back unchanged
         data.update(route_form(client))
     if endpoint == "maintenance.new_service":
-        data.update(organisation="s-netwerkzorg-ama", name=f"Matrixdienst {entry} {len(token(client))}",
-                    summary="Om te testen.", domains=["social"], serves=["SD0363T"], not_a_duplicate="on")
+        data.update(
+            organisation="s-netwerkzorg-ama",
+            name=f"Matrixdienst {entry} {len(token(client))}",
+            summary="Om te testen.",
+            domains=["social"],
+            serves=["SD0363T"],
+            not_a_duplicate="on",
+        )
     if endpoint == "maintenance.edit_organisation":
         page = client.get("/beheer/organisaties/s-netwerkzorg-ama")
         data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
     if endpoint == "maintenance.new_organisation":
         data.update(name=f"Matrixstichting {len(token(client))} {id(client)}", not_a_duplicate="on")
     if endpoint == "maintenance.new_location":
-        data.update(organisation="s-netwerkzorg-ama", street="Matrixstraat", house_number=str(id(client) % 1000),
-                    postcode="1011", city="Amsterdam", lon="4.9041", lat="52.3676", not_a_duplicate="on")
+        data.update(
+            organisation="s-netwerkzorg-ama",
+            street="Matrixstraat",
+            house_number=str(id(client) % 1000),
+            postcode="1011",
+            city="Amsterdam",
+            lon="4.9041",
+            lat="52.3676",
+            not_a_duplicate="on",
+        )
     if endpoint in ("maintenance.organisation_status", "maintenance.location_status"):
         data["status"] = "active"  # restore what is active: allowed, changes nothing
     if endpoint == "maintenance.update_rounds":
@@ -235,8 +277,17 @@ def request_for(endpoint: str, method: str, client, entry: int, proposal: int, r
         page = client.get(f"/beheer/locaties/{LOCATION}")
         data.update(form_of(page.get_data(as_text=True)) if page.status_code == 200 else {})
     if endpoint == "maintenance.save_service":
-        data.update({"name": "Verkennend gesprek Zuidoost", "summary": "Een gesprek.", "status": "active",
-                     "serves": ["SD0363T"], "version": "0", "base": "", "review_interval_days": "180"})
+        data.update(
+            {
+                "name": "Verkennend gesprek Zuidoost",
+                "summary": "Een gesprek.",
+                "status": "active",
+                "serves": ["SD0363T"],
+                "version": "0",
+                "base": "",
+                "review_interval_days": "180",
+            }
+        )
     return client.post(url, data=data)
 
 

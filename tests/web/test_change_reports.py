@@ -3,6 +3,7 @@ hidden field and a too-quick send are turned away; crisis words bring the
 crisis lines first; the coordinator takes the report over (edited) or marks
 it handled, and a reporter who left an address hears the outcome, after which
 the address is gone."""
+
 from __future__ import annotations
 
 import re
@@ -57,12 +58,21 @@ def test_a_report_is_stored_for_the_coordinator_and_taken_over_edited(app, mail_
     queue = coord.get("/beheer/voorstellen").get_data(as_text=True)
     assert "een bezoeker" in queue and "Gratis, ook zonder verwijzing" in queue
     assert "melder@example.org" in queue  # coordinators see the address
-    coord.post(f"/beheer/voorstellen/{stored.id}", data={
-        "csrf_token": token_of(queue), "action": "accept", "accept": ["cost_note"],
-        f"edit-{stored.id}-cost_note": ["Gratis. U heeft geen verwijzing nodig."], "note": ["nagebeld"]})
+    coord.post(
+        f"/beheer/voorstellen/{stored.id}",
+        data={
+            "csrf_token": token_of(queue),
+            "action": "accept",
+            "accept": ["cost_note"],
+            f"edit-{stored.id}-cost_note": ["Gratis. U heeft geen verwijzing nodig."],
+            "note": ["nagebeld"],
+        },
+    )
     with app.app_context():
-        assert db.session.scalar(select(Service.cost_note).where(Service.key == SERVICE)) == \
-            "Gratis. U heeft geen verwijzing nodig."
+        assert (
+            db.session.scalar(select(Service.cost_note).where(Service.key == SERVICE))
+            == "Gratis. U heeft geen verwijzing nodig."
+        )
     [handled] = reports(app)
     assert handled.status == "accepted" and handled.contact is None  # the address is gone
     [outcome] = mail_server.inbox.to("melder@example.org")
@@ -83,8 +93,10 @@ def test_a_report_in_words_is_marked_handled_and_a_rejected_one_changes_nothing(
     sign_in(coord, "coord", PASSWORD)
     queue = coord.get("/beheer/voorstellen").get_data(as_text=True)
     assert "Melding over: openingstijden" in queue
-    coord.post(f"/beheer/voorstellen/{first.id}", data={"csrf_token": token_of(queue), "action": "accept",
-                                                         "accept": ["report:hours"]})
+    coord.post(
+        f"/beheer/voorstellen/{first.id}",
+        data={"csrf_token": token_of(queue), "action": "accept", "accept": ["report:hours"]},
+    )
     coord.post(f"/beheer/voorstellen/{second.id}", data={"csrf_token": token_of(queue), "action": "reject"})
     first, second = reports(app)
     assert (first.status, second.status) == ("accepted", "rejected")

@@ -2,6 +2,7 @@
 the crisis box first on the results page, ranks the region's crisis services
 first, and gives the API a crisis object; the everyday phrasings do none of it.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,11 @@ def crisis_keys(demo_apps):
 
     app = demo_apps("spatialite")
     with app.app_context():
-        keys = {s.key for s in db.session.scalars(select(Service))
-                if CRISIS_KIND in s.kinds or CRISIS_NEED in [n.code for n in s.needs]}
+        keys = {
+            s.key
+            for s in db.session.scalars(select(Service))
+            if CRISIS_KIND in s.kinds or CRISIS_NEED in [n.code for n in s.needs]
+        }
     assert keys
     return keys
 

@@ -3,6 +3,7 @@ a check, the public page says when each section was checked and how, and an
 entry left unchecked walks through the stale stages on a simulated clock --
 marked on its page, then ranked lower in search with the reason -- and comes
 back with one verification. Every stage change is in the audit log."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -39,16 +40,20 @@ def test_a_check_recorded_on_the_form_shows_on_the_public_page_per_section(app):
     assert sign_in(client, "coord", PASSWORD).status_code == 302
     page = client.get(f"/beheer/diensten/{SERVICE}").get_data(as_text=True)
     assert "Gecontroleerd, niets veranderd" in page
-    client.post(f"/beheer/diensten/{SERVICE}/gecontroleerd",
-                data={"csrf_token": token_of(page), "section": ["contacts"], "how": "phone"})
+    client.post(
+        f"/beheer/diensten/{SERVICE}/gecontroleerd",
+        data={"csrf_token": token_of(page), "section": ["contacts"], "how": "phone"},
+    )
     public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
-    contact = public[public.index('id="contact"'):public.index('id="where"')]
+    contact = public[public.index('id="contact"') : public.index('id="where"')]
     assert "telefonisch nagevraagd" in contact
-    when = public[public.index('id="when"'):public.index('id="contact"')]
+    when = public[public.index('id="when"') : public.index('id="contact"')]
     assert "telefonisch nagevraagd" not in when  # only the section that was checked
-    wrong = client.post(f"/beheer/diensten/{SERVICE}/gecontroleerd",
-                        data={"csrf_token": token_of(page), "section": ["all"], "how": "guess"},
-                        follow_redirects=True)
+    wrong = client.post(
+        f"/beheer/diensten/{SERVICE}/gecontroleerd",
+        data={"csrf_token": token_of(page), "section": ["all"], "how": "guess"},
+        follow_redirects=True,
+    )
     assert "Niet vastgelegd" in wrong.get_data(as_text=True)
 
 
@@ -77,9 +82,13 @@ def test_an_unchecked_entry_walks_the_stages_and_one_verification_brings_it_back
         verify(db.session, svc, "account:coord", "phone", ["all"], today=late)
     with app.app_context():
         assert db.session.scalar(select(Service.freshness_stage).where(Service.key == SERVICE)) == "current"
-        steps = db.session.scalars(select(AuditEntry.after).where(
-            AuditEntry.entity == "service", AuditEntry.entity_key == SERVICE,
-            AuditEntry.field == "freshness_stage").order_by(AuditEntry.id)).all()
+        steps = db.session.scalars(
+            select(AuditEntry.after)
+            .where(
+                AuditEntry.entity == "service", AuditEntry.entity_key == SERVICE, AuditEntry.field == "freshness_stage"
+            )
+            .order_by(AuditEntry.id)
+        ).all()
     assert steps[-5:] == ["due", "overdue", "possibly_outdated", "demoted", "current"]
 
 

@@ -1,6 +1,7 @@
 """The coordinator side on a copy of the demo region: signing in (CSRF, lockout,
 rate limits, sign out everywhere), editing a service through the form (audit,
 search index, merge of a stale edit, conflicts), history and revert, scopes."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ SERVICE = "s-vg-zuidoost"  # the exploratory conversation in Zuidoost (has a pro
 PRO_PHONE = "020 555 1216"
 
 
-def make_account(app, username: str, role: str | None = None, area: str | None = None,
-                 organisation: str | None = None) -> None:
+def make_account(
+    app, username: str, role: str | None = None, area: str | None = None, organisation: str | None = None
+) -> None:
     with app.app_context(), unit_of_work():
         account = accounts.create_account(db.session, username, username.title())
         accounts.set_password(db.session, account, PASSWORD)
@@ -99,9 +101,17 @@ def test_signing_out_everywhere_ends_every_session(app):
 def test_a_coordinator_edits_contacts_hours_waiting_and_area_and_everything_is_audited(app):
     client = app.test_client()
     sign_in(client, "coord")
-    data = edit(client, SERVICE, contact__0__phone="020 555 9999", hours__0__day="mo", hours__0__opens="09:00",
-                hours__0__closes="12:30", waiting_weeks="3", waiting_updated="2026-12-01",
-                note="gebeld met de balie")
+    data = edit(
+        client,
+        SERVICE,
+        contact__0__phone="020 555 9999",
+        hours__0__day="mo",
+        hours__0__opens="09:00",
+        hours__0__closes="12:30",
+        waiting_weeks="3",
+        waiting_updated="2026-12-01",
+        note="gebeld met de balie",
+    )
     saved = client.post(f"/beheer/diensten/{SERVICE}", data=data)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     with app.app_context():
@@ -122,8 +132,10 @@ def test_a_coordinator_edits_contacts_hours_waiting_and_area_and_everything_is_a
 def test_a_saved_name_is_found_by_search_within_two_seconds(app):
     client = app.test_client()
     sign_in(client, "coord")
-    assert client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Praatpunt Zonnebloem")
-                       ).status_code == 302
+    assert (
+        client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Praatpunt Zonnebloem")).status_code
+        == 302
+    )
     deadline = time.monotonic() + 2
     while True:
         found = client.get("/api/v1/search?q=zonnebloem").get_json()
@@ -185,11 +197,13 @@ def test_a_change_is_reverted_unless_a_later_change_touched_the_field(app):
     client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Eerste naam"))
     client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Tweede naam"))
     with app.app_context():
-        first, second = db.session.scalars(select(AuditEntry).where(
-            AuditEntry.entity == "service", AuditEntry.field == "name").order_by(AuditEntry.id)).all()[-2:]
+        first, second = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "service", AuditEntry.field == "name").order_by(AuditEntry.id)
+        ).all()[-2:]
     page = client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
-    refused = client.post(f"/beheer/wijzigingen/{first.id}/terugdraaien", data={"csrf_token": token_of(page)},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/beheer/wijzigingen/{first.id}/terugdraaien", data={"csrf_token": token_of(page)}, follow_redirects=True
+    )
     assert "daarna nog eens gewijzigd" in refused.get_data(as_text=True)
     client.post(f"/beheer/wijzigingen/{second.id}/terugdraaien", data={"csrf_token": token_of(page)})
     client.post(f"/beheer/wijzigingen/{first.id}/terugdraaien", data={"csrf_token": token_of(page)})
@@ -240,11 +254,20 @@ def test_an_invitation_link_sets_the_password_once(app):
     client = app.test_client()
     page = client.get(f"/beheer/uitnodiging?t={token}")
     assert page.status_code == 200
-    short = client.post("/beheer/uitnodiging", data={"t": token, "password": "kort", "repeated": "kort",
-                                                     "csrf_token": token_of(page.get_data(as_text=True))})
+    short = client.post(
+        "/beheer/uitnodiging",
+        data={"t": token, "password": "kort", "repeated": "kort", "csrf_token": token_of(page.get_data(as_text=True))},
+    )
     assert short.status_code == 400 and "minstens 12 tekens" in short.get_data(as_text=True)
-    done = client.post("/beheer/uitnodiging", data={"t": token, "password": PASSWORD, "repeated": PASSWORD,
-                                                    "csrf_token": token_of(page.get_data(as_text=True))})
+    done = client.post(
+        "/beheer/uitnodiging",
+        data={
+            "t": token,
+            "password": PASSWORD,
+            "repeated": PASSWORD,
+            "csrf_token": token_of(page.get_data(as_text=True)),
+        },
+    )
     assert done.status_code == 302
     assert app.test_client().get(f"/beheer/uitnodiging?t={token}").status_code == 404  # used up
     assert sign_in(app.test_client(), "nieuw").status_code == 302
@@ -278,8 +301,9 @@ def test_a_location_moves_to_its_postcode_centre_and_its_buurt_follows(app):
     page = client.get(f"/beheer/locaties/{key}")
     assert page.status_code == 200
     data = form_of(page.get_data(as_text=True))
-    data.update(street=["Kinkerstraat"], house_number=["10"], postcode=["1053"], postcode_centre=["on"],
-                note=["verhuisd"])
+    data.update(
+        street=["Kinkerstraat"], house_number=["10"], postcode=["1053"], postcode_centre=["on"], note=["verhuisd"]
+    )
     assert client.post(f"/beheer/locaties/{key}", data=data).status_code == 302
     with app.app_context():
         location = db.session.scalar(select(Location).where(Location.key == key))
@@ -319,8 +343,9 @@ def test_an_organisation_editors_change_waits_for_a_coordinator_who_takes_it_fie
     with app.app_context():
         before = db.session.scalar(select(Service).where(Service.key == SERVICE))
         name, note = before.name, before.status_note
-    data = edit(editor, SERVICE, name="Nieuwe naam van de redacteur", status_note="Ook op dinsdag.",
-                note="nieuwe folder")
+    data = edit(
+        editor, SERVICE, name="Nieuwe naam van de redacteur", status_note="Ook op dinsdag.", note="nieuwe folder"
+    )
     answer = editor.post(f"/beheer/diensten/{SERVICE}", data=data, follow_redirects=True)
     assert "voorstel" in answer.get_data(as_text=True)
     with app.app_context():
@@ -330,13 +355,16 @@ def test_an_organisation_editors_change_waits_for_a_coordinator_who_takes_it_fie
     page = coordinator.get("/beheer/voorstellen").get_data(as_text=True)
     assert "Nieuwe naam van de redacteur" in page and "nieuwe folder" in page
     proposal = int(re.search(r"/beheer/voorstellen/(\d+)", page).group(1))
-    coordinator.post(f"/beheer/voorstellen/{proposal}", data={"csrf_token": token_of(page), "action": "accept",
-                                                               "accept": ["status_note"]})
+    coordinator.post(
+        f"/beheer/voorstellen/{proposal}",
+        data={"csrf_token": token_of(page), "action": "accept", "accept": ["status_note"]},
+    )
     with app.app_context():
         svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
         assert (svc.name, svc.status_note) == (name, "Ook op dinsdag.")  # only the field taken
-        row = db.session.scalar(select(AuditEntry).where(AuditEntry.field == "status_note")
-                                .order_by(AuditEntry.id.desc()))
+        row = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.field == "status_note").order_by(AuditEntry.id.desc())
+        )
         assert row.actor == "account:coord" and f"voorstel {proposal} van account:redacteur" in row.note
     assert "Er wachten geen voorstellen" in coordinator.get("/beheer/voorstellen").get_data(as_text=True)
 
@@ -351,8 +379,11 @@ def test_a_proposed_field_that_changed_meanwhile_is_not_taken_blindly(app):
     page = coordinator.get("/beheer/voorstellen").get_data(as_text=True)
     assert "intussen gewijzigd" in page
     proposal = int(re.search(r"/beheer/voorstellen/(\d+)", page).group(1))
-    answer = coordinator.post(f"/beheer/voorstellen/{proposal}", data={
-        "csrf_token": token_of(page), "action": "accept", "accept": ["name"]}, follow_redirects=True)
+    answer = coordinator.post(
+        f"/beheer/voorstellen/{proposal}",
+        data={"csrf_token": token_of(page), "action": "accept", "accept": ["name"]},
+        follow_redirects=True,
+    )
     assert "al gewijzigd" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Service.name).where(Service.key == SERVICE)) == "Naam volgens de coördinator"
@@ -373,24 +404,41 @@ def test_an_admin_makes_an_account_on_the_page_and_the_link_signs_the_person_in(
     admin = app.test_client()
     sign_in(admin, "beheer")
     page = admin.get("/beheer/accounts").get_data(as_text=True)
-    wrong = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
-                                                 "username": "Anna de Vries", "name": "Anna"})
+    wrong = admin.post(
+        "/beheer/accounts",
+        data={"csrf_token": token_of(page), "action": "create", "username": "Anna de Vries", "name": "Anna"},
+    )
     assert wrong.status_code == 400 and 'id="err-username"' in wrong.get_data(as_text=True)
-    made = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
-                                                "username": "anna", "name": "Anna de Vries",
-                                                "role": "coordinator", "area": "GM0363"})
+    made = admin.post(
+        "/beheer/accounts",
+        data={
+            "csrf_token": token_of(page),
+            "action": "create",
+            "username": "anna",
+            "name": "Anna de Vries",
+            "role": "coordinator",
+            "area": "GM0363",
+        },
+    )
     html = made.get_data(as_text=True)
     link = re.search(r'<code class="link-to-copy">([^<]+)</code>', html).group(1)
     token = link.split("t=")[1]
     newcomer = app.test_client()
     form = newcomer.get(f"/beheer/uitnodiging?t={token}").get_data(as_text=True)
-    assert newcomer.post("/beheer/uitnodiging", data={"t": token, "password": PASSWORD, "repeated": PASSWORD,
-                                                      "csrf_token": token_of(form)}).status_code == 302
+    assert (
+        newcomer.post(
+            "/beheer/uitnodiging",
+            data={"t": token, "password": PASSWORD, "repeated": PASSWORD, "csrf_token": token_of(form)},
+        ).status_code
+        == 302
+    )
     assert newcomer.get(f"/beheer/diensten/{SERVICE}").status_code == 200  # a coordinator of Amsterdam
     with app.app_context():
         grant_id = accounts.account_named(db.session, "anna").grants[0].id
-    admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "revoke", "username": "anna",
-                                         "grant": str(grant_id)})
+    admin.post(
+        "/beheer/accounts",
+        data={"csrf_token": token_of(page), "action": "revoke", "username": "anna", "grant": str(grant_id)},
+    )
     assert newcomer.get(f"/beheer/diensten/{SERVICE}").status_code == 403
 
 
@@ -401,12 +449,16 @@ def test_a_service_is_set_back_to_how_it_was_before_a_moment(app):
         before = db.session.scalar(select(Service).where(Service.key == SERVICE))
         name, status = before.name, before.status
     client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Eerste naam"))
-    client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Tweede naam",
-                                                         status="temporarily_closed"))
+    client.post(
+        f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, name="Tweede naam", status="temporarily_closed")
+    )
     with app.app_context():
-        first = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "service",
-                                                           AuditEntry.field == "name").order_by(AuditEntry.id.desc())
-                                  .offset(1))
+        first = db.session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "service", AuditEntry.field == "name")
+            .order_by(AuditEntry.id.desc())
+            .offset(1)
+        )
     page = client.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
     assert f"/terugzetten/{first.id}" in page
     client.post(f"/beheer/diensten/{SERVICE}/terugzetten/{first.id}", data={"csrf_token": token_of(page)})
@@ -424,30 +476,49 @@ def test_a_new_service_that_looks_like_an_existing_one_is_warned_about_first(app
     with app.app_context():
         existing = db.session.scalar(select(Service).where(Service.key == SERVICE))
         organisation, name = existing.organisation.key, existing.name
-    data = {"csrf_token": token_of(page), "organisation": organisation, "name": name.replace("Zuidoost", "Zuid-Oost"),
-            "summary": "Een gesprek.", "domains": ["social"], "serves": ["SD0363T"]}
+    data = {
+        "csrf_token": token_of(page),
+        "organisation": organisation,
+        "name": name.replace("Zuidoost", "Zuid-Oost"),
+        "summary": "Een gesprek.",
+        "domains": ["social"],
+        "serves": ["SD0363T"],
+    }
     warned = client.post("/beheer/diensten/nieuw", data=data)
     html = warned.get_data(as_text=True)
     assert warned.status_code == 200 and "Staat deze dienst er al?" in html and f"/beheer/diensten/{SERVICE}" in html
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Service).where(
-            Service.name == data["name"])) == 0  # nothing made yet
+        assert (
+            db.session.scalar(select(func.count()).select_from(Service).where(Service.name == data["name"])) == 0
+        )  # nothing made yet
     made = client.post("/beheer/diensten/nieuw", data={**data, "not_a_duplicate": "on"})
     assert made.status_code == 302 and "/beheer/diensten/" in made.headers["Location"]
     with app.app_context():
         new = db.session.scalar(select(Service).where(Service.name == data["name"]))
         assert new.key != SERVICE and [a.code for a in new.areas_served] == ["SD0363T"]
-        assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "service",
-                                                          AuditEntry.entity_id == new.id)).actor == "account:coord"
+        assert (
+            db.session.scalar(
+                select(AuditEntry).where(AuditEntry.entity == "service", AuditEntry.entity_id == new.id)
+            ).actor
+            == "account:coord"
+        )
 
 
 def test_a_new_service_outside_the_coordinators_area_is_refused(app):
     client = app.test_client()
     sign_in(client, "coord")
     page = client.get("/beheer/diensten/nieuw").get_data(as_text=True)
-    answer = client.post("/beheer/diensten/nieuw", data={
-        "csrf_token": token_of(page), "organisation": "s-netwerkzorg-ama", "name": "Iets heel anders",
-        "summary": "Uitleg.", "domains": ["social"], "serves": ["GM0513"]})
+    answer = client.post(
+        "/beheer/diensten/nieuw",
+        data={
+            "csrf_token": token_of(page),
+            "organisation": "s-netwerkzorg-ama",
+            "name": "Iets heel anders",
+            "summary": "Uitleg.",
+            "domains": ["social"],
+            "serves": ["GM0513"],
+        },
+    )
     assert answer.status_code == 400 and 'id="err-serves"' in answer.get_data(as_text=True)
 
 
@@ -472,24 +543,43 @@ def test_meetings_and_exceptions_are_edited_in_the_form(app):
     sign_in(client, "coord")
     page = client.get(f"/beheer/diensten/{SERVICE}").get_data(as_text=True)
     data = form_of(page)
-    assert client.post(f"/beheer/diensten/{SERVICE}", data=data, follow_redirects=True).get_data(
-        as_text=True).count("Er was niets gewijzigd") == 1  # the form sends back what it showed
+    assert (
+        client.post(f"/beheer/diensten/{SERVICE}", data=data, follow_redirects=True)
+        .get_data(as_text=True)
+        .count("Er was niets gewijzigd")
+        == 1
+    )  # the form sends back what it showed
     rows = sum(1 for name in data if name.startswith("meeting-") and name.endswith("-day"))
     new = rows - 1  # the empty row the form offers
-    data.update({f"meeting-{new}-day": ["we"], f"meeting-{new}-every": ["month"], f"meeting-{new}-nth": ["-1"],
-                 f"meeting-{new}-opens": ["19:00"], f"meeting-{new}-closes": ["21:00"]})
+    data.update(
+        {
+            f"meeting-{new}-day": ["we"],
+            f"meeting-{new}-every": ["month"],
+            f"meeting-{new}-nth": ["-1"],
+            f"meeting-{new}-opens": ["19:00"],
+            f"meeting-{new}-closes": ["21:00"],
+        }
+    )
     exceptions = sum(1 for name in data if name.startswith("exception-") and name.endswith("-start")) - 1
-    data.update({f"exception-{exceptions}-start": ["2026-12-24"], f"exception-{exceptions}-end": ["2026-12-26"],
-                 f"exception-{exceptions}-closed": ["on"], f"exception-{exceptions}-note": ["Kerst"]})
+    data.update(
+        {
+            f"exception-{exceptions}-start": ["2026-12-24"],
+            f"exception-{exceptions}-end": ["2026-12-26"],
+            f"exception-{exceptions}-closed": ["on"],
+            f"exception-{exceptions}-note": ["Kerst"],
+        }
+    )
     assert client.post(f"/beheer/diensten/{SERVICE}", data=data).status_code == 302
     with app.app_context():
         svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
-        assert any(r.kind == "meeting" and r.freq == "monthly" and r.nth == -1 and r.weekday == 2
-                   for r in svc.schedule_rules)
+        assert any(
+            r.kind == "meeting" and r.freq == "monthly" and r.nth == -1 and r.weekday == 2 for r in svc.schedule_rules
+        )
         assert any(e.note == "Kerst" and e.closed for e in svc.schedule_exceptions)
     data[f"meeting-{new}-closes"] = ["18:00"]  # before it begins
-    answer = client.post(f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, **{
-        f"meeting__{new}__closes": "18:00"}))
+    answer = client.post(
+        f"/beheer/diensten/{SERVICE}", data=edit(client, SERVICE, **{f"meeting__{new}__closes": "18:00"})
+    )
     assert answer.status_code == 400 and f'id="err-meeting-{new}-closes"' in answer.get_data(as_text=True)
 
 
@@ -511,15 +601,24 @@ def test_a_new_organisation_and_location_are_checked_for_duplicates_first(app):
     made = client.post("/beheer/organisaties/nieuw", data={**data, "not_a_duplicate": "on"})
     assert made.status_code == 302 and "/beheer/locaties/nieuw?organisation=" in made.headers["Location"]
     new_key = made.headers["Location"].split("organisation=")[1]
-    near = {"csrf_token": token_of(page), "organisation": new_key, "street": "Weesperstraat", "house_number": "9",
-            "postcode": "1018", "city": "Amsterdam", "lon": f"{point.x + 0.0002:.6f}", "lat": f"{point.y:.6f}"}
+    near = {
+        "csrf_token": token_of(page),
+        "organisation": new_key,
+        "street": "Weesperstraat",
+        "house_number": "9",
+        "postcode": "1018",
+        "city": "Amsterdam",
+        "lon": f"{point.x + 0.0002:.6f}",
+        "lat": f"{point.y:.6f}",
+    }
     warned = client.post("/beheer/locaties/nieuw", data=near).get_data(as_text=True)
     assert "Staat deze locatie er al?" in warned and existing.address in warned
     made = client.post("/beheer/locaties/nieuw", data={**near, "not_a_duplicate": "on"})
     assert made.status_code == 302
     with app.app_context():
-        location = db.session.scalar(select(Location).where(Location.street == "Weesperstraat",
-                                                            Location.house_number == "9"))
+        location = db.session.scalar(
+            select(Location).where(Location.street == "Weesperstraat", Location.house_number == "9")
+        )
         assert location.organisation.key == new_key and location.neighbourhood is not None
 
 
@@ -529,8 +628,16 @@ def test_an_invitation_is_mailed_when_the_account_has_an_address(app, mail_serve
     admin = app.test_client()
     sign_in(admin, "beheer")
     page = admin.get("/beheer/accounts").get_data(as_text=True)
-    made = admin.post("/beheer/accounts", data={"csrf_token": token_of(page), "action": "create",
-                                                "username": "bram", "name": "Bram", "email": "bram@example.org"})
+    made = admin.post(
+        "/beheer/accounts",
+        data={
+            "csrf_token": token_of(page),
+            "action": "create",
+            "username": "bram",
+            "name": "Bram",
+            "email": "bram@example.org",
+        },
+    )
     assert "ook gemaild" in made.get_data(as_text=True)
     [mail] = mail_server.inbox.to("bram@example.org")
     token = re.search(r"/beheer/uitnodiging\?t=([\w-]+)", mail.get_content()).group(1)

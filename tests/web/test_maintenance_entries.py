@@ -1,6 +1,7 @@
 """Organisations and locations: retired and restored (never deleted), merged
 when saved on an older version, reverted one change at a time, and a
 location change by an organisation's editor waiting for review."""
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,11 @@ def organisation_key(app) -> str:
 def test_an_organisation_with_running_services_is_not_retired_and_nothing_changes(app):
     client, key = signed_in(app, "coord"), organisation_key(app)
     page = client.get(f"/beheer/organisaties/{key}").get_data(as_text=True)
-    answer = client.post(f"/beheer/organisaties/{key}/status", data={"csrf_token": token_of(page),
-                                                                      "status": "retired"}, follow_redirects=True)
+    answer = client.post(
+        f"/beheer/organisaties/{key}/status",
+        data={"csrf_token": token_of(page), "status": "retired"},
+        follow_redirects=True,
+    )
     assert "lopende diensten" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Organisation.status).where(Organisation.key == key)) == "active"
@@ -56,8 +60,10 @@ def test_an_organisation_is_retired_once_its_services_ended_and_restored_again(a
             update_service(db.session, service, "test:setup", status="ended")
         ended = [s.key for s in organisation.services]
     page = client.get(f"/beheer/organisaties/{key}").get_data(as_text=True)
-    client.post(f"/beheer/organisaties/{key}/status", data={"csrf_token": token_of(page), "status": "retired",
-                                                            "note": "gefuseerd"})
+    client.post(
+        f"/beheer/organisaties/{key}/status",
+        data={"csrf_token": token_of(page), "status": "retired", "note": "gefuseerd"},
+    )
     page = client.get(f"/beheer/organisaties/{key}").get_data(as_text=True)
     assert "is opgeheven" in page and "Terugzetten" in page
     with app.app_context():
@@ -75,8 +81,11 @@ def test_an_organisation_is_retired_once_its_services_ended_and_restored_again(a
     client.post(f"/beheer/organisaties/{key}/status", data={"csrf_token": token_of(page), "status": "active"})
     with app.app_context():
         assert db.session.scalar(select(Organisation.status).where(Organisation.key == key)) == "active"
-        statuses = db.session.scalars(select(AuditEntry.after).where(
-            AuditEntry.entity == "organisation", AuditEntry.field == "status").order_by(AuditEntry.id)).all()
+        statuses = db.session.scalars(
+            select(AuditEntry.after)
+            .where(AuditEntry.entity == "organisation", AuditEntry.field == "status")
+            .order_by(AuditEntry.id)
+        ).all()
         assert statuses == ["retired", "active"]
 
 
@@ -84,10 +93,16 @@ def test_a_location_in_use_is_not_retired_and_a_retired_one_is_not_offered(app):
     client = signed_in(app, "coord")
     page = client.get(f"/beheer/locaties/{LOCATION}").get_data(as_text=True)
     with app.app_context():
-        users = [s.key for s in db.session.scalar(select(Location).where(Location.key == LOCATION)).services
-                 if s.status != "ended"]
-    refused = client.post(f"/beheer/locaties/{LOCATION}/status", data={"csrf_token": token_of(page),
-                                                                        "status": "retired"}, follow_redirects=True)
+        users = [
+            s.key
+            for s in db.session.scalar(select(Location).where(Location.key == LOCATION)).services
+            if s.status != "ended"
+        ]
+    refused = client.post(
+        f"/beheer/locaties/{LOCATION}/status",
+        data={"csrf_token": token_of(page), "status": "retired"},
+        follow_redirects=True,
+    )
     if users:
         assert "lopende diensten" in refused.get_data(as_text=True)
         for key in users:  # the coordinator takes the location off its services first
@@ -153,8 +168,10 @@ def test_an_organisations_change_is_reverted_from_its_history(app):
     client.post(f"/beheer/wijzigingen/{entry}/terugdraaien", data={"csrf_token": token_of(page)})
     with app.app_context():
         assert db.session.scalar(select(Organisation.phone).where(Organisation.key == key)) == before
-        assert db.session.scalar(select(AuditEntry.note).order_by(AuditEntry.id.desc())) == \
-            f"terugdraaien van wijziging {entry}"
+        assert (
+            db.session.scalar(select(AuditEntry.note).order_by(AuditEntry.id.desc()))
+            == f"terugdraaien van wijziging {entry}"
+        )
 
 
 def test_an_organisation_editors_location_change_waits_for_review(app):
@@ -171,10 +188,13 @@ def test_an_organisation_editors_location_change_waits_for_review(app):
     page = coordinator.get("/beheer/voorstellen").get_data(as_text=True)
     assert "Locatie" in page and "99" in page
     proposal = int(re.search(r"/beheer/voorstellen/(\d+)", page).group(1))
-    coordinator.post(f"/beheer/voorstellen/{proposal}", data={"csrf_token": token_of(page), "action": "accept",
-                                                               "accept": ["house_number"]})
+    coordinator.post(
+        f"/beheer/voorstellen/{proposal}",
+        data={"csrf_token": token_of(page), "action": "accept", "accept": ["house_number"]},
+    )
     with app.app_context():
         assert db.session.scalar(select(Location.house_number).where(Location.key == LOCATION)) == "99"
-        row = db.session.scalar(select(AuditEntry).where(AuditEntry.field == "house_number")
-                                .order_by(AuditEntry.id.desc()))
+        row = db.session.scalar(
+            select(AuditEntry).where(AuditEntry.field == "house_number").order_by(AuditEntry.id.desc())
+        )
         assert row.actor == "account:coord" and "voorstel" in row.note

@@ -1,5 +1,6 @@
 """A coordinator edits a referral route: the route rules run on every save,
 their problems appear at the field, and nothing is written while one remains."""
+
 from __future__ import annotations
 
 import html
@@ -56,7 +57,8 @@ def test_an_unchanged_save_writes_nothing_and_a_changed_title_is_one_audited_fie
     with app.app_context():
         rows = db.session.scalars(select(AuditEntry).where(AuditEntry.actor == "account:coord")).all()
         assert [(r.entity, r.field, r.after) for r in rows] == [
-            ("route_step", "title", "Verkennend gesprek in de wijk")]
+            ("route_step", "title", "Verkennend gesprek in de wijk")
+        ]
         route = db.session.scalar(select(Route).where(Route.key == ROUTE))
         assert rows[0].parent == "referral_route" and rows[0].parent_id == route.id
 
@@ -68,8 +70,11 @@ def test_a_broken_rule_is_shown_at_its_field_and_nothing_is_written(client):
     form = the_form(client)
     step = row_of(form, "step", "key", "verkennend-gesprek")
     form[f"step-{step}-service_kinds"] = ["exploratory_conversatoin"]  # a typo
-    returns = [int(n.split("-")[1]) for n, v in form.items() if n.startswith("transition-") and n.endswith("-kind")
-               and v == ["return"]]
+    returns = [
+        int(n.split("-")[1])
+        for n, v in form.items()
+        if n.startswith("transition-") and n.endswith("-kind") and v == ["return"]
+    ]
     for n in returns:  # no way back from any step
         form[f"transition-{n}-kind"] = ["referral"]
     answer = client.post(f"/beheer/verwijsroutes/{ROUTE}", data=form)

@@ -1,4 +1,5 @@
 """Maps: pure builders, our own assets, scripts from our origin, a strict CSP."""
+
 import re
 
 import folium
@@ -9,8 +10,10 @@ from socialmap.catalogue.models import Contact, Service
 from socialmap.maps import builders, rendering
 
 TILES = builders.Tiles("/kaart/leeg/{z}/{x}/{y}.png", "&copy; test")
-SQUARE = {"type": "Polygon", "coordinates": [[[4.88, 52.36], [4.90, 52.36], [4.90, 52.38], [4.88, 52.38],
-                                              [4.88, 52.36]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[4.88, 52.36], [4.90, 52.36], [4.90, 52.38], [4.88, 52.38], [4.88, 52.36]]],
+}
 
 
 def local(library, filename):
@@ -19,10 +22,13 @@ def local(library, filename):
 
 # --- builders: data in, folium.Map out (no app, no database) --------------------------
 
+
 def test_builders_are_pure_and_escape_text():
     nasty = 'A <b>"name"</b> `${alert(1)}`'
-    points = [builders.MapPoint(4.89, 52.37, nasty, "/dienst/a", ("Straat 1, 1012 Amsterdam",)),
-              builders.MapPoint(4.90, 52.38, "B")]
+    points = [
+        builders.MapPoint(4.89, 52.37, nasty, "/dienst/a", ("Straat 1, 1012 Amsterdam",)),
+        builders.MapPoint(4.90, 52.38, "B"),
+    ]
     m = builders.results_map(points, TILES, builders.Here(4.895, 52.372, "1012", 5000))
     assert isinstance(m, folium.Map)
     js = rendering.map_script(m, "results")
@@ -33,8 +39,9 @@ def test_builders_are_pure_and_escape_text():
 
 def test_service_and_neighbourhood_maps_outline_areas():
     outline = builders.Outline("Buurt", SQUARE, "buurt")
-    js = rendering.map_script(builders.neighbourhood_map(outline, [builders.MapPoint(4.89, 52.37, "x")], TILES),
-                              "buurt")
+    js = rendering.map_script(
+        builders.neighbourhood_map(outline, [builders.MapPoint(4.89, 52.37, "x")], TILES), "buurt"
+    )
     assert "L.geoJson" in js and '"interactive": false' in js
     js = rendering.map_script(builders.service_map([], [builders.Outline("Wijk", SQUARE)], TILES), "service")
     assert "dashArray" in js and "L.marker(" not in js
@@ -68,9 +75,17 @@ def test_popups_need_no_jquery_and_no_inline_styles():
 
 # --- served by the app -----------------------------------------------------------------
 
-@pytest.mark.parametrize("library, filename", [
-    ("leaflet", "leaflet.js"), ("leaflet", "leaflet.css"), ("leaflet", "images/marker-icon.png"),
-    ("markercluster", "leaflet.markercluster.js"), ("markercluster", "MarkerCluster.Default.css")])
+
+@pytest.mark.parametrize(
+    "library, filename",
+    [
+        ("leaflet", "leaflet.js"),
+        ("leaflet", "leaflet.css"),
+        ("leaflet", "images/marker-icon.png"),
+        ("markercluster", "leaflet.markercluster.js"),
+        ("markercluster", "MarkerCluster.Default.css"),
+    ],
+)
 def test_map_libraries_are_served_by_the_app(demo_app, client, library, filename):
     from flask import url_for
 
@@ -82,8 +97,10 @@ def test_map_libraries_are_served_by_the_app(demo_app, client, library, filename
     assert page.cache_control.max_age == 365 * 24 * 3600 and page.cache_control.immutable
 
 
-@pytest.mark.parametrize("path", ["/kaart/lib/nothing/0/x.js", "/kaart/lib/leaflet/0/../../../__init__.py",
-                                  "/kaart/lib/leaflet/0/missing.js"])
+@pytest.mark.parametrize(
+    "path",
+    ["/kaart/lib/nothing/0/x.js", "/kaart/lib/leaflet/0/../../../__init__.py", "/kaart/lib/leaflet/0/missing.js"],
+)
 def test_unknown_library_files_are_404(client, path):
     assert client.get(path).status_code == 404
 
@@ -128,8 +145,16 @@ def test_tile_server_is_a_setting(client, demo_apps, monkeypatch):
     assert "img-src 'self' data: https://tiles.example.org" in csp
 
 
-@pytest.mark.parametrize("path", ["/", "/zoeken?q=rouw&where=1012", "/dienst/s-rk-rouwgroep-oost",
-                                  "/dienst/s-rk-rouwgroep-oost/afdrukken", "/buurt/BU0363AE02"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/zoeken?q=rouw&where=1012",
+        "/dienst/s-rk-rouwgroep-oost",
+        "/dienst/s-rk-rouwgroep-oost/afdrukken",
+        "/buurt/BU0363AE02",
+    ],
+)
 def test_pages_keep_a_strict_csp_and_no_inline_code(client, path):
     page = client.get(path)
     assert page.status_code == 200

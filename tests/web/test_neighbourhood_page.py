@@ -1,6 +1,7 @@
 """The neighbourhood page (/buurt/<code>) for a resident on a phone: the buurt's
 own team first, then per type of help the nearest few services; the rest one
 click away; nothing only for professionals; a bounded page from a few queries."""
+
 import html as html_lib
 import re
 
@@ -25,7 +26,7 @@ def _page(client, code=BUURT, lang="nl") -> str:
 
 def _section(html: str, labelled_by: str) -> str:
     start = html.index(f'aria-labelledby="{labelled_by}"')
-    return html[start:html.index("</section>", start)]
+    return html[start : html.index("</section>", start)]
 
 
 def _full(fragment: str) -> list[str]:
@@ -73,7 +74,7 @@ def test_nearest_first_within_each_group(client, demo_session):
         far = [_distance(demo_session, BUURT, by_key[k]) for k in shown]
         with_address = [d for d in far if d is not None]
         assert with_address == sorted(with_address), (code, shown, far)
-        assert far[:len(with_address)] == with_address  # phone or online only: last
+        assert far[: len(with_address)] == with_address  # phone or online only: last
     # the distance is the database's, from the same point
     area = queries.area_by_code(demo_session, BUURT)
     nearest = queries.nearest_locations(demo_session, area, [by_key["s-bt-oud-noord"].id])
@@ -89,8 +90,9 @@ def test_groups_prefer_what_is_meant_for_this_buurt_or_wijk(demo_session):
     earlier = set()
     for group in found.groups:
         if any(not e.is_local for e in group.shown):  # wider help only when the wijk's own ran out
-            assert not [e for e in group.rest if e.is_local and e.service.status == "active"
-                        and e.service.id not in earlier], group.code
+            assert not [
+                e for e in group.rest if e.is_local and e.service.status == "active" and e.service.id not in earlier
+            ], group.code
         earlier |= {e.service.id for e in group.shown}
 
 
@@ -105,8 +107,10 @@ def test_professional_only_services_are_left_out(client, demo_session):
     assert "/dienst/s-bt-oud-noord" in js
 
 
-@pytest.mark.parametrize("groups, expected", [
-    (["professionals"], True), (["professionals", "adults"], False), ([], False), (["adults"], False)])
+@pytest.mark.parametrize(
+    "groups, expected",
+    [(["professionals"], True), (["professionals", "adults"], False), ([], False), (["adults"], False)],
+)
 def test_the_professional_only_rule(groups, expected):
     assert professionals_only(groups) is expected
 

@@ -1,4 +1,5 @@
 """Public pages: rendered, in Dutch by default, English on request, no private data."""
+
 import re
 
 from sqlalchemy import select
@@ -61,6 +62,7 @@ def test_counted_words_agree_with_the_number(demo_apps):
 
     app = demo_apps("spatialite")
     with app.app_context(), app.test_request_context("/?lang=nl"):
+
         def weeks(n):
             return presenters.waiting_text(SimpleNamespace(waiting_weeks=n))
 
@@ -88,7 +90,9 @@ def test_home_counts_in_words(client):
 
 def test_print_view_has_the_qr_code_beside_the_name(client):
     html = client.get("/dienst/s-bt-centrum-west/afdrukken?lang=nl").get_data(as_text=True)
-    head = html[html.index('<header class="service-head">'):html.index("</header>", html.index('class="service-head"'))]
+    head = html[
+        html.index('<header class="service-head">') : html.index("</header>", html.index('class="service-head"'))
+    ]
     assert '<figure class="print-online">' in head and "data:image/svg+xml" in head
     assert "Scan de code voor de nieuwste gegevens." in head
     assert 'class="print-source"' in html and "http://localhost/dienst/s-bt-centrum-west" in html

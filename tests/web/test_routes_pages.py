@@ -1,5 +1,6 @@
 """Referral-route pages and API: rendered, no 500s, clear 400s, professional-only
 details hidden from anonymous visitors, nothing about the patient kept or put in URLs."""
+
 import logging
 import re
 
@@ -31,8 +32,12 @@ def test_route_list(client):
     page = client.get("/verwijsroutes?lang=nl")
     assert page.status_code == 200
     html = html_of(page)
-    for title in ("Directe verwijzing bij psychische klachten", "Verkennend gesprek", "Crisis: acuut gevaar",
-                  "Terug in de wijk na specialistische ggz"):
+    for title in (
+        "Directe verwijzing bij psychische klachten",
+        "Verkennend gesprek",
+        "Crisis: acuut gevaar",
+        "Terug in de wijk na specialistische ggz",
+    ):
         assert title in html
     assert "geen medisch advies" in html
 
@@ -46,7 +51,7 @@ def test_route_page_draws_the_route_with_a_text_alternative(client, demo_session
     assert 'role="img"' in svg and 'aria-describedby="route-verkennend-gesprek-text"' in svg
     assert svg.count('class="step ') == len(route.steps)
     assert svg.count("<path class=\"edge") >= len(route.transitions)
-    text = html[html.index('id="route-verkennend-gesprek-text"'):]
+    text = html[html.index('id="route-verkennend-gesprek-text"') :]
     for step in route.steps:
         assert f'id="stap-{step.key}"' in text and step.title in text
     for t in route.transitions:
@@ -84,7 +89,7 @@ def test_finder_results(client):
     assert page.headers["Cache-Control"] == "no-store"
     html = html_of(page)
     first = html.index('id="optie-1"')
-    assert "Verkennend gesprek" in html[first:first + 400]
+    assert "Verkennend gesprek" in html[first : first + 400]
     assert "Verkennend gesprek Zuidoost" in html and "Financieel café Kelbergen" in html
     assert "Waarom dit past" in html and "Hulpvraag: Geldzorgen" in html
     assert "De weg terug" in html and "Huisarts of POH-ggz" in html
@@ -96,7 +101,7 @@ def test_a_crisis_without_the_client_present_still_shows_the_crisis_route(client
     assert page.status_code == 200
     html = html_of(page)
     assert "0 passende routes" not in html
-    first = html[html.index('id="optie-1"'):]
+    first = html[html.index('id="optie-1"') :]
     assert "Crisisdienst ggz" in first[:400]
     assert "Veiligheid eerst: bij een crisis staat deze route bovenaan." in first
     assert "Bij een crisis telt niet mee: Bespreken zonder de cliënt erbij" in first
@@ -152,8 +157,9 @@ def test_finder_errors_are_shown_at_the_fields(client):
 
 
 def _row_counts(session) -> dict[str, int]:
-    return {name: session.scalar(select(func.count()).select_from(table))
-            for name, table in Base.metadata.tables.items()}
+    return {
+        name: session.scalar(select(func.count()).select_from(table)) for name, table in Base.metadata.tables.items()
+    }
 
 
 def test_nothing_about_the_patient_is_kept_logged_or_put_in_urls(client, demo_session, caplog):
@@ -172,13 +178,18 @@ def test_nothing_about_the_patient_is_kept_logged_or_put_in_urls(client, demo_se
 
 
 def test_card_in_another_language_than_the_interface(client):
-    data = {"step": "verkennend-gesprek", "service": "s-vg-zuidoost", "buurt": "BU0363TE02",
-            "also": "financieel-cafe", "card_lang": "en"}
+    data = {
+        "step": "verkennend-gesprek",
+        "service": "s-vg-zuidoost",
+        "buurt": "BU0363TE02",
+        "also": "financieel-cafe",
+        "card_lang": "en",
+    }
     page = client.post("/verwijsroutes/verkennend-gesprek/kaart?lang=nl", data=data)
     assert page.status_code == 200
     html = html_of(page)
     assert '<html lang="nl">' in html  # the interface stays Dutch
-    card = html[html.index('<article class="route-card" lang="en"'):]
+    card = html[html.index('<article class="route-card" lang="en"') :]
     assert "Exploratory conversation Zuidoost" in card  # content in the card's language
     assert "Anton de Komplein 35" in card and "Financial café" in card
     assert 'class="card-map"' in card and 'aria-label="' in card
@@ -189,7 +200,7 @@ def test_card_in_another_language_than_the_interface(client):
 
 def _card_form_of_option(html: str, n: int) -> dict:
     """The hidden fields and first choices of option ``n``'s card form, as a browser sends them."""
-    option = html[html.index(f'id="optie-{n}"'):]
+    option = html[html.index(f'id="optie-{n}"') :]
     form = re.search(r'<form class="card-form[^"]*" method="post" action="([^"]+)">(.*?)</form>', option, re.S)
     fields: dict = {}
     for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)):
@@ -200,8 +211,8 @@ def _card_form_of_option(html: str, n: int) -> dict:
 
 
 def _distance_in_finder(html: str, n: int, service_name: str) -> str:
-    option = html[html.index(f'id="optie-{n}"'):html.index(f'id="optie-{n + 1}"')]
-    line = option[option.index(service_name):]
+    option = html[html.index(f'id="optie-{n}"') : html.index(f'id="optie-{n + 1}"')]
+    line = option[option.index(service_name) :]
     return re.search(r"afstand ([\d,.]+ k?m)", line).group(1)
 
 
@@ -214,7 +225,7 @@ def test_card_and_finder_show_the_same_distance(client, place):
     assert form["data"]["service"] == ["s-vg-zuidoost"]
     finder_distance = _distance_in_finder(html, 1, "Verkennend gesprek Zuidoost")
     card = html_of(client.post(form["action"] + "?lang=nl", data=form["data"]))
-    card = card[card.index('<article class="route-card"'):]
+    card = card[card.index('<article class="route-card"') :]
     assert re.search(rf"Ongeveer {re.escape(finder_distance)} vanaf het midden van", card), (finder_distance, place)
     if place == "1103":
         assert form["data"]["postcode"] == ["1103"] and "buurt" not in form["data"]
@@ -233,8 +244,10 @@ def test_finder_and_card_measure_with_one_function(demo_session):
     from socialmap.routes import finder
 
     with current_app.test_request_context("/?lang=nl"):
-        parsed = criteria_module.parse(demo_session, MultiDict([("needs", "fin.worries"), ("needs", "mental.low_mood"),
-                                                                ("postcode", "1103"), ("age", "45")]))
+        parsed = criteria_module.parse(
+            demo_session,
+            MultiDict([("needs", "fin.worries"), ("needs", "mental.low_mood"), ("postcode", "1103"), ("age", "45")]),
+        )
     best = finder.find(demo_session, parsed.criteria, parsed.origin).options[0]
     name, value = parsed.origin.param
     again, _label, _problem = criteria_module.resolve_place(demo_session, value)
@@ -255,7 +268,7 @@ def test_card_shows_the_routes_own_dates_and_separately_the_print_date(client, d
 
     route = route_by_key(demo_session, "crisis")
     page = client.get(f"/verwijsroutes/crisis/kaart?step=crisisdienst&buurt=BU0363AE02&card_lang={card_lang}&lang=nl")
-    card = html_of(page)[html_of(page).index('<article class="route-card"'):]
+    card = html_of(page)[html_of(page).index('<article class="route-card"') :]
 
     def day(d):
         return format_date(d, "long", locale=card_lang)
@@ -296,12 +309,15 @@ def test_the_card_respects_the_age_from_the_finder(client):
     assert page.status_code == 400 and "age:" in html_of(page)
 
 
-@pytest.mark.parametrize("query, message", [
-    ("step=nope&buurt=BU0363AE02", "step:"),
-    ("step=crisisdienst&buurt=BU0363AE02&card_lang=fr", "card_lang:"),
-    ("step=crisisdienst", "buurt:"),
-    ("step=crisisdienst&buurt=BU0363AE02&service=s-vg-oost", "service:"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("step=nope&buurt=BU0363AE02", "step:"),
+        ("step=crisisdienst&buurt=BU0363AE02&card_lang=fr", "card_lang:"),
+        ("step=crisisdienst", "buurt:"),
+        ("step=crisisdienst&buurt=BU0363AE02&service=s-vg-oost", "service:"),
+    ],
+)
 def test_card_errors_are_400s_that_say_why(client, query, message):
     page = client.get(f"/verwijsroutes/crisis/kaart?lang=nl&{query}")
     assert page.status_code == 400
@@ -309,6 +325,7 @@ def test_card_errors_are_400s_that_say_why(client, query, message):
 
 
 # --- API -------------------------------------------------------------------------
+
 
 def test_api_routes(client):
     data = client.get("/api/v1/routes").get_json()
@@ -325,8 +342,9 @@ def test_api_route_detail_hides_instructions_from_anonymous(client):
     vg = next(s for s in data["steps"] if s["key"] == "verkennend-gesprek")
     assert vg["services"][0]["key"] == "s-vg-zuidoost"
     assert vg["services"][0]["id"] == str(public_id_for("service", "s-vg-zuidoost"))  # stable public id
-    assert all(c["audience"] == "public" for s in data["steps"] for svc in s.get("services", [])
-               for c in svc["contacts"])
+    assert all(
+        c["audience"] == "public" for s in data["steps"] for svc in s.get("services", []) for c in svc["contacts"]
+    )
     assert client.get("/api/v1/routes/nope").status_code == 404
 
 
@@ -337,8 +355,9 @@ def test_api_route_detail_for_professionals(client, as_professional):
 
 def test_api_route_finder_get_and_post(client):
     got = client.get("/api/v1/route-finder?needs=fin.worries,mental.low_mood&postcode=1103&age=45").get_json()
-    posted = client.post("/api/v1/route-finder", json={"needs": ["fin.worries", "mental.low_mood"],
-                                                       "postcode": "1103", "age": 45}).get_json()
+    posted = client.post(
+        "/api/v1/route-finder", json={"needs": ["fin.worries", "mental.low_mood"], "postcode": "1103", "age": 45}
+    ).get_json()
     assert got == posted
     best = got["options"][0]
     assert best["route"]["key"] == "verkennend-gesprek" and best["next_step"]["key"] == "verkennend-gesprek"
@@ -350,24 +369,28 @@ def test_api_route_finder_get_and_post(client):
 
 
 def test_api_route_finder_in_a_crisis_without_the_client(client):
-    data = client.post("/api/v1/route-finder", json={"urgency": "crisis", "flags": ["client_absent"],
-                                                      "postcode": "1012"}).get_json()
+    data = client.post(
+        "/api/v1/route-finder", json={"urgency": "crisis", "flags": ["client_absent"], "postcode": "1012"}
+    ).get_json()
     best = data["options"][0]
     assert (best["route"]["key"], best["next_step"]["key"]) == ("crisis", "crisisdienst")
-    assert [w["kind"] for w in best["why"]][0] == "crisis_first"
+    assert next(w["kind"] for w in best["why"]) == "crisis_first"
     assert {"kind": "set_aside", "code": "client_absent"} in [{k: w[k] for k in ("kind", "code")} for w in best["why"]]
 
 
-@pytest.mark.parametrize("request_args, param", [
-    ({"query_string": "needs=fin.nope&postcode=1103"}, "needs"),
-    ({"query_string": "needs=fin.debt&postcode=1103&age=-3"}, "age"),
-    ({"query_string": "needs=fin.debt&postcode=1103&urgency=now"}, "urgency"),
-    ({"query_string": "needs=fin.debt"}, "place"),
-    ({"query_string": "needs=fin.debt&postcode=1103&name=Jansen"}, "name"),
-    ({"method": "POST", "json": ["fin.debt"]}, "body"),
-    ({"method": "POST", "data": "needs=fin.debt", "content_type": "text/plain"}, "body"),
-    ({"method": "POST", "json": {"needs": "fin.debt", "postcode": "1103", "age": True}}, "age"),
-])
+@pytest.mark.parametrize(
+    "request_args, param",
+    [
+        ({"query_string": "needs=fin.nope&postcode=1103"}, "needs"),
+        ({"query_string": "needs=fin.debt&postcode=1103&age=-3"}, "age"),
+        ({"query_string": "needs=fin.debt&postcode=1103&urgency=now"}, "urgency"),
+        ({"query_string": "needs=fin.debt"}, "place"),
+        ({"query_string": "needs=fin.debt&postcode=1103&name=Jansen"}, "name"),
+        ({"method": "POST", "json": ["fin.debt"]}, "body"),
+        ({"method": "POST", "data": "needs=fin.debt", "content_type": "text/plain"}, "body"),
+        ({"method": "POST", "json": {"needs": "fin.debt", "postcode": "1103", "age": True}}, "age"),
+    ],
+)
 def test_api_route_finder_400s_name_the_parameter(client, request_args, param):
     method = request_args.pop("method", "GET")
     response = client.open("/api/v1/route-finder", method=method, **request_args)

@@ -1,5 +1,6 @@
 """The search results page, the home page's search and the neighbourhood page,
 as HTML without JavaScript."""
+
 import re
 from html import unescape
 
@@ -73,11 +74,23 @@ def test_open_now_and_today_filters_are_accepted(client):
         assert page.status_code == 200
 
 
-@pytest.mark.parametrize("query, param", [
-    ("radius=3", "radius"), ("age=abc", "age"), ("domain=nope", "domain"), ("open=sometimes", "open"),
-    ("where=Nergenshuizen", "where"), ("lat=52.3", "lon"), ("need=xx.yy", "need"), ("format=fax", "format"),
-    ("language=xx", "language"), ("access=closed", "access"), ("cost=cheap", "cost"), ("page=0", "page"),
-])
+@pytest.mark.parametrize(
+    "query, param",
+    [
+        ("radius=3", "radius"),
+        ("age=abc", "age"),
+        ("domain=nope", "domain"),
+        ("open=sometimes", "open"),
+        ("where=Nergenshuizen", "where"),
+        ("lat=52.3", "lon"),
+        ("need=xx.yy", "need"),
+        ("format=fax", "format"),
+        ("language=xx", "language"),
+        ("access=closed", "access"),
+        ("cost=cheap", "cost"),
+        ("page=0", "page"),
+    ],
+)
 def test_a_wrong_parameter_shows_the_form_again_with_the_message(client, query, param):
     page = client.get(f"/zoeken?{query}&q=rouw&lang=nl")
     assert page.status_code == 400
@@ -161,6 +174,7 @@ def test_open_now_reads_the_schedules_once(client, demo_apps):
     def count(_conn, _cursor, statement, *_args):
         if "FROM schedule_rule" in statement:
             reads.append(statement)
+
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", count)

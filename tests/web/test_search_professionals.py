@@ -1,6 +1,7 @@
 """Services for professionals only (the GPs' ggz consultation lines, the DOCO)
 stay out of public search: the page, its map and the API. Professionals see
 them, marked as such."""
+
 import re
 
 import pytest
@@ -11,25 +12,35 @@ from socialmap.catalogue.models import Service, ServiceFacet
 from socialmap.routes import access
 
 # In the demo region: target groups only ``professionals``, access ``professional_referral``.
-DEMO_PROFESSIONAL_ONLY = {"c-amstelstroom-consultatie", "c-dijkzicht-consultatie", "c-kompas-consultatie",
-                          "c-debrug-consultatie", "s-doco-amsterdam", "s-consultatie-sociaal-domein"}
+DEMO_PROFESSIONAL_ONLY = {
+    "c-amstelstroom-consultatie",
+    "c-dijkzicht-consultatie",
+    "c-kompas-consultatie",
+    "c-debrug-consultatie",
+    "s-doco-amsterdam",
+    "s-consultatie-sociaal-domein",
+}
 QUERIES = ["consultatie", "casusoverleg", "huisarts", "schulden", "verslaving", "somber", ""]
 
 
-@pytest.mark.parametrize("groups, expected", [
-    (["professionals"], True),
-    (["professionals", "adults"], False),  # e.g. a recovery college for clients and professionals
-    (["adults"], False),
-    ([], False),  # no target groups named: for everyone
-])
+@pytest.mark.parametrize(
+    "groups, expected",
+    [
+        (["professionals"], True),
+        (["professionals", "adults"], False),  # e.g. a recovery college for clients and professionals
+        (["adults"], False),
+        ([], False),  # no target groups named: for everyone
+    ],
+)
 def test_the_rule(groups, expected):
     assert professionals_only(groups) is expected
 
 
 def test_the_demo_region_has_the_services_the_rule_names(demo_session):
     groups: dict[str, set[str]] = {}
-    for key, code in demo_session.execute(select(Service.key, ServiceFacet.code).join(ServiceFacet)
-                                          .where(ServiceFacet.facet == "group")):
+    for key, code in demo_session.execute(
+        select(Service.key, ServiceFacet.code).join(ServiceFacet).where(ServiceFacet.facet == "group")
+    ):
         groups.setdefault(key, set()).add(code)
     assert {key for key, codes in groups.items() if professionals_only(codes)} == DEMO_PROFESSIONAL_ONLY
 

@@ -1,5 +1,6 @@
 """A write request that comes second does not overwrite the first: nothing of
 it is kept, and the page (or the API) answers 409 with both versions."""
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ def editing_app(app, session):
             other.close()
         update_service(db.session, mine, "test:second", name="Naam van de tweede")
         return "saved"
+
     csrf.exempt(rename)  # a test-only view; the real forms carry their token
     return app, svc.id
 
@@ -57,5 +59,6 @@ def test_the_api_answers_409_with_the_fields(editing_app):
     assert got.status_code == 409
     body = got.get_json()
     assert body["conflicts"][0]["entity"] == "service"
-    assert {"field": "name", "yours": "Naam van de tweede", "stored": "Naam van de eerste"} \
-        in body["conflicts"][0]["fields"]
+    assert {"field": "name", "yours": "Naam van de tweede", "stored": "Naam van de eerste"} in body["conflicts"][0][
+        "fields"
+    ]

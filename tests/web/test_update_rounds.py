@@ -3,6 +3,7 @@ real local server: the organisation follows its link (no account), confirms a
 section and proposes a change; the coordinator takes one field and leaves
 another; the public page then shows the new value checked today. Links expire,
 can be revoked, and are reminded; without SMTP the messages wait in the outbox."""
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,16 @@ def coordinator(app):
 
 def start_round(client, title="Najaarsronde") -> int:
     page = client.get("/beheer/rondes").get_data(as_text=True)
-    answer = client.post("/beheer/rondes", data={"csrf_token": token_of(page), "title": title,
-                                                 "which": "organisation", "value": ORGANISATION, "days": "14"})
+    answer = client.post(
+        "/beheer/rondes",
+        data={
+            "csrf_token": token_of(page),
+            "title": title,
+            "which": "organisation",
+            "value": ORGANISATION,
+            "days": "14",
+        },
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
     return int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
 
@@ -66,16 +75,19 @@ def test_a_provider_confirms_a_section_and_proposes_a_change_that_a_coordinator_
     change = form_of(html, f'<form method="post" action="/bijwerken/{SERVICE}/wijziging')
     with app.app_context():
         old_wait = db.session.scalar(select(Service.waiting_weeks).where(Service.key == SERVICE))
-    change.update(cost_note=["Vergoed vanuit de basisverzekering; eigen risico geldt."],
-                  waiting_weeks=[str((old_wait or 0) + 3)], note=["nieuwe folder"])
-    answer = provider.post(f"/bijwerken/{SERVICE}/wijziging?{path.split('?')[1]}", data=change,
-                           follow_redirects=True)
+    change.update(
+        cost_note=["Vergoed vanuit de basisverzekering; eigen risico geldt."],
+        waiting_weeks=[str((old_wait or 0) + 3)],
+        note=["nieuwe folder"],
+    )
+    answer = provider.post(f"/bijwerken/{SERVICE}/wijziging?{path.split('?')[1]}", data=change, follow_redirects=True)
     assert "doorgegeven" in answer.get_data(as_text=True)
     with app.app_context():
         svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
         assert svc.cost_note != "Vergoed vanuit de basisverzekering; eigen risico geldt."  # waits for review
-        check = db.session.scalar(select(Verification).where(Verification.service_id == svc.id,
-                                                             Verification.round_id == round_id))
+        check = db.session.scalar(
+            select(Verification).where(Verification.service_id == svc.id, Verification.round_id == round_id)
+        )
         assert (check.section, check.how) == ("hours", "provider_link")
     progress = coord.get(f"/beheer/rondes/{round_id}").get_data(as_text=True)
     assert "wijziging doorgegeven" in progress and "100%" in progress
@@ -83,14 +95,16 @@ def test_a_provider_confirms_a_section_and_proposes_a_change_that_a_coordinator_
     queue = coord.get("/beheer/voorstellen").get_data(as_text=True)
     assert "via updateronde" in queue and "eigen risico" in queue
     proposal = int(re.search(r"/beheer/voorstellen/(\d+)", queue).group(1))
-    coord.post(f"/beheer/voorstellen/{proposal}", data={"csrf_token": token_of(queue), "action": "accept",
-                                                         "accept": ["cost_note"]})  # the waiting time is left
+    coord.post(
+        f"/beheer/voorstellen/{proposal}",
+        data={"csrf_token": token_of(queue), "action": "accept", "accept": ["cost_note"]},
+    )  # the waiting time is left
     with app.app_context():
         svc = db.session.scalar(select(Service).where(Service.key == SERVICE))
         assert svc.cost_note == "Vergoed vanuit de basisverzekering; eigen risico geldt."
         assert svc.waiting_weeks == old_wait
     public = app.test_client().get(f"/dienst/{SERVICE}").get_data(as_text=True)
-    how = public[public.index('id="how"'):public.index('id="when"')]
+    how = public[public.index('id="how"') : public.index('id="when"')]
     today = datetime.now(UTC).date()
     assert "eigen risico" in how and "bij de beoordeling van een doorgegeven wijziging" in how
     history = coord.get(f"/beheer/diensten/{SERVICE}/geschiedenis").get_data(as_text=True)
@@ -116,8 +130,9 @@ def test_a_link_stops_working_when_it_expires_is_revoked_or_the_round_closes(app
         link.expires_at = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
         link_id = link.id
     page = coord.get(f"/beheer/rondes/{round_id}").get_data(as_text=True)
-    coord.post(f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "revoke",
-                                                    "link": str(link_id)})
+    coord.post(
+        f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "revoke", "link": str(link_id)}
+    )
     assert "ingetrokken" in app.test_client().get(path).get_data(as_text=True)
     assert app.test_client().get("/bijwerken?t=made-up").status_code == 404
     assert app.test_client().post(f"/bijwerken/{SERVICE}/klopt?t=made-up").status_code in (400, 404)
@@ -130,25 +145,36 @@ def test_a_link_not_opened_gets_one_reminder_with_a_new_link(app):
         link = db.session.scalar(select(ProviderLink).where(ProviderLink.round_id == round_id))
         link.sent_at -= timedelta(days=8)
     page = coord.get(f"/beheer/rondes/{round_id}").get_data(as_text=True)
-    answer = coord.post(f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "remind"},
-                        follow_redirects=True)
+    answer = coord.post(
+        f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "remind"}, follow_redirects=True
+    )
     assert "1 herinneringen" in answer.get_data(as_text=True)
     with app.app_context():
-        bodies = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.to_address == ADDRESS)
-                                    .order_by(OutboxMessage.id)).all()
+        bodies = db.session.scalars(
+            select(OutboxMessage.body).where(OutboxMessage.to_address == ADDRESS).order_by(OutboxMessage.id)
+        ).all()
     assert len(bodies) == 2 and link_path(bodies[0]) != link_path(bodies[1])
     assert app.test_client().get(link_path(bodies[0])).status_code == 404  # the old link no longer works
     assert app.test_client().get(link_path(bodies[1])).status_code == 200
-    again = coord.post(f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "remind"},
-                       follow_redirects=True)
+    again = coord.post(
+        f"/beheer/rondes/{round_id}", data={"csrf_token": token_of(page), "action": "remind"}, follow_redirects=True
+    )
     assert "0 herinneringen" in again.get_data(as_text=True)  # once only
 
 
 def test_a_round_of_nothing_is_refused_with_the_reason(app):
     coord = coordinator(app)
     page = coord.get("/beheer/rondes").get_data(as_text=True)
-    answer = coord.post("/beheer/rondes", data={"csrf_token": token_of(page), "title": "Leeg",
-                                                "which": "organisation", "value": "bestaat-niet", "days": "14"})
+    answer = coord.post(
+        "/beheer/rondes",
+        data={
+            "csrf_token": token_of(page),
+            "title": "Leeg",
+            "which": "organisation",
+            "value": "bestaat-niet",
+            "days": "14",
+        },
+    )
     assert answer.status_code == 400 and "geen diensten" in answer.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(ProposedChange.id)) is None

@@ -1,4 +1,5 @@
 """The catalogue's entities. Importing this package registers every table."""
+
 from socialmap.audit import audit
 from socialmap.catalogue.models.area import AreaUnit
 from socialmap.catalogue.models.location import Location
@@ -21,7 +22,16 @@ watch("needs", NeedTerm)  # the need matcher and labels every process caches
 watch("areas", AreaUnit)  # the area tree every process caches
 
 __all__ = [
-    "AreaUnit", "NeedTerm", "Organisation", "Location", "Service", "ServiceFacet",
-    "Contact", "ScheduleRule", "ScheduleException", "service_area", "service_location",
+    "AreaUnit",
+    "NeedTerm",
+    "Organisation",
+    "Location",
+    "Service",
+    "ServiceFacet",
+    "Contact",
+    "ScheduleRule",
+    "ScheduleException",
+    "service_area",
+    "service_location",
     "service_need",
 ]

@@ -1,5 +1,6 @@
 """Area units: country, region, municipality (GM), district (wijk, WK),
 neighbourhood (buurt, BU), each with its polygon and its parent."""
+
 from __future__ import annotations
 
 from geoalchemy2 import Geometry

@@ -3,6 +3,7 @@
 is an indexed lookup. An ``approximate`` point is the centre of the address's
 4-digit postcode area (no coordinates were given); its buurt is only the one
 the source named, never guessed from that point."""
+
 from __future__ import annotations
 
 from geoalchemy2 import Geometry
@@ -30,10 +31,11 @@ class Location(PublicId, Versioned, Base):
     # "active" or "retired": retiring hides it from new choices and is undone by restoring; never a deletion.
     status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
 
-    organisation: Mapped["Organisation | None"] = relationship(back_populates="locations")  # noqa: F821
-    neighbourhood: Mapped["AreaUnit | None"] = relationship()  # noqa: F821
-    services: Mapped[list["Service"]] = relationship(  # noqa: F821
-        secondary="service_location", back_populates="locations")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="locations")  # noqa: F821
+    neighbourhood: Mapped[AreaUnit | None] = relationship()  # noqa: F821
+    services: Mapped[list[Service]] = relationship(  # noqa: F821
+        secondary="service_location", back_populates="locations"
+    )
 
     @property
     def address(self) -> str:

@@ -1,4 +1,5 @@
 """The needs taxonomy: hierarchical terms with stable codes and lay synonyms."""
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, ForeignKey, String, Text

@@ -1,4 +1,5 @@
 """Organisations: who offers services."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -30,9 +31,10 @@ class Organisation(PublicId, Versioned, Base):
     status: Mapped[str] = mapped_column(String(20), default="active", server_default="active")
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
-    services: Mapped[list["Service"]] = relationship(  # noqa: F821
-        back_populates="organisation", order_by="Service.name")
-    locations: Mapped[list["Location"]] = relationship(back_populates="organisation")  # noqa: F821
+    services: Mapped[list[Service]] = relationship(  # noqa: F821
+        back_populates="organisation", order_by="Service.name"
+    )
+    locations: Mapped[list[Location]] = relationship(back_populates="organisation")  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<Organisation {self.key}>"

@@ -1,5 +1,6 @@
 """Services: what an organisation offers, for whom, how to get in, when, where,
 and which area it serves."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -99,17 +100,20 @@ class Service(PublicId, Versioned, Base):
     is_demo: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
-    organisation: Mapped["Organisation"] = relationship(back_populates="services")  # noqa: F821
+    organisation: Mapped[Organisation] = relationship(back_populates="services")  # noqa: F821
     facets: Mapped[list[ServiceFacet]] = relationship(cascade="all, delete-orphan")
-    needs: Mapped[list["NeedTerm"]] = relationship(secondary=service_need, order_by="NeedTerm.position")  # noqa: F821
-    locations: Mapped[list["Location"]] = relationship(  # noqa: F821
-        secondary=service_location, back_populates="services")
-    areas_served: Mapped[list["AreaUnit"]] = relationship(secondary=service_area)  # noqa: F821
-    contacts: Mapped[list["Contact"]] = relationship(cascade="all, delete-orphan", order_by="Contact.position")
-    schedule_rules: Mapped[list["ScheduleRule"]] = relationship(
-        cascade="all, delete-orphan", order_by="ScheduleRule.position")
-    schedule_exceptions: Mapped[list["ScheduleException"]] = relationship(
-        cascade="all, delete-orphan", order_by="ScheduleException.start")
+    needs: Mapped[list[NeedTerm]] = relationship(secondary=service_need, order_by="NeedTerm.position")  # noqa: F821
+    locations: Mapped[list[Location]] = relationship(  # noqa: F821
+        secondary=service_location, back_populates="services"
+    )
+    areas_served: Mapped[list[AreaUnit]] = relationship(secondary=service_area)  # noqa: F821
+    contacts: Mapped[list[Contact]] = relationship(cascade="all, delete-orphan", order_by="Contact.position")
+    schedule_rules: Mapped[list[ScheduleRule]] = relationship(
+        cascade="all, delete-orphan", order_by="ScheduleRule.position"
+    )
+    schedule_exceptions: Mapped[list[ScheduleException]] = relationship(
+        cascade="all, delete-orphan", order_by="ScheduleException.start"
+    )
 
     def codes(self, facet: str) -> list[str]:
         """This service's codes for one facet, in the vocabulary's order."""
@@ -125,14 +129,15 @@ class Service(PublicId, Versioned, Base):
         wanted = list(dict.fromkeys(codes))
         have = {f.code for f in self.facets if f.facet == facet}
         self.facets = [f for f in self.facets if f.facet != facet or f.code in wanted] + [
-            ServiceFacet(facet=facet, code=c) for c in wanted if c not in have]
+            ServiceFacet(facet=facet, code=c) for c in wanted if c not in have
+        ]
 
-    def set_contacts(self, contacts: list["Contact"]) -> None:
+    def set_contacts(self, contacts: list[Contact]) -> None:
         """The contacts become ``contacts``, in this order; a contact that is
         already there with the same values keeps its row (no write, no audit)."""
         self.contacts = keeping_equal(self.contacts, contacts)
 
-    def set_schedule(self, rules: list["ScheduleRule"], exceptions: list["ScheduleException"]) -> None:
+    def set_schedule(self, rules: list[ScheduleRule], exceptions: list[ScheduleException]) -> None:
         """The weekly hours, meetings and exceptions become these, keeping equal rows."""
         self.schedule_rules = keeping_equal(self.schedule_rules, rules)
         self.schedule_exceptions = keeping_equal(self.schedule_exceptions, exceptions)
@@ -146,11 +151,11 @@ class Service(PublicId, Versioned, Base):
     target_groups = property(lambda self: self.codes("group"))
 
     @property
-    def public_contacts(self) -> list["Contact"]:
+    def public_contacts(self) -> list[Contact]:
         return [c for c in self.contacts if c.audience == "public"]
 
     @property
-    def professional_contacts(self) -> list["Contact"]:
+    def professional_contacts(self) -> list[Contact]:
         return [c for c in self.contacts if c.audience == "professional"]
 
     @property
