@@ -179,3 +179,34 @@ def test_a_round_of_nothing_is_refused_with_the_reason(app):
     with app.app_context():
         assert db.session.scalar(select(ProposedChange.id)) is None
         assert not db.session.scalars(select(AuditEntry).where(AuditEntry.actor.like("link:%"))).all()
+
+
+def test_a_providers_wrong_input_is_named_at_its_field_and_nothing_is_proposed(app):
+    coord = coordinator(app)
+    start_round(coord)
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.body).where(OutboxMessage.to_address == ADDRESS))
+    path = link_path(body)
+    provider = app.test_client()
+    html = provider.get(path).get_data(as_text=True)
+    change = form_of(html, f'<form method="post" action="/bijwerken/{SERVICE}/wijziging')
+    change.update(
+        {
+            "hours-0-day": ["mo"],
+            "hours-0-opens": ["kwart over negen"],
+            "hours-0-closes": ["17:00"],
+            "waiting_weeks": ["veel"],
+            "summary": [""],
+        }
+    )
+    answer = provider.post(f"/bijwerken/{SERVICE}/wijziging?{path.split('?')[1]}", data=change)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "UU:MM" in page and "aantal weken" in page and "is verplicht" in page
+    assert 'value="kwart over negen"' in page  # the input stays
+    with app.app_context():
+        assert db.session.scalar(select(ProposedChange.id)) is None
+    sneaky = provider.post(
+        f"/bijwerken/s-vg-zuidoost/klopt?{path.split('?')[1]}",
+        data=form_of(html, f'<form method="post" action="/bijwerken/{SERVICE}/klopt'),
+    )
+    assert sneaky.status_code == 404  # another organisation's entry is not this link's
