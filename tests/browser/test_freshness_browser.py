@@ -105,6 +105,11 @@ def test_an_unchecked_entry_walks_the_stages_and_one_check_in_the_browser_brings
     assert "Lang niet gecontroleerd" in hit.inner_text()
 
     coordinator = sign_in(open_page, live_server, "demo-coordinator", PHONE)
+    coordinator.goto(live_server.url("/beheer/actualiteit?category=possibly_outdated"), wait_until="networkidle")
+    assert STALE_SERVICE in coordinator.locator("table.freshness-table").first.inner_html()
+    assert axe(coordinator) == [] and no_overflow(coordinator)
+    coordinator.goto(live_server.url("/beheer/uitgaand"), wait_until="networkidle")
+    assert axe(coordinator) == [] and no_overflow(coordinator)
     coordinator.goto(live_server.url(f"/beheer/diensten/{STALE_SERVICE}#verify"), wait_until="networkidle")
     assert "lang niet gecontroleerd" in coordinator.locator("#verify").inner_text()
     coordinator.select_option("#verify-how", "phone")
