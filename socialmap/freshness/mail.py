@@ -66,7 +66,8 @@ def deliver(ids: list[int]) -> int:
                     results.append((message_id, None, str(exc)[:500]))
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("mail not sent (%s); the messages wait in the outbox", exc)
-        results += [(row[0], None, str(exc)[:500]) for row in rows if row[0] not in {r[0] for r in results}]
+        done = {r[0] for r in results}
+        results += [(row[0], None, str(exc)[:500]) for row in rows if row[0] not in done]
     with db.engine.begin() as conn:
         for message_id, at, error in results:
             conn.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=at, error=error))

@@ -24,6 +24,17 @@ SECTION_LABELS = {
     "waiting": _l("wachttijd"),
     "location": _l("adres"),
 }
+# What a visitor can say is wrong on a service page: a service form field the
+# reviewer can take over as it is, or a part the reviewer corrects in the form.
+REPORT_FIELDS = {
+    "hours": _l("Openingstijden"),
+    "contacts": _l("Telefoonnummer of e-mail"),
+    "address": _l("Adres"),
+    "cost_note": _l("Kosten"),
+    "waiting_weeks": _l("Wachttijd (in weken)"),
+    "conditions": _l("Voor wie"),
+    "other": _l("Iets anders"),
+}
 STAGE_LABELS = {
     "current": _l("actueel"),
     "due": _l("binnenkort controleren"),

@@ -16,14 +16,13 @@ import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 
 from socialmap.catalogue import queries
 from socialmap.extensions import db, limiter
 from socialmap.freshness import rounds
-from socialmap.freshness.presenters import SECTION_LABELS
+from socialmap.freshness.presenters import REPORT_FIELDS, SECTION_LABELS
 from socialmap.freshness.provenance import applicable, section_checks
 from socialmap.freshness.stages import Thresholds
 from socialmap.maintenance import editing
@@ -148,15 +147,6 @@ def provider_propose(link, key: str):
 
 # What a visitor can say is wrong: a service form field the reviewer can take
 # over as it is, or a part the reviewer corrects in the form (REPORTED).
-REPORT_FIELDS = {
-    "hours": _l("Openingstijden"),
-    "contacts": _l("Telefoonnummer of e-mail"),
-    "address": _l("Adres"),
-    "cost_note": _l("Kosten"),
-    "waiting_weeks": _l("Wachttijd (in weken)"),
-    "conditions": _l("Voor wie"),
-    "other": _l("Iets anders"),
-}
 DIRECT = ("cost_note", "conditions")  # taken over as text after review (edited if need be)
 MAX_TEXT = 1000
 

@@ -30,7 +30,7 @@ from socialmap.freshness.stages import STAGES, Thresholds
 from socialmap.maintenance import permissions
 from socialmap.maintenance.views import _coordinator_only, bp
 from socialmap.routes.models import Route
-from socialmap.routes.validation import stale_only
+from socialmap.routes.validation import active_services, stale_only
 
 
 def _rows(account) -> list[overview.Row]:
@@ -93,7 +93,8 @@ def freshness():
         for r in db.session.scalars(select(Route).where(Route.status == "published"))
         if permissions.may_edit_route(db.session, account, r)
     ]
-    stale_steps = [gap for route in routes for gap in stale_only(db.session, route, tree)]
+    active = active_services(db.session)  # once, for every route
+    stale_steps = [gap for route in routes for gap in stale_only(db.session, route, tree, active)]
     return render_template(
         "maintenance/freshness.html",
         rows=shown,
@@ -122,6 +123,7 @@ def _csv(rows: list[overview.Row]) -> Response:
             "name",
             "organisation",
             "stage",
+            "stage_since",
             "last_checked",
             "review_date",
             "waiting_weeks",
@@ -138,6 +140,7 @@ def _csv(rows: list[overview.Row]) -> Response:
                 s.name,
                 s.organisation.name,
                 s.freshness_stage,
+                s.stage_since.isoformat() if s.stage_since else "",
                 r.checked.isoformat() if r.checked else "",
                 r.review.isoformat() if r.review else "",
                 "" if s.waiting_weeks is None else s.waiting_weeks,

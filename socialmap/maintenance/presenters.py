@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from socialmap.extensions import db
 from socialmap.freshness.models import ProviderLink
+from socialmap.freshness.presenters import REPORT_FIELDS
 from socialmap.i18n import _
 
 FIELD_LABELS = {
@@ -107,17 +108,9 @@ ACTIONS = {"insert": _l("toegevoegd"), "update": _l("gewijzigd"), "delete": _l("
 def field_label(name: str | None, entity: str | None = None) -> str:
     if name and name.startswith("report:"):  # what a visitor reported, in words
         part = name.removeprefix("report:")
-        return _("Melding over: %(what)s", what=str(REPORT_LABELS.get(part, part)))
+        return _("Melding over: %(what)s", what=str(REPORT_FIELDS.get(part, part)).lower())
     label = PART_FIELD_LABELS.get((entity, name)) or FIELD_LABELS.get(name or "", name or "")
     return str(label)
-
-
-REPORT_LABELS = {
-    "hours": _l("openingstijden"),
-    "contacts": _l("telefoonnummer of e-mail"),
-    "address": _l("adres"),
-    "other": _l("iets anders"),
-}
 
 
 def entity_label(entity: str) -> str:

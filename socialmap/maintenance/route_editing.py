@@ -59,7 +59,7 @@ KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # The route form's fields as a stale save merges them: a route's own values
 # one by one, its steps and its transitions each as one whole.
-ROUTE_FIELDS = (
+ROUTE_OWN_FIELDS = (
     "title",
     "purpose",
     "title_en",
@@ -70,9 +70,8 @@ ROUTE_FIELDS = (
     "min_age",
     "max_age",
     "entry",
-    "steps",
-    "transitions",
 )
+ROUTE_FIELDS = (*ROUTE_OWN_FIELDS, "steps", "transitions")
 
 
 def numbered(values: dict) -> dict:
@@ -164,21 +163,7 @@ def read_form(form: MultiDict) -> Read:
     def fail(field_: str, message: str) -> None:
         problems.append(Problem("", field_, message))
 
-    values = {
-        f: (form.get(f) or "").strip()
-        for f in (
-            "title",
-            "purpose",
-            "title_en",
-            "status",
-            "version",
-            "valid_from",
-            "review_date",
-            "min_age",
-            "max_age",
-            "entry",
-        )
-    }
+    values = {f: (form.get(f) or "").strip() for f in ROUTE_OWN_FIELDS}
     for f in ("title", "purpose", "version"):
         if not values[f]:
             fail(f, _("is verplicht"))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from socialmap.catalogue.areas import AreaTree, area_tree
 from socialmap.catalogue.models import Service
+from socialmap.freshness.stages import PUBLIC_STAGES
 from socialmap.problems import Problem, _, shown
 from socialmap.routes.matching import fits_step, takes_some_ages_of
 from socialmap.routes.vocabulary import RETURN_KINDS
@@ -193,16 +194,23 @@ class Gap:
         return [f"{wijk}: {', '.join(items)}" for wijk, items in sorted(groups.items())]
 
 
+def active_services(session: Session) -> list[Service]:
+    """Every active service with what step matching reads (kinds, needs, areas)."""
+    return list(
+        session.scalars(
+            select(Service)
+            .where(Service.status == "active")
+            .options(selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))
+        )
+    )
+
+
 def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
     """Per step that names services: the buurten of the route's scope where no
     active service that fits the step (and the route's ages) serves."""
     tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
-    services = session.scalars(
-        select(Service)
-        .where(Service.status == "active")
-        .options(selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))
-    ).all()
+    services = active_services(session)
     gaps = []
     for step in route.steps:
         if not step.resolves_services:
@@ -214,23 +222,18 @@ def coverage_gaps(session: Session, route, tree: AreaTree | None = None) -> list
     return gaps
 
 
-# Freshness stages (socialmap/freshness/stages.py) of entries nobody has checked for long.
-STALE = ("possibly_outdated", "demoted")
-
-
-def stale_only(session: Session, route, tree: AreaTree | None = None) -> list[Gap]:
+def stale_only(
+    session: Session, route, tree: AreaTree | None = None, services: list[Service] | None = None
+) -> list[Gap]:
     """Per step that names services: the buurten of the route's scope where
     every active service that fits the step is long unchecked (possibly
     outdated or demoted) -- the coordinator's first calls. Buurten with no
-    service at all are :func:`coverage_gaps`."""
+    service at all are :func:`coverage_gaps`. ``services``: the active services,
+    when the caller asks about many routes."""
     tree = tree or area_tree(session)
     scope = tree.buurten_under(route.scope_id)
-    services = session.scalars(
-        select(Service)
-        .where(Service.status == "active")
-        .options(selectinload(Service.facets), selectinload(Service.needs), selectinload(Service.areas_served))
-    ).all()
-    fresh = [s for s in services if s.freshness_stage not in STALE]
+    services = active_services(session) if services is None else services
+    fresh = [s for s in services if s.freshness_stage not in PUBLIC_STAGES]
     found = []
     for step in route.steps:
         if not step.resolves_services:
