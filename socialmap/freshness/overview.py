@@ -19,7 +19,6 @@ from socialmap.maintenance.models import ProposedChange
 
 # What a coordinator filters on: each a question about an entry.
 CATEGORIES = ("due_soon", "overdue", "never", "possibly_outdated", "waiting_old", "suggestions")
-SORTS = ("name", "organisation", "stage", "checked", "review")
 STAGE_ORDER = {"demoted": 0, "possibly_outdated": 1, "overdue": 2, "due": 3, "current": 4}
 
 

@@ -109,7 +109,6 @@ def freshness():
         stale_steps=stale_steps,
         routes={r.key: r for r in routes},
         args=args,
-        sorts=overview.SORTS,
         csv_args={k: v for k, v in args.items() if k != "format"},
     )
 
