@@ -51,7 +51,7 @@ def matcher(demo_apps):
         ("huis van de wijk", "house.homeless", False),
         ("ik kan de huur niet betalen", "house.eviction", True),
         ("nederlands", "migration.status", False),
-        ("vervoer naar het ziekenhuis", "daily", True),
+        ("vervoer naar het ziekenhuis", "daily.transport", True),
     ],
 )
 def test_the_need_matcher_reads_negations_prepositions_and_verb_forms(matcher, text, need, expected):
