@@ -16,7 +16,11 @@
               judgments allow at most min(5, number judged relevant) / 5, printed
               as "allowed";
    * nDCG@10  graded gain (2^grade - 1), log2 discount;
-   * success@5  a grade-2 ("obviously right") entry in the first 5;
+   * success@5  a grade-2 ("obviously right") entry in the first 5, over the
+              queries that have one (rule 6 of the judgments' README: where the
+              catalogue has no obvious answer only grade 1 is used, and such a
+              query could never succeed); the share over all queries is printed
+              too, as it was measured before 2026-12-03;
    * empty    the query found nothing.
 
 Results are matched to judgments by the organisation's name (``naam``).
@@ -55,6 +59,7 @@ class QueryResult:
     p5_allowed: float
     ndcg10: float
     success5: bool
+    obvious: bool  # the judgments name an obviously right (grade 2) entry
 
 
 def load_judgments(path: Path = JUDGMENTS) -> list[dict]:
@@ -143,6 +148,7 @@ def run_queries(app, queries: list[dict]) -> list[QueryResult]:
                     allowed,
                     round(ndcg, 3),
                     success,
+                    any(g == 2 for g in grades.values()),
                 )
             )
             db.session.remove()
@@ -156,7 +162,9 @@ def summary(results: list[QueryResult]) -> dict:
         "P@5": round(sum(r.p5 for r in results) / n, 3),
         "P@5 allowed": round(sum(r.p5_allowed for r in results) / n, 3),
         "nDCG@10": round(sum(r.ndcg10 for r in results) / n, 3),
-        "success@5": round(sum(r.success5 for r in results) / n, 3),
+        "success@5": round(sum(r.success5 for r in results) / max(1, sum(r.obvious for r in results)), 3),
+        "with an obvious answer": sum(r.obvious for r in results),
+        "success@5 over all queries": round(sum(r.success5 for r in results) / n, 3),
         "empty": round(sum(r.found == 0 for r in results) / n, 3),
     }
 
@@ -193,7 +201,7 @@ def main() -> int:
     totals = summary(results)
     if args.verbose:
         for r in results:
-            mark = "ok " if r.success5 else "-- "
+            mark = "ok " if r.success5 else "-- " if r.obvious else ".. "
             print(
                 f"{mark}{r.id} {r.text!r}{' @' + str(r.place) if r.place else ''}: P@5 {r.p5:.2f} "
                 f"nDCG@10 {r.ndcg10:.2f} found {r.found}; top: {' | '.join(r.top)}"
@@ -201,7 +209,8 @@ def main() -> int:
     print(
         f"Gouda ({totals['queries']} judged queries): P@5 {totals['P@5']:.3f} "
         f"(the judgments allow {totals['P@5 allowed']:.3f})  nDCG@10 {totals['nDCG@10']:.3f}  "
-        f"success@5 {totals['success@5']:.1%}  empty {totals['empty']:.1%}  "
+        f"success@5 {totals['success@5']:.1%} (of {totals['with an obvious answer']} with an obvious answer; "
+        f"{totals['success@5 over all queries']:.1%} of all)  empty {totals['empty']:.1%}  "
         f"(load {loaded - started:.1f} s, queries {time.monotonic() - loaded:.1f} s)"
     )
     if args.json:
