@@ -329,7 +329,9 @@ def _text_query(
     akin = {t[:4] for t in whole | nl_terms if len(t) >= 4}
     candidates = []
     for lang, t in widened:
-        if t not in whole and t not in nl_terms and lang in ("nl", locale):
+        # A synonym no document holds would take a place among the strongest
+        # (rarity 1) and find nothing: only the ones the catalogue uses compete.
+        if t not in whole and t not in nl_terms and lang in ("nl", locale) and rarity.held(t, lang):
             near = t[:4] in akin or bool({stem(p, "nl")[:4] for p in split_compound(t)} & akin)
             candidates.append(((WIDEN_BOOST if near else WIDEN_FAR_BOOST) * rarity(t, lang), lang, t))
     # The strongest synonyms only: every term costs a posting list per shard.
@@ -348,21 +350,26 @@ def _text_query(
 def _rarity(index: SearchIndex, shards: list[str]):
     """rarity(term, lang) in 0..1 over the shards searched: an inverse document
     frequency, normalised (1 for a term in one document). Document frequencies
-    come from the index's per-shard cache."""
+    come from the index's per-shard cache. ``rarity.held(term, lang)`` is the
+    number of documents holding the term (0: searching it finds nothing)."""
     # The largest shards searched stand for all: rarity is a weight, and every
     # shard read costs a look-up per term.
     shards = sorted(shards, key=index.doc_count, reverse=True)[:RARITY_SHARDS]
     docs = sum(index.doc_count(shard) for shard in shards)
-    cache: dict[tuple[str, str], float] = {}
+    counts: dict[tuple[str, str], int] = {}
+
+    def held(term: str, lang: str) -> int:
+        key = (term, lang)
+        if key not in counts:
+            fields = EN_FIELDS if lang == "en" else NL_FIELDS
+            counts[key] = sum(index.doc_frequency(shard, fields, term) for shard in shards)
+        return counts[key]
 
     def rarity(term: str, lang: str) -> float:
-        key = (term, lang)
-        if key not in cache:
-            fields = EN_FIELDS if lang == "en" else NL_FIELDS
-            held = sum(index.doc_frequency(shard, fields, term) for shard in shards)
-            cache[key] = 1.0 if held == 0 or docs <= 1 else math.log(1 + docs / held) / math.log(1 + docs)
-        return cache[key]
+        n = held(term, lang)
+        return 1.0 if n == 0 or docs <= 1 else math.log(1 + docs / n) / math.log(1 + docs)
 
+    rarity.held = held  # type: ignore[attr-defined]
     return rarity
 
 
